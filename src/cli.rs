@@ -1,0 +1,101 @@
+//! The command line: clap definitions and the one dispatch match.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+use crate::render::{ColorChoice, Style};
+use crate::repo::Repo;
+
+/// Feature flags as YAML files in git: validate them, walk them through a release pipeline,
+/// find the ones ready for cleanup.
+#[derive(Debug, Parser)]
+#[command(name = "flags", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR (the flags root is found by walking up from there)
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// When to use colour (also off when NO_COLOR is set)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a flags repository: flags.yaml, three gated environments, two segments
+    Init(commands::init::InitArgs),
+    /// Check every file and report every problem (exit 1 on errors)
+    Validate(commands::validate::ValidateArgs),
+    /// List flags with their stage in each environment
+    List(commands::list::ListArgs),
+    /// Show one flag: definition and audience per environment
+    Show(commands::show::ShowArgs),
+    /// Print the JSON Schema of the file formats
+    Schema(commands::schema::SchemaArgs),
+    /// Print a shell completion script
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (roff)
+    #[command(hide = true)]
+    Manpage,
+}
+
+/// `--format` for commands that print data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum DataFormat {
+    /// Human-readable table
+    #[default]
+    #[value(alias = "text")]
+    Table,
+    /// Machine-readable JSON
+    Json,
+}
+
+/// Shared `--format` argument.
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
+}
+
+/// What every command gets: where to start looking and how to print.
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub style: Style,
+}
+
+impl Ctx {
+    /// Finds and loads the flags repository.
+    pub fn repo(&self) -> anyhow::Result<Repo> {
+        Repo::discover(&self.dir)
+    }
+}
+
+impl Cli {
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        // Commands that need neither the disk nor the repository return first.
+        match &self.command {
+            Command::Completions(args) => return commands::completions::run(args),
+            Command::Schema(args) => return commands::schema::run(args),
+            Command::Manpage => return commands::completions::manpage(),
+            _ => {}
+        }
+        let ctx = Ctx {
+            dir: self.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            style: Style::new(self.color),
+        };
+        match self.command {
+            Command::Init(args) => commands::init::run(&ctx, &args),
+            Command::Validate(args) => commands::validate::run(&ctx, &args),
+            Command::List(args) => commands::list::run(&ctx, &args),
+            Command::Show(args) => commands::show::run(&ctx, &args),
+            Command::Schema(_) | Command::Completions(_) | Command::Manpage => Ok(ExitCode::SUCCESS),
+        }
+    }
+}

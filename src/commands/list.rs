@@ -1,0 +1,118 @@
+//! `flags list`: one row per flag with its stage in each environment.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::error::{UserError, unknown};
+use crate::render::{escape, table, table_lines};
+use crate::repo::{FlagType, Repo};
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this environment's stage is matched by --stage
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Only flags at this stage (in --env, or in any environment)
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+    /// Only flags owned by OWNER
+    #[arg(long, value_name = "OWNER")]
+    pub owner: Option<String>,
+    /// Only flags of this type (release, experiment, operational, kill-switch, permission)
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let envs = repo.environment_order();
+    if let Some(env) = &args.env
+        && repo.environment(env).is_none()
+    {
+        return Err(unknown("environment", env, envs.iter().copied()).into());
+    }
+    if let Some(stage) = &args.stage
+        && repo.pipeline.position(stage).is_none()
+    {
+        return Err(unknown("stage", stage, repo.pipeline.names()).into());
+    }
+    let kind = match &args.kind {
+        Some(t) => Some(FlagType::parse(t).ok_or_else(|| {
+            UserError::new(format!("unknown flag type `{}`", escape(t)))
+                .hint("types: release, experiment, operational, kill-switch, permission")
+        })?),
+        None => None,
+    };
+    super::warn_if_incomplete(ctx, &repo);
+
+    let selected: Vec<_> = repo
+        .flags
+        .iter()
+        .filter(|f| args.owner.as_ref().is_none_or(|o| &f.def.owner.value == o))
+        .filter(|f| kind.is_none_or(|k| f.def.kind.value == k))
+        .filter(|f| {
+            let Some(stage) = &args.stage else { return true };
+            match &args.env {
+                Some(env) => repo.state(&f.def, env).stage == stage,
+                None => envs.iter().any(|env| repo.state(&f.def, env).stage == stage),
+            }
+        })
+        .collect();
+
+    match args.format.format {
+        DataFormat::Json => {
+            let rows: Vec<Value> = selected.iter().map(|f| flag_json(&repo, &envs, f)).collect();
+            super::print_json(&rows)?;
+        }
+        DataFormat::Table => {
+            let mut header = vec!["FLAG", "OWNER", "TYPE"];
+            let upper: Vec<String> = envs.iter().map(|e| e.to_uppercase()).collect();
+            header.extend(upper.iter().map(String::as_str));
+            let mut t = table(&header);
+            for f in &selected {
+                let mut row = vec![
+                    escape(&f.name).into_owned(),
+                    escape(&f.def.owner.value).into_owned(),
+                    f.def.kind.value.to_string(),
+                ];
+                row.extend(envs.iter().map(|env| escape(repo.state(&f.def, env).stage).into_owned()));
+                t.add_row(row);
+            }
+            let mut out = std::io::stdout().lock();
+            if !selected.is_empty() {
+                out.write_all(table_lines(&mut t).as_bytes())?;
+            }
+            let _ = writeln!(std::io::stderr(), "{} of {} flags", selected.len(), repo.flags.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct EnvJson<'a> {
+    stage: &'a str,
+    since: Option<&'a str>,
+}
+
+fn flag_json(repo: &Repo, envs: &[&str], f: &crate::repo::Doc<crate::repo::FlagDef>) -> Value {
+    let mut environments = Map::new();
+    for env in envs {
+        let s = repo.state(&f.def, env);
+        let since = s.since.map(|d| d.value.as_str());
+        environments.insert(env.to_string(), json!(EnvJson { stage: s.stage, since }));
+    }
+    json!({
+        "key": f.name,
+        "owner": f.def.owner.value,
+        "type": f.def.kind.value,
+        "description": f.def.description.value,
+        "environments": environments,
+    })
+}

@@ -1,0 +1,41 @@
+//! One module per subcommand: parse context, call the model, render.
+
+pub mod completions;
+pub mod init;
+pub mod list;
+pub mod schema;
+pub mod show;
+pub mod validate;
+
+use std::io::Write;
+
+use crate::cli::Ctx;
+use crate::repo::Repo;
+
+/// Warns on stderr when some files could not be loaded, so partial output is not mistaken
+/// for the whole repository.
+pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
+    let broken: std::collections::BTreeSet<&str> = repo
+        .load_problems
+        .iter()
+        .filter(|p| p.is_error())
+        .map(|p| p.file.as_str())
+        .collect();
+    if !broken.is_empty() {
+        let label = crate::render::paint(ctx.style.stderr, crate::render::YELLOW, "warning");
+        let _ = writeln!(
+            std::io::stderr(),
+            "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
+            broken.len(),
+            broken.into_iter().map(|f| crate::render::escape(f).into_owned()).collect::<Vec<_>>().join(", ")
+        );
+    }
+}
+
+/// Writes JSON followed by a newline.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! `flags show KEY`: one flag's definition and who it is served to in each environment.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::{Map, json};
+
+use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::error::unknown;
+use crate::render::{BOLD, escape, paint, table, table_lines};
+use crate::repo::Audience;
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Flag key (the file name without `.yaml`)
+    pub key: String,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let Some(flag) = repo.flag(&args.key) else {
+        super::warn_if_incomplete(ctx, &repo);
+        return Err(unknown("flag", &args.key, repo.flags.iter().map(|f| f.name.as_str())).into());
+    };
+    let def = &flag.def;
+    let envs = repo.environment_order();
+    let opt = |o: &Option<crate::repo::Sp<String>>| o.as_ref().map(|s| s.value.clone());
+
+    if args.format.format == DataFormat::Json {
+        let mut environments = Map::new();
+        for env in &envs {
+            let s = repo.state(def, env);
+            let a = repo.audience(def, env);
+            environments.insert(
+                env.to_string(),
+                json!({
+                    "stage": s.stage,
+                    "since": s.since.map(|d| d.value.as_str()),
+                    "segments": a.segments,
+                    "rollout": a.rollout,
+                }),
+            );
+        }
+        super::print_json(&json!({
+            "key": flag.name,
+            "file": flag.path,
+            "description": def.description.value,
+            "owner": def.owner.value,
+            "type": def.kind.value,
+            "created": opt(&def.created),
+            "expires": opt(&def.expires),
+            "environments": environments,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", paint(ctx.style.stdout, BOLD, &escape(&flag.name)))?;
+    writeln!(out, "  {}", escape(&def.description.value))?;
+    writeln!(out)?;
+    let kind = def.kind.value;
+    let rows = [
+        ("file", Some(flag.path.clone())),
+        ("owner", Some(def.owner.value.clone())),
+        ("type", Some(format!("{kind} ({})", if kind.is_temporary() { "temporary" } else { "permanent" }))),
+        ("created", opt(&def.created)),
+        ("expires", opt(&def.expires)),
+    ];
+    for (label, value) in rows {
+        if let Some(v) = value {
+            writeln!(out, "{label:<9}{}", escape(&v))?;
+        }
+    }
+    writeln!(out)?;
+    let mut t = table(&["ENVIRONMENT", "STAGE", "SINCE", "AUDIENCE"]);
+    for env in &envs {
+        let s = repo.state(def, env);
+        t.add_row(vec![
+            env.to_string(),
+            escape(s.stage).into_owned(),
+            s.since.map_or("-".to_string(), |d| escape(&d.value).into_owned()),
+            describe(&repo.audience(def, env)),
+        ]);
+    }
+    out.write_all(table_lines(&mut t).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "internal, partners + 10% of users", "everyone", "nobody".
+pub(crate) fn describe(a: &Audience) -> String {
+    if a.rollout >= 100.0 {
+        return "everyone".into();
+    }
+    let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
+    if a.rollout > 0.0 {
+        parts.push(format!("{}% of users", a.rollout));
+    }
+    if parts.is_empty() { "nobody".into() } else { parts.join(" + ") }
+}
+

@@ -1,0 +1,125 @@
+//! `flags validate`: every problem in every file, for people and for CI.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::date::Date;
+use crate::problem::{Problem, Severity};
+use crate::render::{RED, YELLOW, escape, paint};
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// `file:line:column: severity: message`, one per line
+    Text,
+    /// One JSON object with every problem
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    problems: &'a [Problem],
+}
+
+pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let problems = crate::validate::validate(&repo, Date::today());
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let warnings = problems.len() - errors;
+
+    match args.format {
+        ValidateFormat::Json => super::print_json(&Report { valid: errors == 0, errors, warnings, problems: &problems })?,
+        ValidateFormat::Text => {
+            let mut out = std::io::stdout().lock();
+            for p in &problems {
+                let label = match p.severity {
+                    Severity::Error => paint(ctx.style.stdout, RED, "error"),
+                    Severity::Warning => paint(ctx.style.stdout, YELLOW, "warning"),
+                };
+                writeln!(out, "{}: {label}: {}", place(p), escape(&p.message))?;
+            }
+        }
+        ValidateFormat::Github => {
+            let prefix = workspace_prefix(&repo.root);
+            let mut out = std::io::stdout().lock();
+            for p in &problems {
+                let mut props = format!("file={}", gh_property(&format!("{prefix}{}", p.file)));
+                if let Some(l) = p.line {
+                    props.push_str(&format!(",line={l}"));
+                }
+                if let Some(c) = p.column {
+                    props.push_str(&format!(",col={c}"));
+                }
+                writeln!(out, "::{} {props}::{}", p.severity.as_str(), gh_data(&p.message))?;
+            }
+        }
+    }
+
+    let summary = format!(
+        "{} error{}, {} warning{} in {} flag{}, {} segment{}, {} environment{}",
+        errors,
+        plural(errors),
+        warnings,
+        plural(warnings),
+        repo.flags.len(),
+        plural(repo.flags.len()),
+        repo.segments.len(),
+        plural(repo.segments.len()),
+        repo.environments.len(),
+        plural(repo.environments.len()),
+    );
+    let _ = writeln!(std::io::stderr(), "{summary}");
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn place(p: &Problem) -> String {
+    let file = escape(&p.file);
+    match (p.line, p.column) {
+        (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+        (Some(l), None) => format!("{file}:{l}"),
+        _ => file.into_owned(),
+    }
+}
+
+/// GitHub resolves annotation paths from the repository top: prefix the flags root's place
+/// in the enclosing repository (found by its `.git`), if any.
+fn workspace_prefix(root: &Path) -> String {
+    for dir in root.ancestors() {
+        if dir.join(".git").exists() {
+            let rel = root.strip_prefix(dir).unwrap_or(Path::new(""));
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            return if rel.is_empty() { String::new() } else { format!("{}/", rel.join("/")) };
+        }
+    }
+    String::new()
+}
+
+/// Escaping of workflow command data (the message).
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping of workflow command properties (`file=`).
+fn gh_property(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}

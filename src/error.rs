@@ -1,0 +1,69 @@
+//! The error a command stops with, and how it maps to exit codes.
+//!
+//! Exit codes (PRODUCT.md): 0 success, 1 the command ran and found problems, 2 anything that
+//! stopped the command. Every `anyhow::Error` that reaches `run` is a 2; a `UserError` in the
+//! chain adds a `hint:` line.
+
+use std::fmt;
+
+/// A failure caused by the user's input or environment, with an optional hint for the fix.
+#[derive(Debug)]
+pub struct UserError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError { message: message.into(), hint: None }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Shorthand: `return Err(user_error!(...))`.
+#[macro_export]
+macro_rules! user_error {
+    ($($arg:tt)*) => { $crate::error::UserError::new(format!($($arg)*)) };
+}
+
+/// The closest of `candidates` to `name`, if reasonably close (for "did you mean" hints).
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// An error for an unknown name of some kind, with the nearest valid name as a hint.
+pub fn unknown<'a>(kind: &str, name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> UserError {
+    let list: Vec<&str> = candidates.clone().into_iter().collect();
+    let err = UserError::new(format!("unknown {kind} `{}`", crate::render::escape(name)));
+    match nearest(name, candidates) {
+        Some(n) => err.hint(format!("did you mean `{n}`?")),
+        None if list.is_empty() => err.hint(format!("there is no {kind} yet")),
+        None if list.len() <= 12 => err.hint(format!("{kind}s: {}", list.join(", "))),
+        None => err.hint(format!("run `flags list` to see the {kind}s")),
+    }
+}
+
+/// Whether an error is a closed stdout (`flags list | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

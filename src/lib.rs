@@ -1,0 +1,61 @@
+//! `flags`: feature flags as YAML files in git.
+//!
+//! The library loads a flags repository into a typed model ([`repo::Repo`]) and checks it
+//! ([`validate::validate`]); the `flags` binary is a thin command-line layer over it.
+//!
+//! ```no_run
+//! let repo = flags::repo::Repo::discover(std::path::Path::new("examples/acme"))?;
+//! let problems = flags::validate::validate(&repo, flags::date::Date::today());
+//! assert!(problems.iter().all(|p| !p.is_error()));
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+
+pub mod cli;
+mod commands;
+pub mod date;
+pub mod error;
+mod fsutil;
+pub mod problem;
+pub mod render;
+pub mod repo;
+pub mod validate;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Runs the CLI with these arguments and returns the exit code (0, 1 or 2).
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let color = render::use_color(cli.color, std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match cli.run() {
+        Ok(code) => code,
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, color);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints `error: ...`, the cause chain and a `hint:` line to stderr.
+fn report(err: &anyhow::Error, color: bool) {
+    let mut stderr = std::io::stderr().lock();
+    let label = render::paint(color, &format!("{}{}", render::BOLD, render::RED), "error");
+    let _ = writeln!(stderr, "{label}: {err}");
+    for cause in err.chain().skip(1) {
+        let _ = writeln!(stderr, "  caused by: {cause}");
+    }
+    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref()) {
+        let label = render::paint(color, &format!("{}{}", render::BOLD, render::CYAN), "hint");
+        let _ = writeln!(stderr, "{label}: {hint}");
+    }
+}

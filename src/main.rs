@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    flags::run(std::env::args_os())
+}

@@ -1,0 +1,351 @@
+//! Reading a flags root from disk: discovery, safe file reading, parsing into the model.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use super::{Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef, Settings, Stage};
+use crate::error::UserError;
+use crate::problem::Problem;
+
+/// Largest file `flags` reads (1 MiB): flag files are a few hundred bytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Deepest YAML nesting accepted; the formats need four levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Walks up from `start` to the first directory holding `flags.yaml`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let abs = fs::canonicalize(start).map_err(|e| {
+        UserError::new(format!("cannot open directory `{}`: {e}", start.display()))
+            .hint("pass an existing directory to `-C`")
+    })?;
+    if !abs.is_dir() {
+        return Err(UserError::new(format!("`{}` is not a directory", start.display())).into());
+    }
+    for dir in abs.ancestors() {
+        if dir.join(SETTINGS_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(UserError::new(format!(
+        "no flags repository found in `{}` or any parent directory (no `{SETTINGS_FILE}`)",
+        start.display()
+    ))
+    .hint("run `flags init` to create one, or pass `-C DIR` to point at it")
+    .into())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Environment,
+    Segment,
+    Flag,
+}
+
+/// A file found under the root: its kind, absolute path and display path.
+struct Found {
+    kind: Kind,
+    abs: PathBuf,
+    rel: String,
+}
+
+enum Parsed {
+    Environment(Doc<EnvironmentDef>),
+    Segment(Doc<SegmentDef>),
+    Flag(Doc<FlagDef>),
+}
+
+pub(super) fn load(root: &Path) -> Repo {
+    let mut problems = Vec::new();
+    let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+
+    let settings = match read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE) {
+        Ok(source) => match parse_or_default::<Settings>(&source, true) {
+            Ok(def) => Some(Doc { name: "flags".into(), path: SETTINGS_FILE.into(), source, def }),
+            Err((loc, msg)) => {
+                problems.push(Problem::error(SETTINGS_FILE, loc, msg));
+                None
+            }
+        },
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+
+    let mut found = Vec::new();
+    for (dir, kind, recursive) in [
+        ("environments", Kind::Environment, false),
+        ("segments", Kind::Segment, false),
+        ("flags", Kind::Flag, true),
+    ] {
+        let abs = canon_root.join(dir);
+        if abs.is_dir() {
+            walk(&canon_root, &abs, dir, kind, recursive, &mut found, &mut problems, 0);
+        }
+    }
+
+    let parsed: Vec<Result<Parsed, Problem>> = found
+        .par_iter()
+        .map(|f| {
+            let source = read_checked(&canon_root, &f.abs, &f.rel)?;
+            let name = stem(&f.rel);
+            let err = |(loc, msg)| Problem::error(&f.rel, loc, msg);
+            Ok(match f.kind {
+                Kind::Environment => {
+                    let def = parse_or_default(&source, true).map_err(err)?;
+                    Parsed::Environment(Doc { name, path: f.rel.clone(), source, def })
+                }
+                Kind::Segment => {
+                    let def = parse_or_default(&source, true).map_err(err)?;
+                    Parsed::Segment(Doc { name, path: f.rel.clone(), source, def })
+                }
+                Kind::Flag => {
+                    let def = parse_flag(&source).map_err(err)?;
+                    Parsed::Flag(Doc { name, path: f.rel.clone(), source, def })
+                }
+            })
+        })
+        .collect();
+
+    let (mut environments, mut segments, mut flags) = (Vec::new(), Vec::new(), Vec::new());
+    for p in parsed {
+        match p {
+            Ok(Parsed::Environment(d)) => environments.push(d),
+            Ok(Parsed::Segment(d)) => segments.push(d),
+            Ok(Parsed::Flag(d)) => flags.push(d),
+            Err(p) => problems.push(p),
+        }
+    }
+    environments.sort_by(|a, b| a.name.cmp(&b.name));
+    segments.sort_by(|a, b| a.name.cmp(&b.name));
+    flags.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+
+    let (pipeline, cleanup) = match &settings {
+        Some(doc) => (resolve_pipeline(&doc.def), doc.def.cleanup),
+        None => (Pipeline::default_pipeline(), Cleanup::default()),
+    };
+
+    Repo {
+        root: canon_root,
+        settings,
+        pipeline,
+        cleanup,
+        environments,
+        segments,
+        flags,
+        load_problems: problems,
+    }
+}
+
+fn resolve_pipeline(settings: &Settings) -> Pipeline {
+    match &settings.pipeline {
+        None => Pipeline::default_pipeline(),
+        Some(stages) => Pipeline {
+            stages: stages
+                .value
+                .iter()
+                .map(|s| Stage {
+                    name: s.stage.value.clone(),
+                    segments: s.segments.iter().map(|x| x.value.clone()).collect(),
+                    rollout: s.rollout.as_ref().map(|r| r.value),
+                    soak_days: s.soak_days.as_ref().map(|d| d.value),
+                })
+                .collect(),
+            is_default: false,
+        },
+    }
+}
+
+fn stem(rel: &str) -> String {
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    file.strip_suffix(".yaml").unwrap_or(file).to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk(
+    root: &Path,
+    dir: &Path,
+    rel_dir: &str,
+    kind: Kind,
+    recursive: bool,
+    found: &mut Vec<Found>,
+    problems: &mut Vec<Problem>,
+    depth: usize,
+) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(Problem::error(rel_dir, None, format!("cannot read directory: {e}")));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') {
+            continue;
+        }
+        let rel = format!("{rel_dir}/{file_name}");
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        let mut is_dir = meta.is_dir();
+        if meta.file_type().is_symlink() {
+            match fs::canonicalize(&path) {
+                Ok(target) if target.starts_with(root) => is_dir = target.is_dir(),
+                Ok(_) => {
+                    problems.push(Problem::error(
+                        &rel,
+                        None,
+                        "symbolic link leads out of the flags root and is not followed; replace it with the file itself",
+                    ));
+                    continue;
+                }
+                Err(_) => {
+                    problems.push(Problem::error(&rel, None, "broken symbolic link; remove it or point it at a file inside the flags root"));
+                    continue;
+                }
+            }
+        }
+        if is_dir {
+            // Sub-folders group flags; 32 levels is far beyond any real layout and stops link loops.
+            if recursive && depth < 32 {
+                walk(root, &path, &rel, kind, recursive, found, problems, depth + 1);
+            }
+            continue;
+        }
+        if file_name.ends_with(".yaml") {
+            found.push(Found { kind, abs: path, rel });
+        } else if file_name.ends_with(".yml") {
+            problems.push(Problem::warning(&rel, None, "ignored: only `.yaml` files are read; rename it to `.yaml`"));
+        }
+    }
+}
+
+/// Reads a file under the root: refuses links out of the root, files over the size limit and
+/// non-UTF-8 text, each as a problem naming the file.
+fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> {
+    let io_err = |e: std::io::Error| Problem::error(rel, None, format!("cannot read file: {e}"));
+    let meta = fs::symlink_metadata(path).map_err(io_err)?;
+    if meta.file_type().is_symlink() {
+        let target = fs::canonicalize(path).map_err(io_err)?;
+        if !target.starts_with(root) {
+            return Err(Problem::error(
+                rel,
+                None,
+                "symbolic link leads out of the flags root and is not followed; replace it with the file itself",
+            ));
+        }
+    }
+    let file = fs::File::open(path).map_err(io_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            rel,
+            None,
+            format!("file is larger than the {} KiB limit; flag files are small, split or trim it", MAX_FILE_BYTES / 1024),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        Problem::error(
+            rel,
+            Some(Loc { line: line as u32, column: column as u32, start: valid.len(), len: 1 }),
+            "file is not valid UTF-8; save it as UTF-8 text",
+        )
+    })
+}
+
+/// Whether a document holds nothing but comments and blank lines.
+fn is_blank_document(source: &str) -> bool {
+    source.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+fn parse_or_default<T: DeserializeOwned + Default>(source: &str, allow_empty: bool) -> Result<T, (Option<Loc>, String)> {
+    if allow_empty && is_blank_document(source.trim_start_matches('\u{feff}')) {
+        return Ok(T::default());
+    }
+    parse_yaml(source)
+}
+
+/// Parses a flag file (also used to verify an edit before it is written).
+pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
+    if is_blank_document(source.trim_start_matches('\u{feff}')) {
+        return Err((
+            Some(Loc { line: 1, column: 1, start: 0, len: 0 }),
+            "file is empty; a flag needs `description`, `owner` and `type`".into(),
+        ));
+    }
+    parse_yaml(source)
+}
+
+/// Parses YAML into `T` with bounded nesting and aliases; errors come back as a location
+/// and a message that says what to do.
+pub(crate) fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_NESTING,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 100_000,
+        },
+    };
+    serde_saphyr::from_str_with_options(source, options).map_err(|e| {
+        let loc = e.location().map(|l| Loc::from_saphyr(&l)).filter(|l| l.is_known());
+        (loc, explain(&e.without_snippet().to_string()))
+    })
+}
+
+/// Turns serde-saphyr's message into one that names the fix.
+fn explain(raw: &str) -> String {
+    // The location is reported separately.
+    let msg = match raw.rfind(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw,
+    };
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        return format!("duplicate key `{key}`; keep only one of them");
+    }
+    if msg.starts_with("unknown field") {
+        return format!("{msg}; remove it or fix its spelling");
+    }
+    if msg.starts_with("missing field") {
+        return format!("{msg}; add it");
+    }
+    if msg.starts_with("unknown variant") {
+        return format!("{msg}; use one of these values");
+    }
+    if msg.contains("recursion limit") || msg.contains("depth") && msg.contains("budget") {
+        return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
+    }
+    if msg.contains("budget") || msg.contains("alias") && msg.contains("limit") {
+        return format!("{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)");
+    }
+    if msg == "expected mapping start" {
+        return "expected a mapping (`key: value` lines) here".into();
+    }
+    msg.to_string()
+}
+
+impl Repo {
+    /// Reads one file's text relative to the root (used by commands that edit it).
+    pub fn read_source(&self, rel: &str) -> Result<String> {
+        fs::read_to_string(self.root.join(rel)).with_context(|| format!("reading `{rel}`"))
+    }
+}

@@ -1,0 +1,298 @@
+//! The flags repository: discovery, loading, and the resolved model other modules use.
+
+mod load;
+pub mod model;
+mod sp;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag};
+pub use model::*;
+pub use sp::{Loc, Sp};
+
+use crate::problem::Problem;
+
+/// Name of the file that marks the flags root.
+pub const SETTINGS_FILE: &str = "flags.yaml";
+
+/// The stage before the first one: served to nobody.
+pub const OFF: &str = "off";
+
+/// A loaded file: its name (the file stem), its path relative to the flags root, its text and
+/// what it deserialized into.
+#[derive(Debug)]
+pub struct Doc<T> {
+    pub name: String,
+    /// Relative to the flags root, with `/` separators (as shown to users).
+    pub path: String,
+    pub source: String,
+    pub def: T,
+}
+
+/// A flags repository as read from disk. Files that could not be read or parsed are absent
+/// from the model and recorded in `load_problems`, so one bad file never hides the others.
+#[derive(Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub settings: Option<Doc<Settings>>,
+    pub pipeline: Pipeline,
+    pub cleanup: Cleanup,
+    /// Sorted by name.
+    pub environments: Vec<Doc<EnvironmentDef>>,
+    /// Sorted by name.
+    pub segments: Vec<Doc<SegmentDef>>,
+    /// Sorted by key, then path (duplicates are kept for validation to report).
+    pub flags: Vec<Doc<FlagDef>>,
+    pub load_problems: Vec<Problem>,
+}
+
+/// The resolved pipeline: stages in order, `off` implied before them.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    pub stages: Vec<Stage>,
+    /// Whether `flags.yaml` left the pipeline out and the default applies.
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: String,
+    pub segments: Vec<String>,
+    pub rollout: Option<f64>,
+    pub soak_days: Option<u32>,
+}
+
+/// Who a flag is served to: a union of segments plus a percentage of everyone.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Audience {
+    pub segments: Vec<String>,
+    pub rollout: f64,
+}
+
+impl Pipeline {
+    pub fn default_pipeline() -> Pipeline {
+        let stage = |name: &str, segments: &[&str], rollout: Option<f64>| Stage {
+            name: name.into(),
+            segments: segments.iter().map(|s| s.to_string()).collect(),
+            rollout,
+            soak_days: None,
+        };
+        Pipeline {
+            stages: vec![
+                stage("internal", &["internal"], None),
+                stage("partners", &["partners"], None),
+                stage("everyone", &[], Some(100.0)),
+            ],
+            is_default: true,
+        }
+    }
+
+    /// Position of a stage: 0 for `off`, 1 for the first stage, and so on.
+    pub fn position(&self, stage: &str) -> Option<usize> {
+        if stage == OFF {
+            return Some(0);
+        }
+        self.stages.iter().position(|s| s.name == stage).map(|i| i + 1)
+    }
+
+    /// Name of the stage at a position (0 is `off`).
+    pub fn name_at(&self, pos: usize) -> &str {
+        match pos {
+            0 => OFF,
+            p => self.stages.get(p - 1).map_or(OFF, |s| s.name.as_str()),
+        }
+    }
+
+    /// Position of the last stage.
+    pub fn last(&self) -> usize {
+        self.stages.len()
+    }
+
+    /// Stage names including `off`, in order (for messages and completion of `--to`).
+    pub fn names(&self) -> Vec<&str> {
+        std::iter::once(OFF)
+            .chain(self.stages.iter().map(|s| s.name.as_str()))
+            .collect()
+    }
+
+    /// The cumulative audience at a position: every segment up to it, the highest rollout.
+    pub fn audience(&self, pos: usize) -> Audience {
+        let mut audience = Audience::default();
+        for stage in self.stages.iter().take(pos) {
+            for s in &stage.segments {
+                if !audience.segments.contains(s) {
+                    audience.segments.push(s.clone());
+                }
+            }
+            if let Some(r) = stage.rollout {
+                audience.rollout = audience.rollout.max(r);
+            }
+        }
+        audience
+    }
+}
+
+/// The state of one flag in one environment, resolved against the pipeline.
+#[derive(Debug, Clone)]
+pub struct EnvState<'a> {
+    pub stage: &'a str,
+    /// `None` when the stage is unknown to the pipeline (a validation error).
+    pub position: Option<usize>,
+    pub since: Option<&'a Sp<String>>,
+    pub segments: Vec<&'a str>,
+    /// The entry in the file, if the environment is listed.
+    pub entry: Option<&'a EnvEntry>,
+}
+
+impl FlagDef {
+    pub fn entry(&self, env: &str) -> Option<&EnvEntry> {
+        self.environments
+            .value
+            .0
+            .iter()
+            .find(|(k, _)| k.value == env)
+            .map(|(_, v)| &v.value)
+    }
+}
+
+impl Repo {
+    /// Finds the flags root from `start` (walking up) and loads it.
+    pub fn discover(start: &Path) -> anyhow::Result<Repo> {
+        let root = find_root(start)?;
+        Ok(Repo::load(&root))
+    }
+
+    /// Loads every file under a flags root. Never fails: unreadable or malformed files
+    /// become problems.
+    pub fn load(root: &Path) -> Repo {
+        load::load(root)
+    }
+
+    pub fn flag(&self, key: &str) -> Option<&Doc<FlagDef>> {
+        self.flags.iter().find(|f| f.name == key)
+    }
+
+    pub fn environment(&self, name: &str) -> Option<&Doc<EnvironmentDef>> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+
+    pub fn segment(&self, name: &str) -> Option<&Doc<SegmentDef>> {
+        self.segments.iter().find(|s| s.name == name)
+    }
+
+    /// Environment names in gate order: an environment comes after the one it is gated on,
+    /// ties by name (development, staging, production).
+    pub fn environment_order(&self) -> Vec<&str> {
+        let mut after: HashMap<&str, &str> = HashMap::new();
+        for e in &self.environments {
+            if let Some(a) = &e.def.after {
+                after.insert(e.name.as_str(), a.value.as_str());
+            }
+        }
+        let depth = |start: &str| -> usize {
+            let mut d = 0usize;
+            let mut name = start.to_string();
+            while let Some(next) = after.get(name.as_str()) {
+                d += 1;
+                name = next.to_string();
+                if d > after.len() {
+                    break; // a cycle; validation reports it
+                }
+            }
+            d
+        };
+        let mut names: Vec<(usize, &str)> = self
+            .environments
+            .iter()
+            .map(|e| (depth(&e.name), e.name.as_str()))
+            .collect();
+        names.sort();
+        names.into_iter().map(|(_, n)| n).collect()
+    }
+
+    /// A flag's state in an environment (`off` when not listed).
+    pub fn state<'a>(&self, flag: &'a FlagDef, env: &str) -> EnvState<'a> {
+        match flag.entry(env) {
+            Some(e) => EnvState {
+                stage: &e.stage.value,
+                position: self.pipeline.position(&e.stage.value),
+                since: e.since.as_ref(),
+                segments: e.segments.iter().map(|s| s.value.as_str()).collect(),
+                entry: Some(e),
+            },
+            None => EnvState {
+                stage: OFF,
+                position: Some(0),
+                since: None,
+                segments: Vec::new(),
+                entry: None,
+            },
+        }
+    }
+
+    /// Who a flag is served to in an environment: the stage's cumulative audience plus the
+    /// environment's extra segments (none while `off`).
+    pub fn audience(&self, flag: &FlagDef, env: &str) -> Audience {
+        let state = self.state(flag, env);
+        let pos = state.position.unwrap_or(0);
+        let mut audience = self.pipeline.audience(pos);
+        if pos > 0 {
+            for s in state.segments {
+                if !audience.segments.iter().any(|a| a == s) {
+                    audience.segments.push(s.to_string());
+                }
+            }
+        }
+        audience
+    }
+}
+
+/// Whether a name (flag key, segment, environment, stage) follows the naming rule:
+/// `^[a-z0-9]+([._-][a-z0-9]+)*$`, at most 64 characters.
+pub fn is_valid_name(name: &str) -> bool {
+    if name.is_empty() || name.len() > 64 {
+        return false;
+    }
+    let mut prev_sep = true; // no separator first
+    for c in name.bytes() {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' => prev_sep = false,
+            b'.' | b'_' | b'-' if !prev_sep => prev_sep = true,
+            _ => return false,
+        }
+    }
+    !prev_sep
+}
+
+/// The rule, for messages.
+pub const NAME_RULE: &str = "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for ok in ["a", "new-dashboard", "v2.checkout_flow", "x1-2"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        let long = "a".repeat(65);
+        for bad in ["", "-a", "a-", "a--b", "A", "new dashboard", "a/b", "..", "é", long.as_str()] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+        assert!(is_valid_name(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn cumulative_audience() {
+        let p = Pipeline::default_pipeline();
+        assert_eq!(p.audience(0), Audience::default());
+        assert_eq!(p.audience(2).segments, vec!["internal", "partners"]);
+        assert_eq!(p.audience(2).rollout, 0.0);
+        assert_eq!(p.audience(3).rollout, 100.0);
+        assert_eq!(p.position("off"), Some(0));
+        assert_eq!(p.position("everyone"), Some(3));
+        assert_eq!(p.position("nope"), None);
+    }
+}

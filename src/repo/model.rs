@@ -1,0 +1,439 @@
+//! The typed model of the four file kinds (PRODUCT.md section 1).
+//!
+//! These types are what serde-saphyr deserializes into and what schemars describes, so the
+//! JSON Schema printed by `flags schema` can never drift from what the loader accepts. Values
+//! that problems point at or that edits rewrite are wrapped in [`Sp`] to keep their location.
+//! Names, dates and stage references stay strings here: checking them is validation's job, so
+//! one bad date does not hide every other problem of the same file.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::sp::Sp;
+
+/// `flags.yaml`: the settings of a flags repository.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "flags.yaml")]
+pub struct Settings {
+    /// Ordered release stages; every flag walks them one at a time, per environment.
+    /// Defaults to internal -> partners -> everyone.
+    #[serde(default)]
+    pub pipeline: Option<Sp<Vec<StageDef>>>,
+    /// When temporary flags become cleanup candidates.
+    #[serde(default)]
+    pub cleanup: Cleanup,
+}
+
+/// One stage of the pipeline.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageDef {
+    /// Stage name, e.g. `partners`.
+    pub stage: Sp<String>,
+    /// Segments added to the audience at this stage (audiences are cumulative).
+    #[serde(default)]
+    pub segments: Vec<Sp<String>>,
+    /// Percent of all users (sticky per user) from this stage on, at most three decimals.
+    #[serde(default)]
+    pub rollout: Option<Sp<f64>>,
+    /// Minimum days at this stage before a promotion out of it.
+    #[serde(default)]
+    pub soak_days: Option<Sp<u32>>,
+}
+
+/// Cleanup policy.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cleanup {
+    /// Days a temporary flag stays at the last stage everywhere before it is ready for cleanup.
+    #[serde(default = "default_after_days")]
+    pub after_days: u32,
+    /// Days after creation by which a temporary flag not fully rolled out counts as stalled.
+    #[serde(default = "default_stalled_days")]
+    pub stalled_days: u32,
+}
+
+fn default_after_days() -> u32 {
+    30
+}
+fn default_stalled_days() -> u32 {
+    90
+}
+
+impl Default for Cleanup {
+    fn default() -> Self {
+        Cleanup {
+            after_days: default_after_days(),
+            stalled_days: default_stalled_days(),
+        }
+    }
+}
+
+/// `environments/<env>.yaml`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "environment")]
+pub struct EnvironmentDef {
+    /// What this environment is.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// Gate: a flag here may never be at a later stage than in this environment.
+    #[serde(default)]
+    pub after: Option<Sp<String>>,
+}
+
+/// `segments/<segment>.yaml`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "segment")]
+pub struct SegmentDef {
+    /// Who this segment is.
+    #[serde(default)]
+    pub description: Option<Sp<String>>,
+    /// Targeting keys listed explicitly.
+    #[serde(default)]
+    pub users: Vec<Sp<String>>,
+    /// Any matching rule includes the user.
+    #[serde(default)]
+    pub rules: Vec<Sp<Rule>>,
+    /// Other segments whose members are included (no cycles).
+    #[serde(default)]
+    pub segments: Vec<Sp<String>>,
+    /// Targeting keys never in the segment, whatever else matches.
+    #[serde(default)]
+    pub exclude: Vec<Sp<String>>,
+}
+
+/// A targeting rule: `attribute op values`. The targeting key is the attribute `key`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// User attribute the rule reads (`key` is the targeting key).
+    pub attribute: Sp<String>,
+    /// Comparison.
+    pub op: Sp<Op>,
+    /// The user matches when the comparison holds for any of these values.
+    pub values: Sp<Vec<RuleValue>>,
+}
+
+/// Rule operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    In,
+    NotIn,
+    StartsWith,
+    EndsWith,
+    Contains,
+    Lt,
+    Lte,
+    Gt,
+    Gte,
+}
+
+impl Op {
+    pub const ALL: [Op; 9] = [
+        Op::In,
+        Op::NotIn,
+        Op::StartsWith,
+        Op::EndsWith,
+        Op::Contains,
+        Op::Lt,
+        Op::Lte,
+        Op::Gt,
+        Op::Gte,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::In => "in",
+            Op::NotIn => "not_in",
+            Op::StartsWith => "starts_with",
+            Op::EndsWith => "ends_with",
+            Op::Contains => "contains",
+            Op::Lt => "lt",
+            Op::Lte => "lte",
+            Op::Gt => "gt",
+            Op::Gte => "gte",
+        }
+    }
+
+    /// Whether the operator compares numbers (and so needs numeric values).
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Op::Lt | Op::Lte | Op::Gt | Op::Gte)
+    }
+
+    /// Whether the operator compares strings (and so needs string values).
+    pub fn is_textual(self) -> bool {
+        matches!(self, Op::StartsWith | Op::EndsWith | Op::Contains)
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule value: a string or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RuleValue {
+    String(String),
+    Number(f64),
+}
+
+impl fmt::Display for RuleValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleValue::String(s) => write!(f, "{s:?}"),
+            RuleValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RuleValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RuleValue, E> {
+                Ok(RuleValue::String(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<RuleValue, E> {
+                Ok(RuleValue::String(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RuleValue, E> {
+                Ok(RuleValue::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RuleValue, E> {
+                Ok(RuleValue::Number(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RuleValue, E> {
+                if v.is_finite() {
+                    Ok(RuleValue::Number(v))
+                } else {
+                    Err(E::custom("rule values must be finite numbers"))
+                }
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RuleValue, E> {
+                Err(E::custom(format!(
+                    "`{v}` is a boolean; rule values are strings or numbers (quote it: \"{v}\")"
+                )))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `flags/**/<flag>.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "flag")]
+pub struct FlagDef {
+    /// What the flag controls.
+    pub description: Sp<String>,
+    /// Team or person responsible for the flag and its cleanup.
+    pub owner: Sp<String>,
+    /// Kind of flag: release and experiment are temporary, the others permanent.
+    #[serde(rename = "type")]
+    pub kind: Sp<FlagType>,
+    /// Creation date (YYYY-MM-DD); written by `flags new`, else taken from git history.
+    #[serde(default)]
+    pub created: Option<Sp<String>>,
+    /// Past this date (YYYY-MM-DD) the flag is overdue for cleanup.
+    #[serde(default)]
+    pub expires: Option<Sp<String>>,
+    /// Stage per environment; an environment not listed is `off`.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, EnvEntry>")]
+    pub environments: Sp<Entries<Sp<String>, Sp<EnvEntry>>>,
+}
+
+/// Flag types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlagType {
+    Release,
+    Experiment,
+    Operational,
+    KillSwitch,
+    Permission,
+}
+
+impl FlagType {
+    pub const ALL: [FlagType; 5] = [
+        FlagType::Release,
+        FlagType::Experiment,
+        FlagType::Operational,
+        FlagType::KillSwitch,
+        FlagType::Permission,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagType::Release => "release",
+            FlagType::Experiment => "experiment",
+            FlagType::Operational => "operational",
+            FlagType::KillSwitch => "kill-switch",
+            FlagType::Permission => "permission",
+        }
+    }
+
+    /// Release and experiment flags are meant to be deleted once done.
+    pub fn is_temporary(self) -> bool {
+        matches!(self, FlagType::Release | FlagType::Experiment)
+    }
+
+    pub fn parse(s: &str) -> Option<FlagType> {
+        FlagType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for FlagType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A flag's state in one environment: `production: partners` (short form) or a mapping
+/// with `stage`, `since` and `segments` (long form).
+#[derive(Debug, Clone)]
+pub struct EnvEntry {
+    pub stage: Sp<String>,
+    pub since: Option<Sp<String>>,
+    pub segments: Vec<Sp<String>>,
+    /// Written as a mapping rather than a bare stage name.
+    pub long_form: bool,
+}
+
+impl<'de> Deserialize<'de> for EnvEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EnvEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a stage name or a mapping with `stage`, `since`, `segments`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnvEntry, E> {
+                Ok(EnvEntry {
+                    stage: Sp::new(v.to_owned(), Default::default()),
+                    since: None,
+                    segments: Vec::new(),
+                    long_form: false,
+                })
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<EnvEntry, E> {
+                // YAML 1.1 readers take a bare `off` for false; accept it as the `off` stage.
+                if v {
+                    Err(E::custom("`true` is not a stage; write a stage name"))
+                } else {
+                    self.visit_str("off")
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvEntry, A::Error> {
+                let mut stage = None;
+                let mut since = None;
+                let mut segments = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "stage" => stage = Some(map.next_value::<Sp<String>>()?),
+                        "since" => since = Some(map.next_value::<Sp<String>>()?),
+                        "segments" => segments = Some(map.next_value::<Vec<Sp<String>>>()?),
+                        other => {
+                            return Err(de::Error::unknown_field(
+                                other,
+                                &["stage", "since", "segments"],
+                            ));
+                        }
+                    }
+                }
+                let stage = stage.ok_or_else(|| de::Error::missing_field("stage"))?;
+                Ok(EnvEntry {
+                    stage,
+                    since,
+                    segments: segments.unwrap_or_default(),
+                    long_form: true,
+                })
+            }
+        }
+        let mut entry = Sp::<EnvEntryRaw>::deserialize(d)?;
+        // A short form's stage is the whole value: give it the value's location.
+        if !entry.value.0.long_form {
+            entry.value.0.stage.loc = entry.loc;
+        }
+        return Ok(entry.value.0);
+
+        struct EnvEntryRaw(EnvEntry);
+        impl<'de> Deserialize<'de> for EnvEntryRaw {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(V).map(EnvEntryRaw)
+            }
+        }
+    }
+}
+
+impl JsonSchema for EnvEntry {
+    fn schema_name() -> Cow<'static, str> {
+        "EnvEntry".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The flag's stage in this environment: a stage name (short form) or a mapping (long form).",
+            "anyOf": [
+                { "type": "string", "description": "Stage name, or `off`." },
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["stage"],
+                    "properties": {
+                        "stage": { "type": "string", "description": "Stage name, or `off`." },
+                        "since": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "When this environment entered its stage (YYYY-MM-DD)." },
+                        "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." }
+                    }
+                }
+            ]
+        })
+    }
+}
+
+/// A mapping read in file order (key order matters for edits and for messages).
+#[derive(Debug, Clone)]
+pub struct Entries<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Entries<K, V> {
+    fn default() -> Self {
+        Entries(Vec::new())
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Vis<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(e) = m.next_entry()? {
+                    v.push(e);
+                }
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_map(Vis(std::marker::PhantomData))
+    }
+}

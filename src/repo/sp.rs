@@ -1,0 +1,92 @@
+//! `Sp<T>`: a value with the place in its file where it was written.
+//!
+//! A thin wrapper over serde-saphyr's `Spanned<T>` that keeps the line, column and byte
+//! range of the value (for located problems and for comment-preserving edits) and that
+//! describes itself to schemars as plain `T`, so the JSON Schema comes from the same types.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer};
+
+/// Where a value sits in its source file: 1-based line and column, and its byte range.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+    /// Byte offset of the value's first byte (for scalars: the first byte of the scalar,
+    /// quotes included).
+    pub start: usize,
+    /// Byte length of the value as written.
+    pub len: usize,
+}
+
+impl Loc {
+    /// Whether the location is known (serde-saphyr loses spans in a few serde corners).
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+
+    pub(crate) fn from_saphyr(l: &serde_saphyr::Location) -> Loc {
+        let span = l.span();
+        Loc {
+            line: u32::try_from(l.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(l.column()).unwrap_or(u32::MAX),
+            start: span
+                .byte_offset()
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(usize::MAX),
+            len: span
+                .byte_len()
+                .and_then(|o| usize::try_from(o).ok())
+                .unwrap_or(0),
+        }
+    }
+}
+
+/// A deserialized value and its location.
+#[derive(Clone, Debug)]
+pub struct Sp<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<T> Sp<T> {
+    pub fn new(value: T, loc: Loc) -> Self {
+        Sp { value, loc }
+    }
+}
+
+impl<T> std::ops::Deref for Sp<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Sp {
+            loc: Loc::from_saphyr(&s.referenced),
+            value: s.value,
+        })
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        Sp { value: T::default(), loc: Loc::default() }
+    }
+}

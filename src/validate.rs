@@ -1,0 +1,410 @@
+//! Every check of PRODUCT.md section 3 that needs only the files: model in, problems out.
+//! No I/O and no printing; `today` is passed in so the date rules are testable.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::date::Date;
+use crate::error::nearest;
+use crate::problem::{self, Problem};
+use crate::render::escape;
+use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
+
+/// All problems of a repository: what loading found plus every semantic check, sorted.
+pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
+    let mut out = repo.load_problems.clone();
+    check_names(repo, &mut out);
+    check_pipeline(repo, &mut out);
+    check_environments(repo, &mut out);
+    check_segments(repo, &mut out);
+    for flag in &repo.flags {
+        check_flag(repo, flag, today, &mut out);
+    }
+    check_unused_segments(repo, &mut out);
+    problem::sort(&mut out);
+    out
+}
+
+/// "unknown X `y`" plus the nearest name or the list, for messages.
+fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    match nearest(name, candidates.clone()) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => {
+            let list: Vec<&str> = candidates.into_iter().collect();
+            if list.is_empty() {
+                "there are none".into()
+            } else {
+                format!("known: {}", list.join(", "))
+            }
+        }
+    }
+}
+
+fn loc(sp: &Sp<impl Sized>) -> Option<Loc> {
+    Some(sp.loc)
+}
+
+fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
+    let docs = repo
+        .environments
+        .iter()
+        .map(|d| (&d.name, &d.path, "environment"))
+        .chain(repo.segments.iter().map(|d| (&d.name, &d.path, "segment")))
+        .chain(repo.flags.iter().map(|d| (&d.name, &d.path, "flag")));
+    for (name, path, kind) in docs {
+        if !is_valid_name(name) {
+            out.push(Problem::error(
+                path.as_str(),
+                None,
+                format!("{kind} name `{}` (the file name) is invalid: use {NAME_RULE}; rename the file", escape(name)),
+            ));
+        }
+    }
+    // Keys are unique across sub-folders: flags are sorted by key, then path.
+    for pair in repo.flags.windows(2) {
+        if pair[0].name == pair[1].name {
+            out.push(Problem::error(
+                pair[1].path.as_str(),
+                None,
+                format!(
+                    "duplicate flag key `{}`: also defined in `{}`; flag keys must be unique across sub-folders, rename or delete one",
+                    escape(&pair[1].name),
+                    pair[0].path
+                ),
+            ));
+        }
+    }
+}
+
+fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
+    repo.segments.iter().map(|s| s.name.as_str())
+}
+
+fn check_segment_ref(repo: &Repo, file: &str, seg: &Sp<String>, context: &str, out: &mut Vec<Problem>) {
+    if repo.segment(&seg.value).is_none() {
+        out.push(Problem::error(
+            file,
+            loc(seg),
+            format!(
+                "{context} names unknown segment `{}`: {} (segments live in `segments/<name>.yaml`)",
+                escape(&seg.value),
+                did_you_mean(&seg.value, segment_names(repo))
+            ),
+        ));
+    }
+}
+
+fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
+    let Some(settings) = &repo.settings else { return };
+    let Some(stages) = &settings.def.pipeline else { return };
+    let file = SETTINGS_FILE;
+    if stages.value.is_empty() {
+        out.push(Problem::error(file, loc(stages), "`pipeline` is empty: list at least one stage, the last reaching `rollout: 100`"));
+        return;
+    }
+    let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
+    let mut covered: HashSet<&str> = HashSet::new();
+    let mut max_rollout = 0.0f64;
+    for stage in &stages.value {
+        let name = stage.stage.value.as_str();
+        if name == OFF {
+            out.push(Problem::error(file, loc(&stage.stage), "stage name `off` is reserved for the stage before the first one; rename this stage"));
+        } else if !is_valid_name(name) {
+            out.push(Problem::error(file, loc(&stage.stage), format!("stage name `{}` is invalid: use {NAME_RULE}", escape(name))));
+        }
+        if let Some(first) = seen.insert(name, &stage.stage) {
+            out.push(Problem::error(
+                file,
+                loc(&stage.stage),
+                format!("stage `{}` is listed twice (first on line {}); stage names must be unique", escape(name), first.loc.line),
+            ));
+        }
+        for seg in &stage.segments {
+            check_segment_ref(repo, file, seg, &format!("stage `{}`", escape(name)), out);
+        }
+        let mut adds = false;
+        if let Some(r) = &stage.rollout {
+            if !(0.0..=100.0).contains(&r.value) || !r.value.is_finite() {
+                out.push(Problem::error(file, loc(r), format!("rollout `{}` of stage `{}` is out of range: use a percentage from 0 to 100", r.value, escape(name))));
+            } else if ((r.value * 1000.0).round() - r.value * 1000.0).abs() > 1e-6 {
+                out.push(Problem::error(file, loc(r), format!("rollout `{}` of stage `{}` has more than three decimals: round it (e.g. 12.5)", r.value, escape(name))));
+            }
+            if r.value > max_rollout {
+                adds = true;
+                max_rollout = r.value;
+            }
+        }
+        for seg in &stage.segments {
+            if covered.insert(seg.value.as_str()) {
+                adds = true;
+            }
+        }
+        if !adds && max_rollout < 100.0 {
+            out.push(Problem::warning(
+                file,
+                loc(&stage.stage),
+                format!("stage `{}` adds nobody to the audience of the stages before it: give it new `segments` or a higher `rollout`, or remove it", escape(name)),
+            ));
+        }
+    }
+    if max_rollout < 100.0 {
+        let last = stages.value.last().map(|s| &s.stage);
+        out.push(Problem::error(
+            file,
+            last.map(|s| s.loc),
+            format!(
+                "the last stage `{}` reaches {}% of users; the pipeline must end at 100%: add `rollout: 100` to it",
+                last.map_or("", |s| s.value.as_str()),
+                max_rollout
+            ),
+        ));
+    }
+}
+
+fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
+    let names = || repo.environments.iter().map(|e| e.name.as_str());
+    for env in &repo.environments {
+        let Some(after) = &env.def.after else { continue };
+        if after.value == env.name {
+            out.push(Problem::error(env.path.as_str(), loc(after), format!("environment `{}` is gated on itself: `after` must name another environment", env.name)));
+            continue;
+        }
+        if repo.environment(&after.value).is_none() {
+            out.push(Problem::error(
+                env.path.as_str(),
+                loc(after),
+                format!("`after` names unknown environment `{}`: {}", escape(&after.value), did_you_mean(&after.value, names())),
+            ));
+            continue;
+        }
+        // Follow the gates; coming back here is a cycle.
+        let mut path = vec![env.name.as_str()];
+        let mut cur = after.value.as_str();
+        while let Some(next) = repo.environment(cur) {
+            path.push(cur);
+            if cur == env.name {
+                out.push(Problem::error(
+                    env.path.as_str(),
+                    loc(after),
+                    format!("`after` gates form a cycle: {}; remove one `after`", path.join(" -> ")),
+                ));
+                break;
+            }
+            match &next.def.after {
+                Some(a) if path.len() <= repo.environments.len() => cur = a.value.as_str(),
+                _ => break,
+            }
+        }
+    }
+}
+
+fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
+    for seg in &repo.segments {
+        let file = seg.path.as_str();
+        for inc in &seg.def.segments {
+            if inc.value == seg.name {
+                out.push(Problem::error(file, loc(inc), format!("segment `{}` includes itself; remove it from `segments`", seg.name)));
+            } else {
+                check_segment_ref(repo, file, inc, &format!("segment `{}`", seg.name), out);
+            }
+        }
+        if let Some(cycle) = include_cycle(repo, &seg.name) {
+            let at = seg.def.segments.iter().find(|s| s.value == cycle[1]);
+            out.push(Problem::error(
+                file,
+                at.map(|s| s.loc),
+                format!("segment includes form a cycle: {}; remove one of these includes", cycle.join(" -> ")),
+            ));
+        }
+        for rule in &seg.def.rules {
+            let r = &rule.value;
+            if r.attribute.value.trim().is_empty() {
+                out.push(Problem::error(file, loc(&r.attribute), "rule `attribute` is empty: name a user attribute (`key` is the targeting key)"));
+            }
+            if r.values.value.is_empty() {
+                out.push(Problem::error(file, loc(&r.values), format!("rule on `{}` has no `values`: list at least one", escape(&r.attribute.value))));
+            }
+            let op = r.op.value;
+            for v in &r.values.value {
+                let bad = match v {
+                    crate::repo::RuleValue::String(_) => op.is_numeric(),
+                    crate::repo::RuleValue::Number(_) => op.is_textual(),
+                };
+                if bad {
+                    let want = if op.is_numeric() { "numbers" } else { "strings (quote them)" };
+                    out.push(Problem::error(
+                        file,
+                        loc(&r.values),
+                        format!("operator `{op}` compares {}, but value {v} is not one: use {want}", if op.is_numeric() { "numbers" } else { "strings" }),
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The include path from `start` back to itself, if there is one (`[a, b, a]`).
+fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
+    fn dfs(repo: &Repo, cur: &str, start: &str, path: &mut Vec<String>, seen: &mut HashSet<String>) -> bool {
+        let Some(seg) = repo.segment(cur) else { return false };
+        for inc in &seg.def.segments {
+            let name = inc.value.as_str();
+            if name == cur {
+                continue; // self-inclusion is reported on its own
+            }
+            if name == start {
+                path.push(name.to_string());
+                return true;
+            }
+            if seen.insert(name.to_string()) {
+                path.push(name.to_string());
+                if dfs(repo, name, start, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let mut path = vec![start.to_string()];
+    let mut seen = HashSet::new();
+    dfs(repo, start, start, &mut path, &mut seen).then_some(path)
+}
+
+fn check_date(file: &str, sp: &Sp<String>, what: &str, out: &mut Vec<Problem>) -> Option<crate::date::Date> {
+    let d = Date::parse(&sp.value);
+    if d.is_none() {
+        out.push(Problem::error(file, loc(sp), format!("{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02", escape(&sp.value))));
+    }
+    d
+}
+
+fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
+    let file = flag.path.as_str();
+    let def = &flag.def;
+    let key = escape(&flag.name);
+    if def.owner.value.trim().is_empty() {
+        out.push(Problem::error(file, loc(&def.owner), format!("flag `{key}` has an empty `owner`: name the team or person responsible")));
+    }
+    if def.description.value.trim().is_empty() {
+        out.push(Problem::error(file, loc(&def.description), format!("flag `{key}` has an empty `description`: say what it controls")));
+    }
+    if let Some(c) = &def.created {
+        check_date(file, c, "`created`", out);
+    }
+    if let Some(e) = &def.expires
+        && let Some(d) = check_date(file, e, "`expires`", out)
+        && d < today
+    {
+        out.push(Problem::warning(
+            file,
+            loc(e),
+            format!("flag `{key}` expired on {d}: remove it (`flags remove {key}`) or move `expires` later"),
+        ));
+    }
+    let env_names = || repo.environments.iter().map(|e| e.name.as_str());
+    let stage_names = repo.pipeline.names();
+    let mut seen_env = HashSet::new();
+    for (env, entry) in &def.environments.value.0 {
+        let entry = &entry.value;
+        if !seen_env.insert(env.value.as_str()) {
+            continue; // the parser already rejects duplicate keys
+        }
+        if repo.environment(&env.value).is_none() {
+            out.push(Problem::error(
+                file,
+                loc(env),
+                format!("flag `{key}` names unknown environment `{}`: {}", escape(&env.value), did_you_mean(&env.value, env_names())),
+            ));
+        }
+        let position = repo.pipeline.position(&entry.stage.value);
+        if position.is_none() {
+            out.push(Problem::error(
+                file,
+                loc(&entry.stage),
+                format!(
+                    "flag `{key}` is at unknown stage `{}` in `{}`: {}",
+                    escape(&entry.stage.value),
+                    escape(&env.value),
+                    did_you_mean(&entry.stage.value, stage_names.iter().copied())
+                ),
+            ));
+        }
+        for seg in &entry.segments {
+            check_segment_ref(repo, file, seg, &format!("flag `{key}` in `{}`", escape(&env.value)), out);
+        }
+        if position == Some(0) && !entry.segments.is_empty() {
+            out.push(Problem::warning(
+                file,
+                entry.segments.first().map(|s| s.loc),
+                format!("extra `segments` of flag `{key}` in `{}` have no effect while the flag is `off` there", escape(&env.value)),
+            ));
+        }
+        if let Some(since) = &entry.since
+            && let Some(d) = check_date(file, since, "`since`", out)
+            && d > today
+        {
+            out.push(Problem::error(
+                file,
+                loc(since),
+                format!("`since` {d} of flag `{key}` in `{}` is in the future (today is {today}): use the date the stage was entered", escape(&env.value)),
+            ));
+        }
+    }
+    check_gates(repo, flag, out);
+}
+
+/// A flag may never be at a later stage in an environment than in the one it comes `after`.
+fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
+    for env in &repo.environments {
+        let Some(after) = &env.def.after else { continue };
+        if repo.environment(&after.value).is_none() {
+            continue;
+        }
+        let here = repo.state(&flag.def, &env.name);
+        let gate = repo.state(&flag.def, &after.value);
+        let (Some(h), Some(g)) = (here.position, gate.position) else { continue };
+        if h > g {
+            let at = flag.def.environments.value.0.iter().find(|(k, _)| k.value == env.name).map(|(_, v)| v.value.stage.loc);
+            out.push(Problem::error(
+                flag.path.as_str(),
+                at,
+                format!(
+                    "flag `{}` is at `{}` in `{}` but only at `{}` in `{}`, which `{}` comes after: demote it in `{}` or promote it in `{}` first",
+                    escape(&flag.name),
+                    here.stage,
+                    env.name,
+                    gate.stage,
+                    after.value,
+                    env.name,
+                    env.name,
+                    after.value
+                ),
+            ));
+        }
+    }
+}
+
+fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
+    let mut used: HashSet<&str> = HashSet::new();
+    for stage in &repo.pipeline.stages {
+        used.extend(stage.segments.iter().map(String::as_str));
+    }
+    for flag in &repo.flags {
+        for (_, entry) in &flag.def.environments.value.0 {
+            used.extend(entry.value.segments.iter().map(|s| s.value.as_str()));
+        }
+    }
+    for seg in &repo.segments {
+        used.extend(seg.def.segments.iter().filter(|s| s.value != seg.name).map(|s| s.value.as_str()));
+    }
+    for seg in &repo.segments {
+        if !used.contains(seg.name.as_str()) {
+            out.push(Problem::warning(
+                seg.path.as_str(),
+                None,
+                format!("segment `{}` is not used by any stage, flag or other segment: use it or delete the file", escape(&seg.name)),
+            ));
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: real temp directories, the real `flags` binary.
+
+mod harness;
+
+mod basics;
+mod validate;
