@@ -95,7 +95,9 @@ impl Cli {
             Command::Validate(args) => commands::validate::run(&ctx, &args),
             Command::List(args) => commands::list::run(&ctx, &args),
             Command::Show(args) => commands::show::run(&ctx, &args),
-            Command::Schema(_) | Command::Completions(_) | Command::Manpage => Ok(ExitCode::SUCCESS),
+            Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
+                Ok(ExitCode::SUCCESS)
+            }
         }
     }
 }

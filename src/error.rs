@@ -15,7 +15,10 @@ pub struct UserError {
 
 impl UserError {
     pub fn new(message: impl Into<String>) -> Self {
-        UserError { message: message.into(), hint: None }
+        UserError {
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -49,7 +52,11 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// An error for an unknown name of some kind, with the nearest valid name as a hint.
-pub fn unknown<'a>(kind: &str, name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> UserError {
+pub fn unknown<'a>(
+    kind: &str,
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> UserError {
     let list: Vec<&str> = candidates.clone().into_iter().collect();
     let err = UserError::new(format!("unknown {kind} `{}`", crate::render::escape(name)));
     match nearest(name, candidates) {
@@ -63,7 +70,10 @@ pub fn unknown<'a>(kind: &str, name: &str, candidates: impl IntoIterator<Item = 
 /// Whether an error is a closed stdout (`flags list | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        let io = e.downcast_ref::<std::io::Error>().map(|io| io.kind());
+        let json = e
+            .downcast_ref::<serde_json::Error>()
+            .and_then(|j| j.io_error_kind());
+        io.or(json) == Some(std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -27,7 +27,11 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
             std::io::stderr(),
             "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
             broken.len(),
-            broken.into_iter().map(|f| crate::render::escape(f).into_owned()).collect::<Vec<_>>().join(", ")
+            broken
+                .into_iter()
+                .map(|f| crate::render::escape(f).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
 }

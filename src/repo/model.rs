@@ -248,9 +248,11 @@ pub struct FlagDef {
     pub kind: Sp<FlagType>,
     /// Creation date (YYYY-MM-DD); written by `flags new`, else taken from git history.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub created: Option<Sp<String>>,
     /// Past this date (YYYY-MM-DD) the flag is overdue for cleanup.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub expires: Option<Sp<String>>,
     /// Stage per environment; an environment not listed is `off`.
     #[serde(default)]
@@ -259,7 +261,9 @@ pub struct FlagDef {
 }
 
 /// Flag types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlagType {
     Release,

@@ -2,5 +2,6 @@
 
 mod harness;
 
+mod badinput;
 mod basics;
 mod validate;

@@ -1,0 +1,94 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_flags_global_optspecs
+    string join \n C= color= h/help V/version
+end
+
+function __fish_flags_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_flags_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_flags_using_subcommand
+    set -l cmd (__fish_flags_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c flags -n "__fish_flags_needs_command" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_needs_command" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_needs_command" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_needs_command" -s V -l version -d 'Print version'
+complete -c flags -n "__fish_flags_needs_command" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_needs_command" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_needs_command" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_needs_command" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flags -n "__fish_flags_using_subcommand init" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand init" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand init" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand validate" -l format -d 'Output format' -r -f -a "text\t'`file:line:column: severity: message`, one per line'
+json\t'One JSON object with every problem'
+github\t'GitHub Actions workflow commands (annotations on the pull request)'"
+complete -c flags -n "__fish_flags_using_subcommand validate" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand validate" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand list" -l env -d 'Only this environment\'s stage is matched by --stage' -r
+complete -c flags -n "__fish_flags_using_subcommand list" -l stage -d 'Only flags at this stage (in --env, or in any environment)' -r
+complete -c flags -n "__fish_flags_using_subcommand list" -l owner -d 'Only flags owned by OWNER' -r
+complete -c flags -n "__fish_flags_using_subcommand list" -l type -d 'Only flags of this type (release, experiment, operational, kill-switch, permission)' -r
+complete -c flags -n "__fish_flags_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand list" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand list" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand show" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand show" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand show" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand schema" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand schema" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand completions" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand completions" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand manpage" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand manpage" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand manpage" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,222 @@
+//! Malformed files of every kind: a located error and exit 1, never a panic, never a hang.
+
+use crate::harness::TestRepo;
+
+/// Writes one bad flag file into a valid repository and returns validate's stdout.
+#[track_caller]
+fn one_bad_file(rel: &str, contents: &[u8]) -> String {
+    let r = TestRepo::new();
+    r.write(rel, contents);
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.stdout
+}
+
+#[test]
+fn not_yaml() {
+    assert_eq!(
+        one_bad_file("flags/a.yaml", b"description: : :\n  - ]\n"),
+        "flags/a.yaml:1:14: error: mapping values are not allowed in this context\n"
+    );
+}
+
+#[test]
+fn not_utf8_reports_the_first_bad_byte() {
+    assert_eq!(
+        one_bad_file("flags/a.yaml", b"description: ok\nowner: caf\xe9\n"),
+        "flags/a.yaml:2:11: error: file is not valid UTF-8; save it as UTF-8 text\n"
+    );
+}
+
+#[test]
+fn wrong_shape() {
+    assert_eq!(
+        one_bad_file("flags/a.yaml", b"- description\n- owner\n"),
+        "flags/a.yaml:1:1: error: expected a mapping (`key: value` lines) here\n"
+    );
+    assert_eq!(
+        one_bad_file("segments/s.yaml", b"just a string\n"),
+        "segments/s.yaml:1:1: error: expected a mapping (`key: value` lines) here\n"
+    );
+}
+
+#[test]
+fn value_of_the_wrong_type() {
+    assert_eq!(
+        one_bad_file(
+            "flags/a.yaml",
+            b"description: d\nowner: o\ntype: release\nenvironments:\n  production: [a, b]\n"
+        ),
+        "flags/a.yaml:5:3: error: invalid type: sequence, expected a stage name or a mapping with `stage`, `since`, `segments`\n"
+    );
+    assert_eq!(
+        one_bad_file("flags.yaml", b"pipeline:\n  - stage: internal\n    soak_days: soon\n    segments: [internal]\n  - stage: everyone\n    rollout: 100\n"),
+        "flags.yaml:3:16: error: invalid u32\n"
+    );
+}
+
+#[test]
+fn empty_flag_file() {
+    assert_eq!(
+        one_bad_file("flags/a.yaml", b""),
+        "flags/a.yaml:1:1: error: file is empty; a flag needs `description`, `owner` and `type`\n"
+    );
+}
+
+#[test]
+fn empty_settings_environment_and_segment_files_are_fine() {
+    let r = TestRepo::new();
+    r.write("flags.yaml", "# all defaults\n");
+    r.write("environments/qa.yaml", "");
+    r.write("segments/partners.yaml", "---\n");
+    let run = r.run(&["validate"]);
+    run.success();
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn alias_bomb_is_bounded() {
+    let mut bomb = String::from(
+        "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    segments: &a [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    // Each level multiplies by ten: 10^9 strings if expanded naively.
+    let mut prev = String::from("a");
+    for level in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+        bomb.push_str(&format!("  x{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        prev = level.to_string();
+    }
+    let start = std::time::Instant::now();
+    let out = one_bad_file("flags/a.yaml", bomb.as_bytes());
+    assert!(start.elapsed().as_secs() < 5);
+    assert_eq!(
+        out,
+        "flags/a.yaml:8:3: error: invalid type: sequence, expected a stage name or a mapping with `stage`, `since`, `segments`\n"
+    );
+
+    // Aliases where a list of names is expected.
+    let mut bomb = String::from("users: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut prev = String::from("a");
+    for level in ["b", "c", "d", "e", "f", "g", "h"] {
+        bomb.push_str(&format!("exclude: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        prev = level.to_string();
+    }
+    let out = one_bad_file("segments/bomb.yaml", bomb.as_bytes());
+    assert_eq!(
+        out,
+        "segments/bomb.yaml:2:14: error: expected string scalar (defined at line 1, column 11) (used at line 2, column 14)\n"
+    );
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let deep = format!(
+        "description: d\nowner: o\ntype: release\nenvironments: {}\n",
+        "[".repeat(5000)
+    );
+    let out = one_bad_file("flags/a.yaml", deep.as_bytes());
+    assert_eq!(
+        out,
+        "flags/a.yaml:4:15: error: expected a mapping (`key: value` lines) here\n"
+    );
+    let deep = format!(
+        "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    segments: {}\n",
+        "[".repeat(5000)
+    );
+    let out = one_bad_file("flags/a.yaml", deep.as_bytes());
+    assert_eq!(
+        out,
+        "flags/a.yaml:6:270: error: nesting deeper than 64 levels; these files need only a few\n"
+    );
+    let mut block = String::from("users:\n");
+    for depth in 0..300 {
+        block.push_str(&" ".repeat(depth + 2));
+        block.push_str("-\n");
+    }
+    let out = one_bad_file("segments/deep.yaml", block.as_bytes());
+    assert_eq!(
+        out,
+        "segments/deep.yaml:3:4: error: expected string scalar\n"
+    );
+}
+
+#[test]
+fn file_over_one_mebibyte() {
+    let mut big = b"description: d\nowner: o\ntype: release\n# ".to_vec();
+    big.resize(1024 * 1024 + 1, b'x');
+    assert_eq!(
+        one_bad_file("flags/a.yaml", &big),
+        "flags/a.yaml: error: file is larger than the 1024 KiB limit; flag files are small, split or trim it\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_out_of_the_root_is_an_error_and_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "description: d\nowner: o\ntype: release\n",
+    )
+    .unwrap();
+    let r = TestRepo::new();
+    std::fs::create_dir_all(r.join("flags")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), r.join("flags/a.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), r.join("flags/team")).unwrap();
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "flags/a.yaml: error: symbolic link leads out of the flags root and is not followed; replace it with the file itself
+flags/team: error: symbolic link leads out of the flags root and is not followed; replace it with the file itself
+"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_inside_the_root_is_followed() {
+    let r = TestRepo::new();
+    r.write("shared/a.yaml", "description: d\nowner: o\ntype: release\n");
+    std::fs::create_dir_all(r.join("flags")).unwrap();
+    std::os::unix::fs::symlink(r.join("shared/a.yaml"), r.join("flags/a.yaml")).unwrap();
+    let run = r.run(&["list", "--format", "json"]);
+    run.success();
+    assert_eq!(run.json()[0]["key"], "a");
+}
+
+#[test]
+fn tabs_nul_bytes_and_bom() {
+    assert_eq!(
+        one_bad_file(
+            "flags/a.yaml",
+            b"description: d\nowner: o\ntype: release\nenvironments:\n\tproduction: internal\n"
+        ),
+        "flags/a.yaml:5:2: error: tabs disallowed within this context (block indentation)\n"
+    );
+    assert_eq!(
+        one_bad_file("flags/a.yaml", b"description: a\x00b\n"),
+        "flags/a.yaml:1:15: error: unexpected character: `\\u{0}'\n"
+    );
+    // A UTF-8 byte order mark is allowed.
+    let r = TestRepo::new();
+    r.write(
+        "flags/a.yaml",
+        b"\xef\xbb\xbfdescription: d\nowner: o\ntype: release\n",
+    );
+    r.run(&["validate"]).success();
+}
+
+#[test]
+fn binary_file() {
+    let out = one_bad_file(
+        "flags/a.yaml",
+        &[
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d,
+        ],
+    );
+    assert_eq!(
+        out,
+        "flags/a.yaml:1:1: error: file is not valid UTF-8; save it as UTF-8 text\n"
+    );
+}
