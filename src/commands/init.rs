@@ -22,7 +22,7 @@ pub struct InitArgs {
 pub const SCAFFOLD: &[(&str, &str)] = &[
     (
         "flags.yaml",
-        "# flags settings: https://github.com/flags-rs/flags#file-format
+        "# flags settings (`flags schema settings` describes every field)
 pipeline:                  # ordered stages; every flag walks them one at a time, per environment
   - stage: internal
     segments: [internal]   # audience added at this stage (audiences are cumulative)
