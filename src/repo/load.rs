@@ -375,7 +375,7 @@ pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
 
 /// Parses YAML into `T` with bounded nesting and aliases; errors come back as a location
 /// and a message that says what to do.
-pub(crate) fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
+pub fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
     let options = serde_saphyr::options! {
         with_snippet: false,
         budget: serde_saphyr::budget! {

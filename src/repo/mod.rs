@@ -7,7 +7,7 @@ mod sp;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag};
+pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
