@@ -428,6 +428,22 @@ fn explain(raw: &str) -> String {
     if msg == "expected mapping start" {
         return "expected a mapping (`key: value` lines) here".into();
     }
+    if msg == "expected sequence start" {
+        return "expected a list here (`[a, b]` or `- a` lines)".into();
+    }
+    if let Some(rest) = msg.strip_prefix("expected string scalar") {
+        return format!("expected a single text value here{rest}");
+    }
+    if msg.starts_with("invalid u32") || msg.starts_with("invalid u64") {
+        return "expected a whole number, 0 or more".into();
+    }
+    if msg.starts_with("invalid floating point") {
+        return "expected a number".into();
+    }
+    if msg.starts_with("multiple YAML documents") {
+        return "a file holds one YAML document: remove the `---` separator and what follows it"
+            .into();
+    }
     msg.to_string()
 }
 

@@ -52,7 +52,7 @@ fn value_of_the_wrong_type() {
     );
     assert_eq!(
         one_bad_file("flags.yaml", b"pipeline:\n  - stage: internal\n    soak_days: soon\n    segments: [internal]\n  - stage: everyone\n    rollout: 100\n"),
-        "flags.yaml:3:16: error: invalid u32\n"
+        "flags.yaml:3:16: error: expected a whole number, 0 or more\n"
     );
 }
 
@@ -104,7 +104,7 @@ fn alias_bomb_is_bounded() {
     let out = one_bad_file("segments/bomb.yaml", bomb.as_bytes());
     assert_eq!(
         out,
-        "segments/bomb.yaml:2:14: error: expected string scalar (defined at line 1, column 11) (used at line 2, column 14)\n"
+        "segments/bomb.yaml:2:14: error: expected a single text value here (defined at line 1, column 11) (used at line 2, column 14)\n"
     );
 }
 
@@ -136,7 +136,7 @@ fn deep_nesting_is_bounded() {
     let out = one_bad_file("segments/deep.yaml", block.as_bytes());
     assert_eq!(
         out,
-        "segments/deep.yaml:3:4: error: expected string scalar\n"
+        "segments/deep.yaml:3:4: error: expected a single text value here\n"
     );
 }
 

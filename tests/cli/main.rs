@@ -4,4 +4,5 @@ mod harness;
 
 mod badinput;
 mod basics;
+mod corpus;
 mod validate;
