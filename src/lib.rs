@@ -13,6 +13,7 @@
 pub mod cli;
 mod commands;
 pub mod date;
+pub mod edit;
 pub mod error;
 mod fsutil;
 pub mod problem;
