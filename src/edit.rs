@@ -33,9 +33,20 @@ pub fn set_stages(source: &str, edits: &[StageEdit]) -> Result<String> {
 
 /// Applies one [`StageEdit`]; see [`set_stages`].
 pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
-    let def = parse_flag(source).map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
-    let nl = if source.contains("\r\n") { "\r\n" } else { "\n" };
-    let new = match def.environments.value.0.iter().find(|(k, _)| k.value == edit.env) {
+    let def = parse_flag(source)
+        .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
+    let nl = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let new = match def
+        .environments
+        .value
+        .0
+        .iter()
+        .find(|(k, _)| k.value == edit.env)
+    {
         Some((key, entry)) => edit_entry(source, nl, key, &entry.value, edit)?,
         None => append_entry(source, nl, &def, edit)?,
     };
@@ -54,7 +65,11 @@ fn apply(source: &str, mut splices: Vec<Splice>) -> Result<String> {
     splices.sort_by(|a, b| b.start.cmp(&a.start));
     let mut out = source.to_string();
     for s in splices {
-        if s.start > s.end || s.end > out.len() || !out.is_char_boundary(s.start) || !out.is_char_boundary(s.end) {
+        if s.start > s.end
+            || s.end > out.len()
+            || !out.is_char_boundary(s.start)
+            || !out.is_char_boundary(s.end)
+        {
             bail!("internal: an edit falls outside the file; edit it by hand");
         }
         out.replace_range(s.start..s.end, &s.text);
@@ -69,7 +84,9 @@ fn span_text<'a, T>(source: &'a str, sp: &Sp<T>) -> Result<&'a str> {
     }
     source
         .get(l.start..l.start.saturating_add(l.len))
-        .ok_or_else(|| anyhow::anyhow!("the position of a value in the file is out of range; edit it by hand"))
+        .ok_or_else(|| {
+            anyhow::anyhow!("the position of a value in the file is out of range; edit it by hand")
+        })
 }
 
 /// `new` in the quoting style of `original` (`"x"`, `'x'` or plain).
@@ -82,13 +99,23 @@ fn requote(original: &str, new: &str) -> String {
 }
 
 fn line_start(source: &str, pos: usize) -> usize {
-    source.get(..pos).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1)
+    source
+        .get(..pos)
+        .and_then(|s| s.rfind('\n'))
+        .map_or(0, |i| i + 1)
 }
 
 /// End of the line's content at `pos` (before `\n` or `\r\n`).
 fn line_content_end(source: &str, pos: usize) -> usize {
-    let end = source.get(pos..).and_then(|s| s.find('\n')).map_or(source.len(), |i| pos + i);
-    if end > 0 && source.as_bytes().get(end - 1) == Some(&b'\r') { end - 1 } else { end }
+    let end = source
+        .get(pos..)
+        .and_then(|s| s.find('\n'))
+        .map_or(source.len(), |i| pos + i);
+    if end > 0 && source.as_bytes().get(end - 1) == Some(&b'\r') {
+        end - 1
+    } else {
+        end
+    }
 }
 
 fn indent_of(line: &str) -> usize {
@@ -97,10 +124,18 @@ fn indent_of(line: &str) -> usize {
 
 /// Whether `source[line_start..pos]` is only indentation (the value sits in block context).
 fn only_indent_before(source: &str, pos: usize) -> bool {
-    source.get(line_start(source, pos)..pos).is_some_and(|s| s.bytes().all(|b| b == b' '))
+    source
+        .get(line_start(source, pos)..pos)
+        .is_some_and(|s| s.bytes().all(|b| b == b' '))
 }
 
-fn edit_entry(source: &str, nl: &str, key: &Sp<String>, entry: &crate::repo::EnvEntry, edit: &StageEdit) -> Result<String> {
+fn edit_entry(
+    source: &str,
+    nl: &str,
+    key: &Sp<String>,
+    entry: &crate::repo::EnvEntry,
+    edit: &StageEdit,
+) -> Result<String> {
     let stage_text = span_text(source, &entry.stage)?;
     let stage_end = entry.stage.loc.start + entry.stage.loc.len;
     if entry.long_form {
@@ -115,16 +150,26 @@ fn edit_entry(source: &str, nl: &str, key: &Sp<String>, entry: &crate::repo::Env
                 end: since.loc.start + since.loc.len,
                 text: requote(span_text(source, since)?, &edit.since),
             }),
-            None if entry.stage.loc.line != key.loc.line && only_indent_before(source, stage_key_start(source, entry)?) => {
+            None if entry.stage.loc.line != key.loc.line
+                && only_indent_before(source, stage_key_start(source, entry)?) =>
+            {
                 // Block mapping: a `since:` line under the `stage:` line, same indentation.
                 let ls = line_start(source, entry.stage.loc.start);
                 let indent = indent_of(&source[ls..]);
                 let at = line_content_end(source, stage_end);
-                splices.push(Splice { start: at, end: at, text: format!("{nl}{}since: {}", " ".repeat(indent), edit.since) });
+                splices.push(Splice {
+                    start: at,
+                    end: at,
+                    text: format!("{nl}{}since: {}", " ".repeat(indent), edit.since),
+                });
             }
             None => {
                 // Flow mapping (`{stage: partners}`): add the pair after the stage.
-                splices.push(Splice { start: stage_end, end: stage_end, text: format!(", since: {}", edit.since) });
+                splices.push(Splice {
+                    start: stage_end,
+                    end: stage_end,
+                    text: format!(", since: {}", edit.since),
+                });
             }
         }
         return apply(source, splices);
@@ -139,14 +184,21 @@ fn edit_entry(source: &str, nl: &str, key: &Sp<String>, entry: &crate::repo::Env
             vec![Splice {
                 start: value_start,
                 end: stage_end,
-                text: format!("{{stage: {}, since: {}}}", requote(stage_text, &edit.stage), edit.since),
+                text: format!(
+                    "{{stage: {}, since: {}}}",
+                    requote(stage_text, &edit.stage),
+                    edit.since
+                ),
             }],
         );
     }
     let ls = line_start(source, key.loc.start);
     let key_indent = indent_of(&source[ls..]);
     let child = " ".repeat(key_indent + if key_indent == 0 { 2 } else { key_indent });
-    let prefix = source.get(ls..value_start).unwrap_or_default().trim_end_matches([' ', '\t']);
+    let prefix = source
+        .get(ls..value_start)
+        .unwrap_or_default()
+        .trim_end_matches([' ', '\t']);
     let end = line_content_end(source, stage_end);
     let suffix = source.get(stage_end..end).unwrap_or_default();
     let text = format!(
@@ -154,7 +206,14 @@ fn edit_entry(source: &str, nl: &str, key: &Sp<String>, entry: &crate::repo::Env
         requote(stage_text, &edit.stage),
         edit.since
     );
-    apply(source, vec![Splice { start: ls, end, text }])
+    apply(
+        source,
+        vec![Splice {
+            start: ls,
+            end,
+            text,
+        }],
+    )
 }
 
 /// Start of the `stage` key on the stage value's line (for the block-context check).
@@ -178,7 +237,10 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
     };
     if let Some((last_key, _)) = def.environments.value.0.last() {
         if !only_indent_before(source, last_key.loc.start) {
-            bail!("`environments` is written in flow style (`{{...}}`); add `{}` by hand", edit.env);
+            bail!(
+                "`environments` is written in flow style (`{{...}}`); add `{}` by hand",
+                edit.env
+            );
         }
         let ls = line_start(source, last_key.loc.start);
         let key_indent = indent_of(&source[ls..]);
@@ -186,7 +248,10 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
         // The entry ends at its last line indented deeper than its key (comments and blank
         // lines after it belong to what follows).
         let mut end = line_content_end(source, last_key.loc.start);
-        let mut pos = source.get(end..).and_then(|s| s.find('\n')).map(|i| end + i + 1);
+        let mut pos = source
+            .get(end..)
+            .and_then(|s| s.find('\n'))
+            .map(|i| end + i + 1);
         while let Some(p) = pos {
             if p >= source.len() {
                 break;
@@ -200,9 +265,19 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
                 }
                 end = le;
             }
-            pos = source.get(le..).and_then(|s| s.find('\n')).map(|i| le + i + 1);
+            pos = source
+                .get(le..)
+                .and_then(|s| s.find('\n'))
+                .map(|i| le + i + 1);
         }
-        return apply(source, vec![Splice { start: end, end, text: format!("{nl}{}", block(key_indent, child)) }]);
+        return apply(
+            source,
+            vec![Splice {
+                start: end,
+                end,
+                text: format!("{nl}{}", block(key_indent, child)),
+            }],
+        );
     }
     // No entries yet: under an `environments:` line, or a new block at the end.
     let mut offset = 0;
@@ -211,14 +286,28 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
         let code = content.split(" #").next().unwrap_or(content).trim_end();
         if code == "environments:" {
             let at = offset + content.len();
-            return apply(source, vec![Splice { start: at, end: at, text: format!("{nl}{}", block(2, 4)) }]);
+            return apply(
+                source,
+                vec![Splice {
+                    start: at,
+                    end: at,
+                    text: format!("{nl}{}", block(2, 4)),
+                }],
+            );
         }
         if code.starts_with("environments:") {
-            bail!("`environments` has an unusual layout; add `{}` by hand", edit.env);
+            bail!(
+                "`environments` has an unusual layout; add `{}` by hand",
+                edit.env
+            );
         }
         offset += line.len();
     }
-    let sep = if source.is_empty() || source.ends_with('\n') { "" } else { nl };
+    let sep = if source.is_empty() || source.ends_with('\n') {
+        ""
+    } else {
+        nl
+    };
     Ok(format!("{source}{sep}environments:{nl}{}{nl}", block(2, 4)))
 }
 
@@ -249,7 +338,11 @@ fn summary(def: &FlagDef) -> Summary {
                 let e = &v.value;
                 (
                     k.value.clone(),
-                    (e.stage.value.clone(), e.since.as_ref().map(|s| s.value.clone()), e.segments.iter().map(|s| s.value.clone()).collect()),
+                    (
+                        e.stage.value.clone(),
+                        e.since.as_ref().map(|s| s.value.clone()),
+                        e.segments.iter().map(|s| s.value.clone()).collect(),
+                    ),
                 )
             })
             .collect(),
@@ -257,16 +350,35 @@ fn summary(def: &FlagDef) -> Summary {
 }
 
 fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -> Result<()> {
-    let new = parse_flag(new_source).map_err(|(_, msg)| anyhow::anyhow!("internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"))?;
+    let new = parse_flag(new_source).map_err(|(_, msg)| {
+        anyhow::anyhow!(
+            "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
+        )
+    })?;
     let mut expected = summary(old);
-    let segments = expected.envs.get(&edit.env).map(|e| e.2.clone()).unwrap_or_default();
-    expected.envs.insert(edit.env.clone(), (edit.stage.clone(), Some(edit.since.clone()), segments));
+    let segments = expected
+        .envs
+        .get(&edit.env)
+        .map(|e| e.2.clone())
+        .unwrap_or_default();
+    expected.envs.insert(
+        edit.env.clone(),
+        (edit.stage.clone(), Some(edit.since.clone()), segments),
+    );
     if summary(&new) != expected {
-        bail!("internal: the edit would change more than `{}` in `{}`; nothing was written, edit it by hand", "stage", edit.env);
+        bail!(
+            "internal: the edit would change more than `{}` in `{}`; nothing was written, edit it by hand",
+            "stage",
+            edit.env
+        );
     }
     // Every line outside the edited entry is byte-identical: compare what precedes and
     // follows the changed region.
-    let prefix = old_source.bytes().zip(new_source.bytes()).take_while(|(a, b)| a == b).count();
+    let prefix = old_source
+        .bytes()
+        .zip(new_source.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
     let suffix = old_source
         .bytes()
         .rev()
@@ -277,7 +389,9 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
         .min(new_source.len() - prefix);
     let changed_old = &old_source.as_bytes()[prefix..old_source.len() - suffix];
     if changed_old.iter().filter(|&&b| b == b'\n').count() > 3 {
-        bail!("internal: the edit would change too many lines; nothing was written, edit it by hand");
+        bail!(
+            "internal: the edit would change too many lines; nothing was written, edit it by hand"
+        );
     }
     Ok(())
 }
@@ -307,10 +421,18 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
     }
     out.push_str("environments:\n");
     for (env, stage) in &new.environments {
-        out.push_str(&format!("  {env}:\n    stage: {stage}\n    since: {}\n", new.created));
+        out.push_str(&format!(
+            "  {env}:\n    stage: {stage}\n    since: {}\n",
+            new.created
+        ));
     }
-    let def = parse_flag(&out).map_err(|(_, msg)| anyhow::anyhow!("internal: the new flag file does not parse ({msg})"))?;
-    if def.description.value != new.description || def.owner.value != new.owner || def.kind.value != new.kind {
+    let def = parse_flag(&out).map_err(|(_, msg)| {
+        anyhow::anyhow!("internal: the new flag file does not parse ({msg})")
+    })?;
+    if def.description.value != new.description
+        || def.owner.value != new.owner
+        || def.kind.value != new.kind
+    {
         bail!("internal: the new flag file does not read back as written");
     }
     Ok(out)
@@ -321,13 +443,18 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
 pub fn yaml_string(s: &str) -> String {
     let plain_ok = !s.is_empty()
         && s.trim() == s
-        && s.chars().all(|c| c.is_alphanumeric() || " _.,/()-+@&".contains(c))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " _.,/()-+@&".contains(c))
         && s.chars().next().is_some_and(|c| c.is_alphabetic())
         && !matches!(
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "nan" | "inf"
         );
-    if plain_ok { s.to_string() } else { serde_json::Value::String(s.to_string()).to_string() }
+    if plain_ok {
+        s.to_string()
+    } else {
+        serde_json::Value::String(s.to_string()).to_string()
+    }
 }
 
 #[cfg(test)]
@@ -335,14 +462,20 @@ mod tests {
     use super::*;
 
     fn e(env: &str, stage: &str) -> StageEdit {
-        StageEdit { env: env.into(), stage: stage.into(), since: "2026-11-25".into() }
+        StageEdit {
+            env: env.into(),
+            stage: stage.into(),
+            since: "2026-11-25".into(),
+        }
     }
 
     const HEAD: &str = "description: D\nowner: o\ntype: release\n";
 
     #[test]
     fn short_form_becomes_long_form_keeping_the_comment() {
-        let src = format!("{HEAD}environments:\n  development: everyone\n  production: partners  # beta customers\n# trailer\n");
+        let src = format!(
+            "{HEAD}environments:\n  development: everyone\n  production: partners  # beta customers\n# trailer\n"
+        );
         let out = set_stage(&src, &e("production", "everyone")).unwrap();
         assert_eq!(
             out,
@@ -354,21 +487,29 @@ mod tests {
 
     #[test]
     fn long_form_replaces_stage_and_since_in_their_quotes() {
-        let src = format!("{HEAD}environments:\n    production:   # prod\n        stage: \"partners\" # why\n        since: '2026-11-02'\n        segments: [beta]\n");
+        let src = format!(
+            "{HEAD}environments:\n    production:   # prod\n        stage: \"partners\" # why\n        since: '2026-11-02'\n        segments: [beta]\n"
+        );
         let out = set_stage(&src, &e("production", "everyone")).unwrap();
         assert_eq!(
             out,
-            format!("{HEAD}environments:\n    production:   # prod\n        stage: \"everyone\" # why\n        since: '2026-11-25'\n        segments: [beta]\n")
+            format!(
+                "{HEAD}environments:\n    production:   # prod\n        stage: \"everyone\" # why\n        since: '2026-11-25'\n        segments: [beta]\n"
+            )
         );
     }
 
     #[test]
     fn long_form_without_since_gets_a_since_line() {
-        let src = format!("{HEAD}environments:\n  production:\n    segments: [beta]\n    stage: internal\n  staging: partners\n");
+        let src = format!(
+            "{HEAD}environments:\n  production:\n    segments: [beta]\n    stage: internal\n  staging: partners\n"
+        );
         let out = set_stage(&src, &e("production", "partners")).unwrap();
         assert_eq!(
             out,
-            format!("{HEAD}environments:\n  production:\n    segments: [beta]\n    stage: partners\n    since: 2026-11-25\n  staging: partners\n")
+            format!(
+                "{HEAD}environments:\n  production:\n    segments: [beta]\n    stage: partners\n    since: 2026-11-25\n  staging: partners\n"
+            )
         );
     }
 
@@ -376,23 +517,37 @@ mod tests {
     fn quoted_short_form_keeps_its_quotes() {
         let src = format!("{HEAD}environments:\n  production: 'internal'\n");
         let out = set_stage(&src, &e("production", "partners")).unwrap();
-        assert_eq!(out, format!("{HEAD}environments:\n  production:\n    stage: 'partners'\n    since: 2026-11-25\n"));
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}environments:\n  production:\n    stage: 'partners'\n    since: 2026-11-25\n"
+            )
+        );
     }
 
     #[test]
     fn missing_environment_is_appended_after_the_last_entry() {
-        let src = format!("{HEAD}environments:\n  development:\n    stage: everyone\n    # note\n\n    since: 2026-01-01\n\n# end comment\n");
+        let src = format!(
+            "{HEAD}environments:\n  development:\n    stage: everyone\n    # note\n\n    since: 2026-01-01\n\n# end comment\n"
+        );
         let out = set_stage(&src, &e("staging", "internal")).unwrap();
         assert_eq!(
             out,
-            format!("{HEAD}environments:\n  development:\n    stage: everyone\n    # note\n\n    since: 2026-01-01\n  staging:\n    stage: internal\n    since: 2026-11-25\n\n# end comment\n")
+            format!(
+                "{HEAD}environments:\n  development:\n    stage: everyone\n    # note\n\n    since: 2026-01-01\n  staging:\n    stage: internal\n    since: 2026-11-25\n\n# end comment\n"
+            )
         );
     }
 
     #[test]
     fn environments_block_is_created_when_absent() {
         let out = set_stage(HEAD, &e("production", "internal")).unwrap();
-        assert_eq!(out, format!("{HEAD}environments:\n  production:\n    stage: internal\n    since: 2026-11-25\n"));
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}environments:\n  production:\n    stage: internal\n    since: 2026-11-25\n"
+            )
+        );
     }
 
     #[test]
@@ -409,28 +564,54 @@ mod tests {
 
     #[test]
     fn flow_style_entries_stay_valid() {
-        let src = format!("{HEAD}environments: {{production: internal, staging: {{stage: partners}}}}\n");
+        let src =
+            format!("{HEAD}environments: {{production: internal, staging: {{stage: partners}}}}\n");
         let out = set_stage(&src, &e("production", "partners")).unwrap();
-        assert_eq!(out, format!("{HEAD}environments: {{production: {{stage: partners, since: 2026-11-25}}, staging: {{stage: partners}}}}\n"));
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}environments: {{production: {{stage: partners, since: 2026-11-25}}, staging: {{stage: partners}}}}\n"
+            )
+        );
         let out = set_stage(&src, &e("staging", "everyone")).unwrap();
-        assert_eq!(out, format!("{HEAD}environments: {{production: internal, staging: {{stage: everyone, since: 2026-11-25}}}}\n"));
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}environments: {{production: internal, staging: {{stage: everyone, since: 2026-11-25}}}}\n"
+            )
+        );
         assert!(set_stage(&src, &e("development", "internal")).is_err());
     }
 
     #[test]
     fn unparsable_input_is_an_error_not_a_panic() {
-        for src in ["", "{", "environments: [", "description: [\n", "\u{feff}x: y\n"] {
-            assert!(set_stage(src, &e("production", "partners")).is_err(), "{src:?}");
+        for src in [
+            "",
+            "{",
+            "environments: [",
+            "description: [\n",
+            "\u{feff}x: y\n",
+        ] {
+            assert!(
+                set_stage(src, &e("production", "partners")).is_err(),
+                "{src:?}"
+            );
         }
     }
 
     #[test]
     fn several_edits_apply_in_order() {
         let src = format!("{HEAD}environments:\n  staging: internal\n  production: internal\n");
-        let out = set_stages(&src, &[e("staging", "partners"), e("production", "partners")]).unwrap();
+        let out = set_stages(
+            &src,
+            &[e("staging", "partners"), e("production", "partners")],
+        )
+        .unwrap();
         assert_eq!(
             out,
-            format!("{HEAD}environments:\n  staging:\n    stage: partners\n    since: 2026-11-25\n  production:\n    stage: partners\n    since: 2026-11-25\n")
+            format!(
+                "{HEAD}environments:\n  staging:\n    stage: partners\n    since: 2026-11-25\n  production:\n    stage: partners\n    since: 2026-11-25\n"
+            )
         );
     }
 

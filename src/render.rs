@@ -19,7 +19,9 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
@@ -48,7 +50,11 @@ pub const RESET: &str = "\x1b[0m";
 
 /// Wraps `text` in an SGR colour when `on`.
 pub fn paint(on: bool, color: &str, text: &str) -> String {
-    if on { format!("{color}{text}{RESET}") } else { text.to_string() }
+    if on {
+        format!("{color}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Escapes characters that could drive a terminal (C0/C1 controls, DEL, bidi overrides) so
@@ -72,7 +78,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// A borderless table in the style of `kubectl get`/`cargo tree`, fitted to the terminal
@@ -97,6 +104,52 @@ pub fn table_lines(t: &mut Table) -> String {
     for line in t.lines() {
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    out
+}
+
+/// A unified diff of one file (`a/PATH` -> `b/PATH`, three lines of context), coloured when
+/// `color`. File text is escaped; `\r\n` line ends are shown like `\n` ones. A created file
+/// diffs against `/dev/null`, as in git.
+pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>, color: bool) -> String {
+    let (old_text, new_text) = (old.unwrap_or(""), new.unwrap_or(""));
+    let diff = similar::TextDiff::from_lines(old_text, new_text);
+    let path = escape(path);
+    let a = if old.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".into()
+    };
+    let b = if new.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".into()
+    };
+    let mut out = String::new();
+    out.push_str(&paint(color, BOLD, &format!("--- {a}")));
+    out.push('\n');
+    out.push_str(&paint(color, BOLD, &format!("+++ {b}")));
+    out.push('\n');
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&paint(color, CYAN, &hunk.header().to_string()));
+        out.push('\n');
+        for change in hunk.iter_changes() {
+            let line = change.value().trim_end_matches(['\n', '\r']);
+            let (sign, colour) = match change.tag() {
+                similar::ChangeTag::Delete => ("-", Some(RED)),
+                similar::ChangeTag::Insert => ("+", Some(GREEN)),
+                similar::ChangeTag::Equal => (" ", None),
+            };
+            let text = format!("{sign}{}", escape(line));
+            match colour {
+                Some(c) => out.push_str(&paint(color, c, &text)),
+                None => out.push_str(&text),
+            }
+            out.push('\n');
+            if change.missing_newline() {
+                out.push_str("\\ No newline at end of file\n");
+            }
+        }
     }
     out
 }

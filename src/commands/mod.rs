@@ -1,8 +1,12 @@
 //! One module per subcommand: parse context, call the model, render.
 
 pub mod completions;
+pub mod demote;
 pub mod init;
 pub mod list;
+pub(crate) mod mutate;
+pub mod new;
+pub mod promote;
 pub mod schema;
 pub mod show;
 pub mod validate;
@@ -27,7 +31,11 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
             std::io::stderr(),
             "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
             broken.len(),
-            broken.into_iter().map(|f| crate::render::escape(f).into_owned()).collect::<Vec<_>>().join(", ")
+            broken
+                .into_iter()
+                .map(|f| crate::render::escape(f).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
 }

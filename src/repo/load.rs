@@ -8,7 +8,10 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use super::{Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef, Settings, Stage};
+use super::{
+    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef,
+    Settings, Stage,
+};
 use crate::error::UserError;
 use crate::problem::Problem;
 
@@ -20,7 +23,11 @@ pub const MAX_NESTING: usize = 64;
 
 /// Walks up from `start` to the first directory holding `flags.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
     let abs = fs::canonicalize(start).map_err(|e| {
         UserError::new(format!("cannot open directory `{}`: {e}", start.display()))
             .hint("pass an existing directory to `-C`")
@@ -48,9 +55,8 @@ enum Kind {
     Flag,
 }
 
-/// A file found under the root: its kind, absolute path and display path.
+/// A file found under the root: its absolute path and display path.
 struct Found {
-    kind: Kind,
     abs: PathBuf,
     rel: String,
 }
@@ -64,53 +70,76 @@ enum Parsed {
 pub(super) fn load(root: &Path) -> Repo {
     let mut problems = Vec::new();
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let settings = read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE);
 
-    let settings = match read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE) {
-        Ok(source) => match parse_or_default::<Settings>(&source, true) {
-            Ok(def) => Some(Doc { name: "flags".into(), path: SETTINGS_FILE.into(), source, def }),
+    let mut found = Vec::new();
+    for (dir, recursive) in [
+        ("environments", false),
+        ("segments", false),
+        ("flags", true),
+    ] {
+        let abs = canon_root.join(dir);
+        if abs.is_dir() {
+            walk(
+                &canon_root,
+                &abs,
+                dir,
+                recursive,
+                &mut found,
+                &mut problems,
+                0,
+            );
+        }
+    }
+    let files: Vec<(String, Result<String, Problem>)> = found
+        .par_iter()
+        .map(|f| (f.rel.clone(), read_checked(&canon_root, &f.abs, &f.rel)))
+        .collect();
+    load_from_sources(canon_root, Some(settings), files, problems)
+}
+
+/// Builds a [`Repo`] from file texts already read (from disk or from a git tree), so both
+/// sources parse identically. `settings` is `None` when there is no `flags.yaml` at all;
+/// each file's kind follows from its path (`environments/`, `segments/`, `flags/`).
+pub(crate) fn load_from_sources(
+    root: PathBuf,
+    settings: Option<Result<String, Problem>>,
+    files: Vec<(String, Result<String, Problem>)>,
+    mut problems: Vec<Problem>,
+) -> Repo {
+    let settings = match settings {
+        Some(Ok(source)) => match parse_or_default::<Settings>(&source, true) {
+            Ok(def) => Some(Doc {
+                name: "flags".into(),
+                path: SETTINGS_FILE.into(),
+                source,
+                def,
+            }),
             Err((loc, msg)) => {
                 problems.push(Problem::error(SETTINGS_FILE, loc, msg));
                 None
             }
         },
-        Err(p) => {
+        Some(Err(p)) => {
             problems.push(p);
             None
         }
+        None => None,
     };
 
-    let mut found = Vec::new();
-    for (dir, kind, recursive) in [
-        ("environments", Kind::Environment, false),
-        ("segments", Kind::Segment, false),
-        ("flags", Kind::Flag, true),
-    ] {
-        let abs = canon_root.join(dir);
-        if abs.is_dir() {
-            walk(&canon_root, &abs, dir, kind, recursive, &mut found, &mut problems, 0);
-        }
-    }
-
-    let parsed: Vec<Result<Parsed, Problem>> = found
-        .par_iter()
-        .map(|f| {
-            let source = read_checked(&canon_root, &f.abs, &f.rel)?;
-            let name = stem(&f.rel);
-            let err = |(loc, msg)| Problem::error(&f.rel, loc, msg);
-            Ok(match f.kind {
-                Kind::Environment => {
-                    let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Environment(Doc { name, path: f.rel.clone(), source, def })
-                }
-                Kind::Segment => {
-                    let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Segment(Doc { name, path: f.rel.clone(), source, def })
-                }
-                Kind::Flag => {
-                    let def = parse_flag(&source).map_err(err)?;
-                    Parsed::Flag(Doc { name, path: f.rel.clone(), source, def })
-                }
-            })
+    let parsed: Vec<Result<Parsed, Problem>> = files
+        .into_par_iter()
+        .filter_map(|(rel, source)| {
+            let kind = if rel.starts_with("environments/") {
+                Kind::Environment
+            } else if rel.starts_with("segments/") {
+                Kind::Segment
+            } else if rel.starts_with("flags/") {
+                Kind::Flag
+            } else {
+                return None;
+            };
+            Some(source.and_then(|source| parse_file(kind, rel, source)))
         })
         .collect();
 
@@ -133,7 +162,7 @@ pub(super) fn load(root: &Path) -> Repo {
     };
 
     Repo {
-        root: canon_root,
+        root,
         settings,
         pipeline,
         cleanup,
@@ -142,6 +171,57 @@ pub(super) fn load(root: &Path) -> Repo {
         flags,
         load_problems: problems,
     }
+}
+
+fn parse_file(kind: Kind, rel: String, source: String) -> Result<Parsed, Problem> {
+    let name = stem(&rel);
+    let err = |(loc, msg)| Problem::error(&rel, loc, msg);
+    Ok(match kind {
+        Kind::Environment => {
+            let def = parse_or_default(&source, true).map_err(err)?;
+            Parsed::Environment(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+        Kind::Segment => {
+            let def = parse_or_default(&source, true).map_err(err)?;
+            Parsed::Segment(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+        Kind::Flag => {
+            let def = parse_flag(&source).map_err(err)?;
+            Parsed::Flag(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+    })
+}
+
+/// Checks the text of a file read from elsewhere than the disk (a git blob) the way
+/// [`read_checked`] checks files: size limit and UTF-8.
+pub(crate) fn check_bytes(bytes: &[u8], rel: &str) -> Result<String, Problem> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            rel,
+            None,
+            format!(
+                "file is larger than the {} KiB limit; flag files are small, split or trim it",
+                MAX_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::error(rel, None, "file is not valid UTF-8; save it as UTF-8 text"))
 }
 
 fn resolve_pipeline(settings: &Settings) -> Pipeline {
@@ -173,7 +253,6 @@ fn walk(
     root: &Path,
     dir: &Path,
     rel_dir: &str,
-    kind: Kind,
     recursive: bool,
     found: &mut Vec<Found>,
     problems: &mut Vec<Problem>,
@@ -182,7 +261,11 @@ fn walk(
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(Problem::error(rel_dir, None, format!("cannot read directory: {e}")));
+            problems.push(Problem::error(
+                rel_dir,
+                None,
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -195,7 +278,9 @@ fn walk(
         }
         let rel = format!("{rel_dir}/{file_name}");
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
         let mut is_dir = meta.is_dir();
         if meta.file_type().is_symlink() {
             match fs::canonicalize(&path) {
@@ -217,14 +302,18 @@ fn walk(
         if is_dir {
             // Sub-folders group flags; 32 levels is far beyond any real layout and stops link loops.
             if recursive && depth < 32 {
-                walk(root, &path, &rel, kind, recursive, found, problems, depth + 1);
+                walk(root, &path, &rel, recursive, found, problems, depth + 1);
             }
             continue;
         }
         if file_name.ends_with(".yaml") {
-            found.push(Found { kind, abs: path, rel });
+            found.push(Found { abs: path, rel });
         } else if file_name.ends_with(".yml") {
-            problems.push(Problem::warning(&rel, None, "ignored: only `.yaml` files are read; rename it to `.yaml`"));
+            problems.push(Problem::warning(
+                &rel,
+                None,
+                "ignored: only `.yaml` files are read; rename it to `.yaml`",
+            ));
         }
     }
 }
@@ -246,22 +335,35 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
     }
     let file = fs::File::open(path).map_err(io_err)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Problem::error(
             rel,
             None,
-            format!("file is larger than the {} KiB limit; flag files are small, split or trim it", MAX_FILE_BYTES / 1024),
+            format!(
+                "file is larger than the {} KiB limit; flag files are small, split or trim it",
+                MAX_FILE_BYTES / 1024
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Problem::error(
             rel,
-            Some(Loc { line: line as u32, column: column as u32, start: valid.len(), len: 1 }),
+            Some(Loc {
+                line: line as u32,
+                column: column as u32,
+                start: valid.len(),
+                len: 1,
+            }),
             "file is not valid UTF-8; save it as UTF-8 text",
         )
     })
@@ -275,7 +377,10 @@ fn is_blank_document(source: &str) -> bool {
     })
 }
 
-fn parse_or_default<T: DeserializeOwned + Default>(source: &str, allow_empty: bool) -> Result<T, (Option<Loc>, String)> {
+fn parse_or_default<T: DeserializeOwned + Default>(
+    source: &str,
+    allow_empty: bool,
+) -> Result<T, (Option<Loc>, String)> {
     if allow_empty && is_blank_document(source.trim_start_matches('\u{feff}')) {
         return Ok(T::default());
     }
@@ -286,7 +391,12 @@ fn parse_or_default<T: DeserializeOwned + Default>(source: &str, allow_empty: bo
 pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
     if is_blank_document(source.trim_start_matches('\u{feff}')) {
         return Err((
-            Some(Loc { line: 1, column: 1, start: 0, len: 0 }),
+            Some(Loc {
+                line: 1,
+                column: 1,
+                start: 0,
+                len: 0,
+            }),
             "file is empty; a flag needs `description`, `owner` and `type`".into(),
         ));
     }
@@ -306,7 +416,10 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option
         },
     };
     serde_saphyr::from_str_with_options(source, options).map_err(|e| {
-        let loc = e.location().map(|l| Loc::from_saphyr(&l)).filter(|l| l.is_known());
+        let loc = e
+            .location()
+            .map(|l| Loc::from_saphyr(&l))
+            .filter(|l| l.is_known());
         (loc, explain(&e.without_snippet().to_string()))
     })
 }
@@ -319,7 +432,10 @@ fn explain(raw: &str) -> String {
         None => raw,
     };
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
         return format!("duplicate key `{key}`; keep only one of them");
     }
     if msg.starts_with("unknown field") {
@@ -335,7 +451,9 @@ fn explain(raw: &str) -> String {
         return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
     }
     if msg.contains("budget") || msg.contains("alias") && msg.contains("limit") {
-        return format!("{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)");
+        return format!(
+            "{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)"
+        );
     }
     if msg == "expected mapping start" {
         return "expected a mapping (`key: value` lines) here".into();

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag};
+pub(crate) use load::{check_bytes, load_from_sources};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
@@ -93,7 +94,10 @@ impl Pipeline {
         if stage == OFF {
             return Some(0);
         }
-        self.stages.iter().position(|s| s.name == stage).map(|i| i + 1)
+        self.stages
+            .iter()
+            .position(|s| s.name == stage)
+            .map(|i| i + 1)
     }
 
     /// Name of the stage at a position (0 is `off`).
@@ -266,7 +270,8 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// The rule, for messages.
-pub const NAME_RULE: &str = "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
+pub const NAME_RULE: &str =
+    "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
 
 #[cfg(test)]
 mod tests {
@@ -278,7 +283,18 @@ mod tests {
             assert!(is_valid_name(ok), "{ok}");
         }
         let long = "a".repeat(65);
-        for bad in ["", "-a", "a-", "a--b", "A", "new dashboard", "a/b", "..", "é", long.as_str()] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "new dashboard",
+            "a/b",
+            "..",
+            "é",
+            long.as_str(),
+        ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
         assert!(is_valid_name(&"a".repeat(64)));
