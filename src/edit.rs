@@ -62,7 +62,7 @@ struct Splice {
 }
 
 fn apply(source: &str, mut splices: Vec<Splice>) -> Result<String> {
-    splices.sort_by(|a, b| b.start.cmp(&a.start));
+    splices.sort_by_key(|s| std::cmp::Reverse(s.start));
     let mut out = source.to_string();
     for s in splices {
         if s.start > s.end

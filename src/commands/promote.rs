@@ -103,10 +103,7 @@ pub(crate) fn find_flag<'a>(ctx: &Ctx, repo: &'a Repo, key: &str) -> Result<&'a 
 }
 
 /// The position of every environment's current stage; an unknown stage stops the command.
-pub(crate) fn current_positions<'a>(
-    repo: &'a Repo,
-    def: &FlagDef,
-) -> Result<HashMap<String, usize>> {
+pub(crate) fn current_positions(repo: &Repo, def: &FlagDef) -> Result<HashMap<String, usize>> {
     let mut out = HashMap::new();
     for env in repo.environment_order() {
         let state = repo.state(def, env);

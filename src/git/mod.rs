@@ -104,6 +104,8 @@ impl Git {
                 .hint("another git command is running; wait for it, or remove the lock file if it crashed")
                 .into());
         }
+        // On an unborn branch every file is untracked: the first commit takes them as they are.
+        let unborn = self.head()?.is_none();
         for rel in files {
             let path = self.repo_path(rel);
             let status = match self.repo.status_file(Path::new(&path)) {
@@ -113,7 +115,10 @@ impl Git {
                     return Err(e).with_context(|| format!("reading the git status of `{path}`"));
                 }
             };
-            if !(status.is_empty() || status == Status::IGNORED) {
+            if !(status.is_empty()
+                || status == Status::IGNORED
+                || unborn && status == Status::WT_NEW)
+            {
                 return Err(UserError::new(format!(
                     "`{rel}` has uncommitted changes; nothing was changed"
                 ))
@@ -260,10 +265,9 @@ impl Git {
             ));
         };
         let mut problems = Vec::new();
-        let settings = match sub.get_name(SETTINGS_FILE) {
-            Some(e) => Some(self.blob_text(&e, SETTINGS_FILE)),
-            None => None,
-        };
+        let settings = sub
+            .get_name(SETTINGS_FILE)
+            .map(|e| self.blob_text(&e, SETTINGS_FILE));
         let mut files = Vec::new();
         for (dir, recursive) in [
             ("environments", false),

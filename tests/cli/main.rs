@@ -3,4 +3,6 @@
 mod harness;
 
 mod basics;
+mod new;
+mod promote;
 mod validate;
