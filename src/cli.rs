@@ -42,6 +42,8 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     /// Roll a flag back one stage (or to --to STAGE|off); never blocked
     Demote(commands::demote::DemoteArgs),
+    /// Show what changed between two revisions in flag terms (default: HEAD vs working tree)
+    Diff(commands::diff::DiffArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -101,6 +103,7 @@ impl Cli {
             Command::Validate(args) => commands::validate::run(&ctx, &args),
             Command::List(args) => commands::list::run(&ctx, &args),
             Command::Show(args) => commands::show::run(&ctx, &args),
+            Command::Diff(args) => commands::diff::run(&ctx, &args),
             Command::New(args) => commands::new::run(&ctx, &args),
             Command::Promote(args) => commands::promote::run(&ctx, &args),
             Command::Demote(args) => commands::demote::run(&ctx, &args),

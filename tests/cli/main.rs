@@ -2,7 +2,9 @@
 
 mod harness;
 
+mod against;
 mod basics;
+mod diff;
 mod new;
 mod promote;
 mod validate;
