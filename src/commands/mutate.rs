@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 
 use crate::cli::Ctx;
@@ -184,19 +184,20 @@ pub(crate) fn apply(
         }
     }
 
-    // Write, remembering how to undo.
-    let mut written: Vec<&FileChange> = Vec::new();
+    // Write; on any failure put back what was there.
     let write_all = || -> Result<()> {
         for c in changes {
             let path = repo.root.join(&c.rel);
             match &c.new {
                 Some(text) => {
                     if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)?;
+                        std::fs::create_dir_all(dir)
+                            .with_context(|| format!("creating `{}`", dir.display()))?;
                     }
                     atomic_write(&path, text.as_bytes())?;
                 }
-                None => std::fs::remove_file(&path)?,
+                None => std::fs::remove_file(&path)
+                    .with_context(|| format!("removing `{}`", path.display()))?,
             }
         }
         Ok(())
@@ -205,7 +206,6 @@ pub(crate) fn apply(
         restore(repo, changes);
         return Err(e);
     }
-    written.extend(changes.iter());
 
     let paths = changes
         .iter()
@@ -234,18 +234,8 @@ pub(crate) fn apply(
                     let _ = writeln!(stderr, "committed {short}: {message}");
                 }
                 Err(e) => {
-                    restore(
-                        repo,
-                        &written
-                            .into_iter()
-                            .map(|c| FileChange {
-                                rel: c.rel.clone(),
-                                old: c.old.clone(),
-                                new: None,
-                            })
-                            .collect::<Vec<_>>(),
-                    );
-                    return Err(e.context("the change was undone; nothing was written"));
+                    restore(repo, changes);
+                    return Err(e.context("nothing was committed; the file was put back as it was"));
                 }
             }
         }

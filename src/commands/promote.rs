@@ -48,7 +48,9 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
             Some(stage) => stage_position(&repo, stage)?,
             None => from + 1,
         };
-        check(&repo, flag, env, from, to, &positions, today, args.force)?;
+        if let Some(warning) = check(&repo, flag, env, from, to, &positions, today, args.force)? {
+            mutate::warn(ctx, &warning);
+        }
         positions.insert(env.clone(), to);
         edits.push(StageEdit {
             env: env.clone(),
@@ -140,7 +142,7 @@ fn check(
     positions: &HashMap<String, usize>,
     today: Date,
     force: bool,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let p = &repo.pipeline;
     let key = escape(&flag.name);
     let last = p.last();
@@ -164,7 +166,7 @@ fn check(
         .into());
     }
     if force {
-        return Ok(());
+        return Ok(None);
     }
     let refuse = |msg: String| -> anyhow::Error {
         UserError::new(msg)
@@ -200,18 +202,25 @@ fn check(
             .state(&flag.def, env)
             .since
             .and_then(|s| Date::parse(&s.value));
-        if let Some(since) = since {
-            let ready = since.add_days(i64::from(soak));
-            if today < ready {
-                return Err(refuse(format!(
-                    "flag `{key}` entered `{}` in `{env}` on {since}; its soak time of {soak} day{} ends on {ready}",
-                    p.name_at(from),
-                    if soak == 1 { "" } else { "s" }
-                )));
-            }
+        let Some(since) = since else {
+            // Without a recorded `since` the entry date is unknown here; blocking would make
+            // hand-written flags unpromotable, so say what was not checked.
+            return Ok(Some(format!(
+                "flag `{key}` has no `since` in `{env}`, so its soak time of {soak} day{} at `{}` was not checked",
+                if soak == 1 { "" } else { "s" },
+                p.name_at(from)
+            )));
+        };
+        let ready = since.add_days(i64::from(soak));
+        if today < ready {
+            return Err(refuse(format!(
+                "flag `{key}` entered `{}` in `{env}` on {since}; its soak time of {soak} day{} ends on {ready}",
+                p.name_at(from),
+                if soak == 1 { "" } else { "s" }
+            )));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// `flags: promote KEY to STAGE in ENV[, ENV]` (or per environment when targets differ).

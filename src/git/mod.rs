@@ -168,6 +168,7 @@ impl Git {
             }
         };
         let mut index = self.repo.index().context("reading the git index")?;
+        index.read(false).context("reading the git index")?; // pick up changes made since it was cached
         let mut update = git2::build::TreeUpdateBuilder::new();
         for (rel, touch) in files {
             let path = self.repo_path(rel);
@@ -339,5 +340,83 @@ impl Git {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_with_commit(dir: &Path) -> Repository {
+        let repo = Repository::init(dir).unwrap();
+        let mut cfg = repo.config().unwrap();
+        cfg.set_str("user.name", "T").unwrap();
+        cfg.set_str("user.email", "t@example.com").unwrap();
+        std::fs::write(dir.join("a.yaml"), "a: 1\n").unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("a.yaml")).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = repo.signature().unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[])
+            .unwrap();
+        drop(tree);
+        repo
+    }
+
+    #[test]
+    fn commit_refuses_when_head_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = repo_with_commit(dir.path());
+        let git = Git::discover(dir.path()).unwrap().unwrap();
+        let stale = git.head().unwrap();
+        // Someone else commits in between.
+        let head = raw.head().unwrap().peel_to_commit().unwrap();
+        let sig = raw.signature().unwrap();
+        raw.commit(
+            Some("HEAD"),
+            &sig,
+            &sig,
+            "other",
+            &head.tree().unwrap(),
+            &[&head],
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 2\n").unwrap();
+        let err = git
+            .commit(&[("a.yaml", Touch::Write)], "flags: x", stale)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "HEAD moved while the command ran (another commit or checkout); nothing was committed"
+        );
+        let tip = raw.head().unwrap().peel_to_commit().unwrap();
+        assert_eq!(tip.message(), Ok("other"));
+    }
+
+    #[test]
+    fn commit_of_a_deletion_and_the_prefix_of_a_sub_folder_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = repo_with_commit(dir.path());
+        std::fs::create_dir_all(dir.path().join("ops/flags")).unwrap();
+        let git = Git::discover(&dir.path().join("ops/flags"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(git.prefix(), "ops/flags/");
+        let top = Git::discover(dir.path()).unwrap().unwrap();
+        std::fs::remove_file(dir.path().join("a.yaml")).unwrap();
+        let head = top.head().unwrap();
+        top.commit(&[("a.yaml", Touch::Delete)], "flags: remove a", head)
+            .unwrap();
+        let tree = raw.head().unwrap().peel_to_tree().unwrap();
+        assert_eq!(tree.len(), 0);
+        let fresh = Repository::open(dir.path()).unwrap();
+        assert!(
+            fresh
+                .index()
+                .unwrap()
+                .get_path(Path::new("a.yaml"), 0)
+                .is_none()
+        );
     }
 }

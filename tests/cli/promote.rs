@@ -544,3 +544,49 @@ fn demote_is_never_blocked_and_warns_about_environments_left_ahead() {
         "error: flag `nd` is already `off` in `staging`\n"
     );
 }
+
+#[test]
+fn promote_without_since_warns_that_soak_time_was_not_checked() {
+    let r = TestRepo::new();
+    r.write("flags.yaml", "pipeline:\n  - stage: internal\n    segments: [internal]\n    soak_days: 3\n  - stage: partners\n    segments: [partners]\n  - stage: everyone\n    rollout: 100\n");
+    r.git_init();
+    r.flag("nd", "  development: internal\n");
+    r.commit_all("init", "2026-11-01");
+    let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
+    run.success();
+    let first = run.stderr.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "warning: flag `nd` has no `since` in `development`, so its soak time of 3 days at `internal` was not checked"
+    );
+}
+
+#[test]
+fn a_failed_commit_puts_the_file_back() {
+    let r = setup();
+    let before = r.read("flags/nd.yaml");
+    // A locked branch ref makes the commit itself fail after the file was written.
+    let branch = r.git().head().unwrap().name().unwrap().to_string();
+    r.write(&format!(".git/{branch}.lock"), "");
+    let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
+    run.code(2);
+    assert!(run.stderr.starts_with("error: nothing was committed; the file was put back as it was\n  caused by: git refused the commit: "), "{}", run.stderr);
+    assert_eq!(r.read("flags/nd.yaml"), before);
+    assert_eq!(r.commit_count(), 1);
+    assert_eq!(r.status(), vec![]);
+}
+
+#[test]
+fn crlf_files_stay_crlf() {
+    let r = TestRepo::new();
+    r.git_init();
+    r.write("flags/nd.yaml", "description: D\r\nowner: o\r\ntype: release\r\nenvironments:\r\n  development: internal\r\n");
+    r.commit_all("init", "2026-11-01");
+    r.run(&["promote", "nd", "--env", "development", "--yes"])
+        .success();
+    assert_eq!(
+        r.read("flags/nd.yaml"),
+        "description: D\r\nowner: o\r\ntype: release\r\nenvironments:\r\n  development:\r\n    stage: partners\r\n    since: 2026-11-25\r\n"
+    );
+    assert_eq!(r.status(), vec![]);
+}
