@@ -29,10 +29,12 @@ pub struct DemoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let root = crate::repo::find_root(&ctx.dir)?;
     let usage = "flags demote KEY --env ENV --yes";
-    let key = mutate::key_or_ask(&repo, args.key.as_deref(), usage)?;
-    let flag = find_flag(ctx, &repo, &key)?;
+    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
+    // Only this flag's file is read: promote stays fast in a repository of thousands.
+    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
+    let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
     let today = Date::today();
     let p = &repo.pipeline;

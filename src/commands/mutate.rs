@@ -48,8 +48,9 @@ pub(crate) fn warn(ctx: &Ctx, message: &str) {
     let _ = writeln!(std::io::stderr(), "{label}: {message}");
 }
 
-/// The flag key from the command line, or chosen on a terminal.
-pub(crate) fn key_or_ask(repo: &Repo, key: Option<&str>, usage: &str) -> Result<String> {
+/// The flag key from the command line, or chosen on a terminal among every flag under
+/// `root` (only then is the whole repository loaded).
+pub(crate) fn key_or_ask(root: &std::path::Path, key: Option<&str>, usage: &str) -> Result<String> {
     if let Some(k) = key {
         return Ok(k.to_string());
     }
@@ -58,6 +59,7 @@ pub(crate) fn key_or_ask(repo: &Repo, key: Option<&str>, usage: &str) -> Result<
             .hint(format!("pass it: `{usage}`"))
             .into());
     }
+    let repo = Repo::load(root);
     let keys: Vec<&str> = repo.flags.iter().map(|f| f.name.as_str()).collect();
     if keys.is_empty() {
         return Err(UserError::new("there are no flags yet")

@@ -34,8 +34,9 @@ pub struct NewArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let root = crate::repo::find_root(&ctx.dir)?;
     let key = mutate::text_or_ask(args.key.as_deref(), "Flag key", "KEY")?;
+    let (repo, _) = crate::repo::Repo::load_one_flag(&root, &key);
     if !is_valid_name(&key) {
         return Err(
             UserError::new(format!("`{}` is not a valid flag key", escape(&key)))

@@ -33,10 +33,12 @@ pub struct PromoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let root = crate::repo::find_root(&ctx.dir)?;
     let usage = "flags promote KEY --env ENV --yes";
-    let key = mutate::key_or_ask(&repo, args.key.as_deref(), usage)?;
-    let flag = find_flag(ctx, &repo, &key)?;
+    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
+    // Only this flag's file is read: promote stays fast in a repository of thousands.
+    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
+    let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
     let today = Date::today();
 
@@ -69,7 +71,12 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
 }
 
 /// The one flag named `key` (an unknown or duplicated key stops the command).
-pub(crate) fn find_flag<'a>(ctx: &Ctx, repo: &'a Repo, key: &str) -> Result<&'a Doc<FlagDef>> {
+/// `keys` are every flag key of the repository (for the nearest-name hint).
+pub(crate) fn find_flag<'a>(
+    repo: &'a Repo,
+    keys: &[String],
+    key: &str,
+) -> Result<&'a Doc<FlagDef>> {
     let matches: Vec<&Doc<FlagDef>> = repo.flags.iter().filter(|f| f.name == key).collect();
     match matches.as_slice() {
         [one] => Ok(one),
@@ -87,8 +94,7 @@ pub(crate) fn find_flag<'a>(ctx: &Ctx, repo: &'a Repo, key: &str) -> Result<&'a 
                 .hint("fix the file first (`flags validate` shows every problem)")
                 .into());
             }
-            super::warn_if_incomplete(ctx, repo);
-            Err(unknown("flag", key, repo.flags.iter().map(|f| f.name.as_str())).into())
+            Err(unknown("flag", key, keys.iter().map(|k| k.as_str())).into())
         }
         many => Err(UserError::new(format!(
             "flag key `{}` is defined {} times ({}); keys must be unique",

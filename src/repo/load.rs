@@ -68,6 +68,18 @@ enum Parsed {
 }
 
 pub(super) fn load(root: &Path) -> Repo {
+    load_filtered(root, None).0
+}
+
+/// Loads settings, environments and segments, but of the flags only the files named
+/// `<key>.yaml` (in any sub-folder); also returns every flag key found (file stems), for
+/// "did you mean" hints. What a command that changes one flag needs, without parsing
+/// thousands of other flag files.
+pub(super) fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
+    load_filtered(root, Some(key))
+}
+
+fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
     let mut problems = Vec::new();
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let settings = read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE);
@@ -91,11 +103,26 @@ pub(super) fn load(root: &Path) -> Repo {
             );
         }
     }
+    let mut keys: Vec<String> = found
+        .iter()
+        .filter(|f| f.rel.starts_with("flags/"))
+        .map(|f| stem(&f.rel))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if let Some(key) = only_flag {
+        found.retain(|f| !f.rel.starts_with("flags/") || stem(&f.rel) == key);
+        // Problems of files left out are not this command's business.
+        problems.retain(|p: &Problem| !p.file.starts_with("flags/") || stem(&p.file) == key);
+    }
     let files: Vec<(String, Result<String, Problem>)> = found
         .par_iter()
         .map(|f| (f.rel.clone(), read_checked(&canon_root, &f.abs, &f.rel)))
         .collect();
-    load_from_sources(canon_root, Some(settings), files, problems)
+    (
+        load_from_sources(canon_root, Some(settings), files, problems),
+        keys,
+    )
 }
 
 /// Builds a [`Repo`] from file texts already read (from disk or from a git tree), so both

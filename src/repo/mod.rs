@@ -167,6 +167,20 @@ impl Repo {
         Ok(Repo::load(&root))
     }
 
+    /// Finds the flags root from `start` and loads it with only the flag files named
+    /// `<key>.yaml` (see [`Repo::load_one_flag`]).
+    pub fn discover_one_flag(start: &Path, key: &str) -> anyhow::Result<(Repo, Vec<String>)> {
+        let root = find_root(start)?;
+        Ok(load::load_one_flag(&root, key))
+    }
+
+    /// Loads settings, environments, segments and only the flag files named `<key>.yaml`
+    /// (in any sub-folder), plus every flag key found, for hints. For commands that change
+    /// one flag in a repository of thousands.
+    pub fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
+        load::load_one_flag(root, key)
+    }
+
     /// Loads every file under a flags root. Never fails: unreadable or malformed files
     /// become problems.
     pub fn load(root: &Path) -> Repo {
