@@ -590,3 +590,22 @@ fn crlf_files_stay_crlf() {
     );
     assert_eq!(r.status(), vec![]);
 }
+
+#[test]
+fn dry_run_diff_is_coloured_only_when_asked() {
+    let r = setup();
+    let run = r.run(&[
+        "--color",
+        "always",
+        "promote",
+        "nd",
+        "--env",
+        "development",
+        "--dry-run",
+    ]);
+    run.success();
+    assert!(run.stdout.starts_with("\x1b[1m--- a/flags/nd.yaml\x1b[0m\n\x1b[1m+++ b/flags/nd.yaml\x1b[0m\n\x1b[36m@@ -2,6 +2,8 @@\x1b[0m\n"), "{:?}", run.stdout);
+    assert!(run.stdout.contains("\x1b[31m-  development: internal  # dev first\x1b[0m\n\x1b[32m+  development:  # dev first\x1b[0m\n"), "{:?}", run.stdout);
+    let plain = r.run(&["promote", "nd", "--env", "development", "--dry-run"]);
+    assert!(!plain.stdout.contains('\x1b'));
+}
