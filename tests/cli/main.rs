@@ -7,4 +7,5 @@ mod basics;
 mod diff;
 mod new;
 mod promote;
+mod terminal;
 mod validate;
