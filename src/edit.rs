@@ -33,6 +33,10 @@ pub fn set_stages(source: &str, edits: &[StageEdit]) -> Result<String> {
 
 /// Applies one [`StageEdit`]; see [`set_stages`].
 pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
+    // Spans count from the text after a byte-order mark: edit that, then put the mark back.
+    if let Some(rest) = source.strip_prefix('\u{feff}') {
+        return Ok(format!("\u{feff}{}", set_stage(rest, edit)?));
+    }
     let def = parse_flag(source)
         .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
     let nl = if source.contains("\r\n") {
@@ -137,7 +141,7 @@ fn edit_entry(
     edit: &StageEdit,
 ) -> Result<String> {
     let stage_text = span_text(source, &entry.stage)?;
-    let stage_end = entry.stage.loc.start + entry.stage.loc.len;
+    let stage_end = entry.stage.loc.start.saturating_add(entry.stage.loc.len);
     if entry.long_form {
         let mut splices = vec![Splice {
             start: entry.stage.loc.start,
@@ -147,7 +151,7 @@ fn edit_entry(
         match &entry.since {
             Some(since) => splices.push(Splice {
                 start: since.loc.start,
-                end: since.loc.start + since.loc.len,
+                end: since.loc.start.saturating_add(since.loc.len),
                 text: requote(span_text(source, since)?, &edit.since),
             }),
             None if entry.stage.loc.line != key.loc.line
@@ -596,6 +600,40 @@ mod tests {
                 set_stage(src, &e("production", "partners")).is_err(),
                 "{src:?}"
             );
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_is_kept() {
+        let src = format!("\u{feff}{HEAD}environments:\n  production: internal\n");
+        let out = set_stage(&src, &e("production", "partners")).unwrap();
+        assert_eq!(
+            out,
+            format!(
+                "\u{feff}{HEAD}environments:\n  production:\n    stage: partners\n    since: 2026-11-25\n"
+            )
+        );
+    }
+
+    /// Every prefix of a realistic file, cut at any byte, either edits cleanly or is an
+    /// error: never a panic, never output that fails verification.
+    #[test]
+    fn truncated_inputs_never_panic() {
+        let src = "# c\ndescription: \"D é\"\nowner: o\ntype: release\nenvironments:\n  development: internal # x\n  production:\n    stage: 'partners'\n    since: 2026-01-01\n    segments: [beta]\n";
+        for end in 0..=src.len() {
+            let Some(prefix) = src.get(..end) else {
+                continue;
+            };
+            for env in ["development", "production", "staging"] {
+                if let Ok(out) = set_stage(prefix, &e(env, "everyone")) {
+                    let def = parse_flag(&out).unwrap();
+                    assert_eq!(
+                        def.entry(env).unwrap().stage.value,
+                        "everyone",
+                        "{prefix:?}"
+                    );
+                }
+            }
         }
     }
 

@@ -144,6 +144,17 @@ pub(crate) fn apply(
         .hint("pass `--yes` to apply the change, or `--dry-run` to only see it")
         .into());
     }
+    for c in changes {
+        let path = repo.root.join(&c.rel);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(UserError::new(format!(
+                "`{}` is a symbolic link; replacing it would turn it into a copy",
+                escape(&c.rel)
+            ))
+            .hint("edit the file it points to by hand, or replace the link with the file itself")
+            .into());
+        }
+    }
     let git = if opts.no_commit || opts.dry_run {
         None
     } else {

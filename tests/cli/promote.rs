@@ -609,3 +609,30 @@ fn dry_run_diff_is_coloured_only_when_asked() {
     let plain = r.run(&["promote", "nd", "--env", "development", "--dry-run"]);
     assert!(!plain.stdout.contains('\x1b'));
 }
+
+#[test]
+fn a_symlinked_flag_file_is_not_replaced() {
+    let r = TestRepo::new();
+    // The link stays inside the flags root, so the loader follows it.
+    r.write(
+        "flags/src/nd.txt",
+        "description: D\nowner: o\ntype: release\nenvironments:\n  development: internal\n",
+    );
+    std::os::unix::fs::symlink("src/nd.txt", r.join("flags/nd.yaml")).unwrap();
+    let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: `flags/nd.yaml` is a symbolic link; replacing it would turn it into a copy\nhint: edit the file it points to by hand, or replace the link with the file itself\n"
+    );
+    assert!(
+        std::fs::symlink_metadata(r.join("flags/nd.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        r.read("flags/src/nd.txt")
+            .contains("development: internal\n")
+    );
+}
