@@ -102,3 +102,72 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date) -> Vec<Problem> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::repo::load_from_sources;
+
+    fn repo(flag: &str) -> Repo {
+        let files = vec![
+            ("environments/prod.yaml".to_string(), Ok(String::new())),
+            (
+                "flags/nd.yaml".to_string(),
+                Ok(format!(
+                    "description: D\nowner: o\ntype: release\nenvironments:\n{flag}"
+                )),
+            ),
+        ];
+        load_from_sources(PathBuf::from("/x"), None, files, Vec::new())
+    }
+
+    fn messages(base: &str, head: &str) -> Vec<String> {
+        let today = Date::parse("2026-11-25").unwrap();
+        check_against(&repo(base), &repo(head), today)
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn demotions_may_jump_but_must_update_since() {
+        assert_eq!(
+            messages(
+                "  prod:\n    stage: everyone\n    since: 2026-11-01\n",
+                "  prod:\n    stage: off\n    since: 2026-11-20\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(
+                "  prod:\n    stage: everyone\n    since: 2026-11-01\n",
+                "  prod:\n    stage: off\n    since: 2026-11-01\n"
+            ),
+            vec![
+                "flag `nd` changes stage in `prod` (everyone -> off) but keeps `since: 2026-11-01` from the previous stage; set `since` to the date of this change (`flags promote`/`flags demote` do)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_since_of_today_is_accepted_and_unchanged_stages_are_not_checked() {
+        assert_eq!(
+            messages(
+                "  prod:\n    stage: internal\n    since: 2026-11-25\n",
+                "  prod:\n    stage: partners\n    since: 2026-11-25\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages("  prod: everyone\n", "  prod: everyone  # moved comment\n"),
+            Vec::<String>::new()
+        );
+        // Listing an environment at `off` explicitly is no stage change.
+        assert_eq!(
+            messages("  dev: internal\n", "  dev: internal\n  prod: off\n"),
+            Vec::<String>::new()
+        );
+    }
+}

@@ -225,3 +225,85 @@ fn field_changes(a: &FlagDef, b: &FlagDef) -> Vec<FieldChange> {
         .map(|(field, from, to)| FieldChange { field, from, to })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::repo::load_from_sources;
+
+    fn repo(files: &[(&str, &str)]) -> Repo {
+        let settings = files
+            .iter()
+            .find(|(p, _)| *p == "flags.yaml")
+            .map(|(_, t)| Ok(t.to_string()));
+        let files = files
+            .iter()
+            .filter(|(p, _)| *p != "flags.yaml")
+            .map(|(p, t)| (p.to_string(), Ok(t.to_string())))
+            .collect();
+        load_from_sources(PathBuf::from("/x"), settings, files, Vec::new())
+    }
+
+    const ENVS: [(&str, &str); 2] = [("environments/prod.yaml", ""), ("segments/beta.yaml", "")];
+
+    #[test]
+    fn a_flag_moved_between_sub_folders_is_no_change() {
+        let flag = "description: D\nowner: o\ntype: release\nenvironments:\n  prod: internal\n";
+        let a = repo(&[ENVS[0], ENVS[1], ("flags/nd.yaml", flag)]);
+        let b = repo(&[ENVS[0], ENVS[1], ("flags/team/nd.yaml", flag)]);
+        assert_eq!(
+            diff(&a, &b),
+            SemDiff {
+                flags: vec![],
+                pipeline: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn extra_segments_and_pipeline_changes_are_audience_changes() {
+        let a = repo(&[
+            ENVS[0],
+            ENVS[1],
+            (
+                "flags/nd.yaml",
+                "description: D\nowner: o\ntype: release\nenvironments:\n  prod: partners\n",
+            ),
+        ]);
+        let b = repo(&[
+            ENVS[0],
+            ENVS[1],
+            (
+                "flags.yaml",
+                "pipeline:\n  - stage: internal\n    segments: [internal]\n  - stage: partners\n    segments: [partners]\n    rollout: 5\n  - stage: everyone\n    rollout: 100\n",
+            ),
+            (
+                "flags/nd.yaml",
+                "description: D\nowner: o\ntype: release\nenvironments:\n  prod:\n    stage: partners\n    segments: [beta]\n",
+            ),
+        ]);
+        let d = diff(&a, &b);
+        assert_eq!(d.flags.len(), 1);
+        let e = &d.flags[0].environments[0];
+        assert_eq!((e.from.as_str(), e.to.as_str()), ("partners", "partners"));
+        assert_eq!(
+            e.audience.from,
+            AudienceJson {
+                segments: vec!["internal".into(), "partners".into()],
+                rollout: 0.0
+            }
+        );
+        assert_eq!(
+            e.audience.to,
+            AudienceJson {
+                segments: vec!["internal".into(), "partners".into(), "beta".into()],
+                rollout: 5.0
+            }
+        );
+        assert_eq!(d.pipeline.len(), 1);
+        assert_eq!(d.pipeline[0].stage, "partners");
+        assert_eq!(d.pipeline[0].change, Change::Changed);
+    }
+}

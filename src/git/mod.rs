@@ -420,3 +420,91 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    /// A revision's tree loads exactly like the same files on disk.
+    #[test]
+    fn load_at_matches_loading_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ops/flags");
+        let files = [
+            (
+                "flags.yaml",
+                "pipeline:\n  - stage: a\n  - stage: b\n    rollout: 100\n",
+            ),
+            ("environments/prod.yaml", "after: dev\n"),
+            ("environments/dev.yaml", ""),
+            ("segments/s.yaml", "users: [x]\n"),
+            (
+                "flags/t/one.yaml",
+                "description: \"1\"\nowner: o\ntype: release\nenvironments:\n  prod: a  # c\r\n",
+            ),
+            ("flags/two.yaml", "description: [\n"),
+            ("flags/ignored.yml", "x: 1\n"),
+        ];
+        for (rel, text) in files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("T", "t@example.com").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[])
+            .unwrap();
+
+        let git = Git::discover(&root).unwrap().unwrap();
+        let disk = Repo::load(&root);
+        let at = git.load_at("HEAD", &disk.root).unwrap();
+        let summary = |r: &Repo| {
+            (
+                r.flags
+                    .iter()
+                    .map(|f| (f.name.clone(), f.path.clone(), f.source.clone()))
+                    .collect::<Vec<_>>(),
+                r.environments
+                    .iter()
+                    .map(|e| (e.name.clone(), e.source.clone()))
+                    .collect::<Vec<_>>(),
+                r.segments
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .collect::<Vec<_>>(),
+                r.pipeline
+                    .names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>(),
+                {
+                    let mut p = r.load_problems.clone();
+                    crate::problem::sort(&mut p);
+                    p
+                },
+            )
+        };
+        assert_eq!(summary(&at), summary(&disk));
+        assert_eq!(at.flags.len(), 1);
+        assert_eq!(at.load_problems.len(), 2, "{:?}", at.load_problems);
+        // A revision without the flags root is an empty repository, not an error.
+        let empty_tree = repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap();
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "empty", &empty_tree, &[&head])
+            .unwrap();
+        let empty = git.load_at("HEAD", &disk.root).unwrap();
+        assert!(
+            empty.flags.is_empty()
+                && empty.environments.is_empty()
+                && empty.load_problems.is_empty()
+        );
+        assert!(git.load_at("HEAD~1", &disk.root).unwrap().flags.len() == 1);
+    }
+}
