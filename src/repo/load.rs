@@ -305,11 +305,13 @@ fn walk(
         }
         let rel = format!("{rel_dir}/{file_name}");
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else {
+        // The type from the directory entry itself (no `stat` per file: a repository of
+        // 10,000 flags would pay 10,000 system calls for it).
+        let Ok(file_type) = entry.file_type() else {
             continue;
         };
-        let mut is_dir = meta.is_dir();
-        if meta.file_type().is_symlink() {
+        let mut is_dir = file_type.is_dir();
+        if file_type.is_symlink() {
             match fs::canonicalize(&path) {
                 Ok(target) if target.starts_with(root) => is_dir = target.is_dir(),
                 Ok(_) => {
