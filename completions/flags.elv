@@ -28,6 +28,10 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand validate 'Check every file and report every problem (exit 1 on errors)'
             cand list 'List flags with their stage in each environment'
             cand show 'Show one flag: definition and audience per environment'
+            cand new 'Create a flag at the first stage in every environment'
+            cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+            cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+            cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -41,6 +45,7 @@ set edit:completion:arg-completer[flags] = {|@words|
         }
         &'flags;validate'= {
             cand --format 'Output format'
+            cand --against 'Also enforce the pipeline on what changed since REV (e.g. `origin/main`)'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand -h 'Print help (see more with ''--help'')'
@@ -58,6 +63,54 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'flags;show'= {
+            cand --format 'Output format'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flags;new'= {
+            cand --owner 'Team or person responsible (asked for on a terminal when left out)'
+            cand --description 'What the flag controls (asked for on a terminal when left out)'
+            cand --type 'Kind of flag'
+            cand --expires 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'flags;promote'= {
+            cand -e 'Environment to promote in; repeat for several (asked for on a terminal when left out)'
+            cand --env 'Environment to promote in; repeat for several (asked for on a terminal when left out)'
+            cand --to 'Stage to promote to (default: the next one)'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --force 'Promote past a gate, before soak time ends, or more than one stage at once'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'flags;demote'= {
+            cand -e 'Environment to demote in; repeat for several (asked for on a terminal when left out)'
+            cand --env 'Environment to demote in; repeat for several (asked for on a terminal when left out)'
+            cand --to 'Stage to roll back to, or `off` (default: the previous one)'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'flags;diff'= {
             cand --format 'Output format'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
@@ -87,6 +140,10 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand validate 'Check every file and report every problem (exit 1 on errors)'
             cand list 'List flags with their stage in each environment'
             cand show 'Show one flag: definition and audience per environment'
+            cand new 'Create a flag at the first stage in every environment'
+            cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+            cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+            cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -99,6 +156,14 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;help;list'= {
         }
         &'flags;help;show'= {
+        }
+        &'flags;help;new'= {
+        }
+        &'flags;help;promote'= {
+        }
+        &'flags;help;demote'= {
+        }
+        &'flags;help;diff'= {
         }
         &'flags;help;schema'= {
         }

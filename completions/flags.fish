@@ -34,6 +34,10 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "init" -d 'Create a flag
 complete -c flags -n "__fish_flags_needs_command" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "list" -d 'List flags with their stage in each environment'
 complete -c flags -n "__fish_flags_needs_command" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_needs_command" -f -a "new" -d 'Create a flag at the first stage in every environment'
+complete -c flags -n "__fish_flags_needs_command" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "schema" -d 'Print the JSON Schema of the file formats'
 complete -c flags -n "__fish_flags_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
@@ -46,6 +50,7 @@ complete -c flags -n "__fish_flags_using_subcommand init" -s h -l help -d 'Print
 complete -c flags -n "__fish_flags_using_subcommand validate" -l format -d 'Output format' -r -f -a "text\t'`file:line:column: severity: message`, one per line'
 json\t'One JSON object with every problem'
 github\t'GitHub Actions workflow commands (annotations on the pull request)'"
+complete -c flags -n "__fish_flags_using_subcommand validate" -l against -d 'Also enforce the pipeline on what changed since REV (e.g. `origin/main`)' -r
 complete -c flags -n "__fish_flags_using_subcommand validate" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand validate" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -69,6 +74,50 @@ complete -c flags -n "__fish_flags_using_subcommand show" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand new" -l owner -d 'Team or person responsible (asked for on a terminal when left out)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l description -d 'What the flag controls (asked for on a terminal when left out)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l type -d 'Kind of flag' -r -f -a "release\t''
+experiment\t''
+operational\t''
+kill-switch\t''
+permission\t''"
+complete -c flags -n "__fish_flags_using_subcommand new" -l expires -d 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand new" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand new" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
+complete -c flags -n "__fish_flags_using_subcommand new" -l dry-run -d 'Print the diff and change nothing'
+complete -c flags -n "__fish_flags_using_subcommand new" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand new" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand promote" -s e -l env -d 'Environment to promote in; repeat for several (asked for on a terminal when left out)' -r
+complete -c flags -n "__fish_flags_using_subcommand promote" -l to -d 'Stage to promote to (default: the next one)' -r
+complete -c flags -n "__fish_flags_using_subcommand promote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand promote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand promote" -l force -d 'Promote past a gate, before soak time ends, or more than one stage at once'
+complete -c flags -n "__fish_flags_using_subcommand promote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
+complete -c flags -n "__fish_flags_using_subcommand promote" -l dry-run -d 'Print the diff and change nothing'
+complete -c flags -n "__fish_flags_using_subcommand promote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand promote" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand demote" -s e -l env -d 'Environment to demote in; repeat for several (asked for on a terminal when left out)' -r
+complete -c flags -n "__fish_flags_using_subcommand demote" -l to -d 'Stage to roll back to, or `off` (default: the previous one)' -r
+complete -c flags -n "__fish_flags_using_subcommand demote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand demote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand demote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
+complete -c flags -n "__fish_flags_using_subcommand demote" -l dry-run -d 'Print the diff and change nothing'
+complete -c flags -n "__fish_flags_using_subcommand demote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand demote" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand diff" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand diff" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand diff" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand schema" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand schema" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -84,11 +133,15 @@ complete -c flags -n "__fish_flags_using_subcommand manpage" -l color -d 'When t
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -36,6 +36,14 @@ pub enum Command {
     List(commands::list::ListArgs),
     /// Show one flag: definition and audience per environment
     Show(commands::show::ShowArgs),
+    /// Create a flag at the first stage in every environment
+    New(commands::new::NewArgs),
+    /// Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit
+    Promote(commands::promote::PromoteArgs),
+    /// Roll a flag back one stage (or to --to STAGE|off); never blocked
+    Demote(commands::demote::DemoteArgs),
+    /// Show what changed between two revisions in flag terms (default: HEAD vs working tree)
+    Diff(commands::diff::DiffArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -95,6 +103,10 @@ impl Cli {
             Command::Validate(args) => commands::validate::run(&ctx, &args),
             Command::List(args) => commands::list::run(&ctx, &args),
             Command::Show(args) => commands::show::run(&ctx, &args),
+            Command::Diff(args) => commands::diff::run(&ctx, &args),
+            Command::New(args) => commands::new::run(&ctx, &args),
+            Command::Promote(args) => commands::promote::run(&ctx, &args),
+            Command::Demote(args) => commands::demote::run(&ctx, &args),
             Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
                 Ok(ExitCode::SUCCESS)
             }

@@ -13,11 +13,15 @@
 pub mod cli;
 mod commands;
 pub mod date;
+pub mod edit;
 pub mod error;
 mod fsutil;
+pub mod git;
+pub mod pipeline_checks;
 pub mod problem;
 pub mod render;
 pub mod repo;
+pub mod semdiff;
 pub mod validate;
 
 use std::ffi::OsString;

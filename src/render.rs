@@ -108,6 +108,52 @@ pub fn table_lines(t: &mut Table) -> String {
     out
 }
 
+/// A unified diff of one file (`a/PATH` -> `b/PATH`, three lines of context), coloured when
+/// `color`. File text is escaped; `\r\n` line ends are shown like `\n` ones. A created file
+/// diffs against `/dev/null`, as in git.
+pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>, color: bool) -> String {
+    let (old_text, new_text) = (old.unwrap_or(""), new.unwrap_or(""));
+    let diff = similar::TextDiff::from_lines(old_text, new_text);
+    let path = escape(path);
+    let a = if old.is_some() {
+        format!("a/{path}")
+    } else {
+        "/dev/null".into()
+    };
+    let b = if new.is_some() {
+        format!("b/{path}")
+    } else {
+        "/dev/null".into()
+    };
+    let mut out = String::new();
+    out.push_str(&paint(color, BOLD, &format!("--- {a}")));
+    out.push('\n');
+    out.push_str(&paint(color, BOLD, &format!("+++ {b}")));
+    out.push('\n');
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&paint(color, CYAN, &hunk.header().to_string()));
+        out.push('\n');
+        for change in hunk.iter_changes() {
+            let line = change.value().trim_end_matches(['\n', '\r']);
+            let (sign, colour) = match change.tag() {
+                similar::ChangeTag::Delete => ("-", Some(RED)),
+                similar::ChangeTag::Insert => ("+", Some(GREEN)),
+                similar::ChangeTag::Equal => (" ", None),
+            };
+            let text = format!("{sign}{}", escape(line));
+            match colour {
+                Some(c) => out.push_str(&paint(color, c, &text)),
+                None => out.push_str(&text),
+            }
+            out.push('\n');
+            if change.missing_newline() {
+                out.push_str("\\ No newline at end of file\n");
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,13 @@
 //! One module per subcommand: parse context, call the model, render.
 
 pub mod completions;
+pub mod demote;
+pub mod diff;
 pub mod init;
 pub mod list;
+pub(crate) mod mutate;
+pub mod new;
+pub mod promote;
 pub mod schema;
 pub mod show;
 pub mod validate;
@@ -38,8 +43,10 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
 
 /// Writes JSON followed by a newline.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    // Serialize first: an `io::Error` (a closed pipe) must reach the caller as itself, not
+    // wrapped in serde_json's error, so `flags ... | head` exits quietly.
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    std::io::stdout().lock().write_all(text.as_bytes())?;
     Ok(())
 }

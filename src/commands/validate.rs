@@ -17,6 +17,9 @@ pub struct ValidateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+    /// Also enforce the pipeline on what changed since REV (e.g. `origin/main`)
+    #[arg(long, value_name = "REV")]
+    pub against: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -39,7 +42,19 @@ struct Report<'a> {
 
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
-    let problems = crate::validate::validate(&repo, Date::today());
+    let today = Date::today();
+    let mut problems = crate::validate::validate(&repo, today);
+    if let Some(rev) = &args.against {
+        let git = crate::git::Git::discover(&repo.root)?.ok_or_else(|| {
+            crate::error::UserError::new(format!(
+                "`--against {}` needs a git repository, and the flags root is not in one",
+                escape(rev)
+            ))
+        })?;
+        let base = git.load_at(rev, &repo.root)?;
+        problems.extend(crate::pipeline_checks::check_against(&base, &repo, today));
+        crate::problem::sort(&mut problems);
+    }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     let warnings = problems.len() - errors;
 

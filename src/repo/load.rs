@@ -55,9 +55,8 @@ enum Kind {
     Flag,
 }
 
-/// A file found under the root: its kind, absolute path and display path.
+/// A file found under the root: its absolute path and display path.
 struct Found {
-    kind: Kind,
     abs: PathBuf,
     rel: String,
 }
@@ -69,11 +68,74 @@ enum Parsed {
 }
 
 pub(super) fn load(root: &Path) -> Repo {
+    load_filtered(root, None).0
+}
+
+/// Loads settings, environments and segments, but of the flags only the files named
+/// `<key>.yaml` (in any sub-folder); also returns every flag key found (file stems), for
+/// "did you mean" hints. What a command that changes one flag needs, without parsing
+/// thousands of other flag files.
+pub(super) fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
+    load_filtered(root, Some(key))
+}
+
+fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
     let mut problems = Vec::new();
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let settings = read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE);
 
-    let settings = match read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE) {
-        Ok(source) => match parse_or_default::<Settings>(&source, true) {
+    let mut found = Vec::new();
+    for (dir, recursive) in [
+        ("environments", false),
+        ("segments", false),
+        ("flags", true),
+    ] {
+        let abs = canon_root.join(dir);
+        if abs.is_dir() {
+            walk(
+                &canon_root,
+                &abs,
+                dir,
+                recursive,
+                &mut found,
+                &mut problems,
+                0,
+            );
+        }
+    }
+    let mut keys: Vec<String> = found
+        .iter()
+        .filter(|f| f.rel.starts_with("flags/"))
+        .map(|f| stem(&f.rel))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    if let Some(key) = only_flag {
+        found.retain(|f| !f.rel.starts_with("flags/") || stem(&f.rel) == key);
+        // Problems of files left out are not this command's business.
+        problems.retain(|p: &Problem| !p.file.starts_with("flags/") || stem(&p.file) == key);
+    }
+    let files: Vec<(String, Result<String, Problem>)> = found
+        .par_iter()
+        .map(|f| (f.rel.clone(), read_checked(&canon_root, &f.abs, &f.rel)))
+        .collect();
+    (
+        load_from_sources(canon_root, Some(settings), files, problems),
+        keys,
+    )
+}
+
+/// Builds a [`Repo`] from file texts already read (from disk or from a git tree), so both
+/// sources parse identically. `settings` is `None` when there is no `flags.yaml` at all;
+/// each file's kind follows from its path (`environments/`, `segments/`, `flags/`).
+pub(crate) fn load_from_sources(
+    root: PathBuf,
+    settings: Option<Result<String, Problem>>,
+    files: Vec<(String, Result<String, Problem>)>,
+    mut problems: Vec<Problem>,
+) -> Repo {
+    let settings = match settings {
+        Some(Ok(source)) => match parse_or_default::<Settings>(&source, true) {
             Ok(def) => Some(Doc {
                 name: "flags".into(),
                 path: SETTINGS_FILE.into(),
@@ -85,68 +147,26 @@ pub(super) fn load(root: &Path) -> Repo {
                 None
             }
         },
-        Err(p) => {
+        Some(Err(p)) => {
             problems.push(p);
             None
         }
+        None => None,
     };
 
-    let mut found = Vec::new();
-    for (dir, kind, recursive) in [
-        ("environments", Kind::Environment, false),
-        ("segments", Kind::Segment, false),
-        ("flags", Kind::Flag, true),
-    ] {
-        let abs = canon_root.join(dir);
-        if abs.is_dir() {
-            walk(
-                &canon_root,
-                &abs,
-                dir,
-                kind,
-                recursive,
-                &mut found,
-                &mut problems,
-                0,
-            );
-        }
-    }
-
-    let parsed: Vec<Result<Parsed, Problem>> = found
-        .par_iter()
-        .map(|f| {
-            let source = read_checked(&canon_root, &f.abs, &f.rel)?;
-            let name = stem(&f.rel);
-            let err = |(loc, msg)| Problem::error(&f.rel, loc, msg);
-            Ok(match f.kind {
-                Kind::Environment => {
-                    let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Environment(Doc {
-                        name,
-                        path: f.rel.clone(),
-                        source,
-                        def,
-                    })
-                }
-                Kind::Segment => {
-                    let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Segment(Doc {
-                        name,
-                        path: f.rel.clone(),
-                        source,
-                        def,
-                    })
-                }
-                Kind::Flag => {
-                    let def = parse_flag(&source).map_err(err)?;
-                    Parsed::Flag(Doc {
-                        name,
-                        path: f.rel.clone(),
-                        source,
-                        def,
-                    })
-                }
-            })
+    let parsed: Vec<Result<Parsed, Problem>> = files
+        .into_par_iter()
+        .filter_map(|(rel, source)| {
+            let kind = if rel.starts_with("environments/") {
+                Kind::Environment
+            } else if rel.starts_with("segments/") {
+                Kind::Segment
+            } else if rel.starts_with("flags/") {
+                Kind::Flag
+            } else {
+                return None;
+            };
+            Some(source.and_then(|source| parse_file(kind, rel, source)))
         })
         .collect();
 
@@ -169,7 +189,7 @@ pub(super) fn load(root: &Path) -> Repo {
     };
 
     Repo {
-        root: canon_root,
+        root,
         settings,
         pipeline,
         cleanup,
@@ -178,6 +198,57 @@ pub(super) fn load(root: &Path) -> Repo {
         flags,
         load_problems: problems,
     }
+}
+
+fn parse_file(kind: Kind, rel: String, source: String) -> Result<Parsed, Problem> {
+    let name = stem(&rel);
+    let err = |(loc, msg)| Problem::error(&rel, loc, msg);
+    Ok(match kind {
+        Kind::Environment => {
+            let def = parse_or_default(&source, true).map_err(err)?;
+            Parsed::Environment(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+        Kind::Segment => {
+            let def = parse_or_default(&source, true).map_err(err)?;
+            Parsed::Segment(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+        Kind::Flag => {
+            let def = parse_flag(&source).map_err(err)?;
+            Parsed::Flag(Doc {
+                name,
+                path: rel,
+                source,
+                def,
+            })
+        }
+    })
+}
+
+/// Checks the text of a file read from elsewhere than the disk (a git blob) the way
+/// [`read_checked`] checks files: size limit and UTF-8.
+pub(crate) fn check_bytes(bytes: &[u8], rel: &str) -> Result<String, Problem> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            rel,
+            None,
+            format!(
+                "file is larger than the {} KiB limit; flag files are small, split or trim it",
+                MAX_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Problem::error(rel, None, "file is not valid UTF-8; save it as UTF-8 text"))
 }
 
 fn resolve_pipeline(settings: &Settings) -> Pipeline {
@@ -209,7 +280,6 @@ fn walk(
     root: &Path,
     dir: &Path,
     rel_dir: &str,
-    kind: Kind,
     recursive: bool,
     found: &mut Vec<Found>,
     problems: &mut Vec<Problem>,
@@ -235,11 +305,13 @@ fn walk(
         }
         let rel = format!("{rel_dir}/{file_name}");
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else {
+        // The type from the directory entry itself (no `stat` per file: a repository of
+        // 10,000 flags would pay 10,000 system calls for it).
+        let Ok(file_type) = entry.file_type() else {
             continue;
         };
-        let mut is_dir = meta.is_dir();
-        if meta.file_type().is_symlink() {
+        let mut is_dir = file_type.is_dir();
+        if file_type.is_symlink() {
             match fs::canonicalize(&path) {
                 Ok(target) if target.starts_with(root) => is_dir = target.is_dir(),
                 Ok(_) => {
@@ -259,25 +331,12 @@ fn walk(
         if is_dir {
             // Sub-folders group flags; 32 levels is far beyond any real layout and stops link loops.
             if recursive && depth < 32 {
-                walk(
-                    root,
-                    &path,
-                    &rel,
-                    kind,
-                    recursive,
-                    found,
-                    problems,
-                    depth + 1,
-                );
+                walk(root, &path, &rel, recursive, found, problems, depth + 1);
             }
             continue;
         }
         if file_name.ends_with(".yaml") {
-            found.push(Found {
-                kind,
-                abs: path,
-                rel,
-            });
+            found.push(Found { abs: path, rel });
         } else if file_name.ends_with(".yml") {
             problems.push(Problem::warning(
                 &rel,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
+pub(crate) use load::{check_bytes, load_from_sources};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
@@ -164,6 +165,20 @@ impl Repo {
     pub fn discover(start: &Path) -> anyhow::Result<Repo> {
         let root = find_root(start)?;
         Ok(Repo::load(&root))
+    }
+
+    /// Finds the flags root from `start` and loads it with only the flag files named
+    /// `<key>.yaml` (see [`Repo::load_one_flag`]).
+    pub fn discover_one_flag(start: &Path, key: &str) -> anyhow::Result<(Repo, Vec<String>)> {
+        let root = find_root(start)?;
+        Ok(load::load_one_flag(&root, key))
+    }
+
+    /// Loads settings, environments, segments and only the flag files named `<key>.yaml`
+    /// (in any sub-folder), plus every flag key found, for hints. For commands that change
+    /// one flag in a repository of thousands.
+    pub fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
+        load::load_one_flag(root, key)
     }
 
     /// Loads every file under a flags root. Never fails: unreadable or malformed files

@@ -438,6 +438,24 @@ impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries
                 Ok(Entries(v))
             }
         }
-        d.deserialize_map(Vis(std::marker::PhantomData))
+        // Through `deserialize_option` so that a bare `environments:` (null) means no entries,
+        // while anything else still goes through `deserialize_map` and keeps precise errors.
+        struct Opt<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Opt<K, V> {
+            type Value = Entries<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Entries(Vec::new()))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+                d.deserialize_map(Vis(std::marker::PhantomData))
+            }
+        }
+        d.deserialize_option(Opt(std::marker::PhantomData))
     }
 }

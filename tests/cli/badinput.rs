@@ -76,6 +76,27 @@ fn empty_settings_environment_and_segment_files_are_fine() {
 }
 
 #[test]
+fn empty_environments_mapping_means_off_everywhere() {
+    // Regression: a bare `environments:` (null) used to be "expected a mapping".
+    let r = TestRepo::new();
+    r.write(
+        "flags/a.yaml",
+        "description: d\nowner: o\ntype: release\nenvironments:\n",
+    );
+    r.write(
+        "flags/b.yaml",
+        "description: d\nowner: o\ntype: release\nenvironments: ~\n",
+    );
+    r.run(&["validate"]).success();
+    let run = r.run(&["list"]);
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "FLAG  OWNER  TYPE     DEVELOPMENT  STAGING  PRODUCTION\na     o      release  off          off      off\nb     o      release  off          off      off\n"
+    );
+}
+
+#[test]
 fn alias_bomb_is_bounded() {
     let mut bomb = String::from(
         "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    segments: &a [x, x, x, x, x, x, x, x, x, x]\n",

@@ -2,7 +2,12 @@
 
 mod harness;
 
+mod against;
 mod badinput;
 mod basics;
 mod corpus;
+mod diff;
+mod new;
+mod promote;
+mod terminal;
 mod validate;

@@ -1,0 +1,183 @@
+//! `flags diff [BASE [HEAD]]`: what changed between two revisions (default: HEAD and the
+//! working tree), in flag terms rather than lines.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::error::UserError;
+use crate::git::Git;
+use crate::render::{CYAN, GREEN, RED, escape, paint};
+use crate::repo::{Audience, Repo};
+use crate::semdiff::{Change, SemDiff, diff};
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Revision to compare from (default: HEAD)
+    pub base: Option<String>,
+    /// Revision to compare to (default: the working tree)
+    pub head: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    base: &'a str,
+    head: &'a str,
+    #[serde(flatten)]
+    diff: &'a SemDiff,
+}
+
+pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
+    let root = crate::repo::find_root(&ctx.dir)?;
+    let git = Git::discover(&root)?.ok_or_else(|| {
+        UserError::new(
+            "`flags diff` compares git revisions, and the flags root is not in a git repository",
+        )
+    })?;
+    let base_rev = args.base.as_deref().unwrap_or("HEAD");
+    let base = git.load_at(base_rev, &root)?;
+    let head = match &args.head {
+        Some(rev) => git.load_at(rev, &root)?,
+        None => Repo::load(&root),
+    };
+    let head_name = args.head.as_deref().unwrap_or("working tree");
+    for (side, repo) in [(base_rev, &base), (head_name, &head)] {
+        let broken = repo.load_problems.iter().filter(|p| p.is_error()).count();
+        if broken > 0 {
+            super::mutate::warn(
+                ctx,
+                &format!(
+                    "{broken} file(s) in {} could not be read and are left out; run `flags validate`",
+                    escape(side)
+                ),
+            );
+        }
+    }
+    let d = diff(&base, &head);
+    if args.format.format == DataFormat::Json {
+        super::print_json(&Report {
+            base: base_rev,
+            head: head_name,
+            diff: &d,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let c = ctx.style.stdout;
+    let mut out = std::io::stdout().lock();
+    if d.flags.is_empty() && d.pipeline.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "no flag changes between {} and {}",
+            escape(base_rev),
+            escape(head_name)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for f in &d.flags {
+        let (sign, colour, what) = match f.change {
+            Change::Added => ("+", GREEN, "added"),
+            Change::Removed => ("-", RED, "removed"),
+            Change::Changed => ("~", CYAN, "changed"),
+        };
+        writeln!(
+            out,
+            "{} ({what}, {})",
+            paint(c, colour, &format!("{sign} {}", escape(&f.key))),
+            escape(&f.file)
+        )?;
+        for field in &f.fields {
+            writeln!(
+                out,
+                "    {}: {} -> {}",
+                field.field,
+                value(&field.from),
+                value(&field.to)
+            )?;
+        }
+        for e in &f.environments {
+            let aud = |a: &crate::semdiff::AudienceJson| {
+                audience(&Audience {
+                    segments: a.segments.clone(),
+                    rollout: a.rollout,
+                })
+            };
+            if e.from != e.to {
+                writeln!(
+                    out,
+                    "    {}: {} -> {}",
+                    escape(&e.environment),
+                    escape(&e.from),
+                    escape(&e.to)
+                )?;
+            }
+            // A stage move implies its audience change; show the audience on its own only
+            // when the stage stayed (extra segments or the pipeline changed).
+            if e.from == e.to && e.audience.from != e.audience.to {
+                writeln!(
+                    out,
+                    "    {}: audience {} -> {}",
+                    escape(&e.environment),
+                    aud(&e.audience.from),
+                    aud(&e.audience.to)
+                )?;
+            }
+        }
+    }
+    for s in &d.pipeline {
+        let what = match s.change {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        };
+        let desc = |st: &Option<crate::semdiff::StageJson>| match st {
+            None => "-".to_string(),
+            Some(st) => {
+                let mut parts = vec![format!("#{}", st.position)];
+                if !st.segments.is_empty() {
+                    parts.push(format!("segments {}", st.segments.join(", ")));
+                }
+                if let Some(r) = st.rollout {
+                    parts.push(format!("rollout {r}%"));
+                }
+                if let Some(d) = st.soak_days {
+                    parts.push(format!("soak {d}d"));
+                }
+                escape(&parts.join(", ")).into_owned()
+            }
+        };
+        writeln!(
+            out,
+            "pipeline stage `{}` {what}: {} -> {}",
+            escape(&s.stage),
+            desc(&s.from),
+            desc(&s.to)
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn value(v: &Option<String>) -> String {
+    match v {
+        Some(s) => format!("{:?}", escape(s).as_ref()),
+        None => "(none)".into(),
+    }
+}
+
+/// `internal, partners + 10%`, `everyone (100%)`, `nobody`.
+fn audience(a: &Audience) -> String {
+    let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
+    if a.rollout > 0.0 {
+        parts.push(format!("{}%", a.rollout));
+    }
+    if parts.is_empty() {
+        "nobody".into()
+    } else {
+        parts.join(" + ")
+    }
+}

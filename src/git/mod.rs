@@ -1,0 +1,510 @@
+//! Git: the enclosing repository of a flags root, safety checks before a change, commits of
+//! exactly the touched files, and flags repositories read from a revision's tree.
+//!
+//! The only module (with its children) that imports git2. The flags root may be a folder
+//! inside an application's repository: paths given to this module are relative to the flags
+//! root and mapped to repository paths here.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, RepositoryState, Status};
+
+use crate::error::UserError;
+use crate::problem::Problem;
+use crate::repo::{Repo, SETTINGS_FILE};
+
+/// The git repository enclosing a flags root.
+pub struct Git {
+    repo: Repository,
+    /// The flags root's folder inside the repository: `""` or `"path/to/root/"`.
+    prefix: String,
+}
+
+/// What a commit did to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    /// Written (created or changed): commit its current worktree content.
+    Write,
+    /// Deleted: remove it from the commit's tree.
+    Delete,
+}
+
+impl Git {
+    /// Opens the repository that encloses `root` (the flags root), or `None` outside git.
+    /// A bare repository or one without a work tree counts as outside.
+    pub fn discover(root: &Path) -> Result<Option<Git>> {
+        let repo = match Repository::discover(root) {
+            Ok(r) => r,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e).context("opening the git repository"),
+        };
+        let Some(workdir) = repo.workdir() else {
+            return Ok(None);
+        };
+        let workdir = std::fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let Ok(rel) = root.strip_prefix(&workdir) else {
+            return Ok(None);
+        };
+        let mut prefix = String::new();
+        for c in rel.components() {
+            prefix.push_str(&c.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        Ok(Some(Git { repo, prefix }))
+    }
+
+    /// The repository path of a file given relative to the flags root.
+    pub fn repo_path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
+    /// The flags root's folder inside the repository (`""` at the top).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The commit HEAD points at; `None` on an unborn branch (no commit yet).
+    pub fn head(&self) -> Result<Option<Oid>> {
+        match self.repo.head() {
+            Ok(h) => Ok(Some(h.peel_to_commit().context("reading HEAD")?.id())),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e).context("reading HEAD"),
+        }
+    }
+
+    /// Refuses (as a [`UserError`]) when a commit of `files` (relative to the flags root)
+    /// must not happen: an operation in progress, a locked index, uncommitted changes in one
+    /// of the files, or no author identity. Touches nothing.
+    pub fn preflight(&self, files: &[&str]) -> Result<()> {
+        let state = match self.repo.state() {
+            RepositoryState::Clean => None,
+            RepositoryState::Merge => Some("a merge"),
+            RepositoryState::Revert | RepositoryState::RevertSequence => Some("a revert"),
+            RepositoryState::CherryPick | RepositoryState::CherryPickSequence => {
+                Some("a cherry-pick")
+            }
+            RepositoryState::Bisect => Some("a bisect"),
+            RepositoryState::Rebase
+            | RepositoryState::RebaseInteractive
+            | RepositoryState::RebaseMerge => Some("a rebase"),
+            RepositoryState::ApplyMailbox | RepositoryState::ApplyMailboxOrRebase => {
+                Some("`git am`")
+            }
+        };
+        if let Some(op) = state {
+            return Err(UserError::new(format!("{op} is in progress in the git repository; nothing was changed"))
+                .hint("finish or abort it first (e.g. `git merge --abort`), or pass `--no-commit` to only write the file")
+                .into());
+        }
+        let lock = self.repo.path().join("index.lock");
+        if lock.exists() {
+            return Err(UserError::new(format!("the git index is locked (`{}` exists); nothing was changed", lock.display()))
+                .hint("another git command is running; wait for it, or remove the lock file if it crashed")
+                .into());
+        }
+        // On an unborn branch every file is untracked: the first commit takes them as they are.
+        let unborn = self.head()?.is_none();
+        for rel in files {
+            let path = self.repo_path(rel);
+            let status = match self.repo.status_file(Path::new(&path)) {
+                Ok(s) => s,
+                Err(e) if e.code() == ErrorCode::NotFound => Status::CURRENT,
+                Err(e) => {
+                    return Err(e).with_context(|| format!("reading the git status of `{path}`"));
+                }
+            };
+            if !(status.is_empty()
+                || status == Status::IGNORED
+                || unborn && status == Status::WT_NEW)
+            {
+                return Err(UserError::new(format!(
+                    "`{rel}` has uncommitted changes; nothing was changed"
+                ))
+                .hint(format!(
+                    "commit or stash them first (`git stash push -- {path}`), or pass `--no-commit`"
+                ))
+                .into());
+            }
+        }
+        self.signature()?;
+        Ok(())
+    }
+
+    fn signature(&self) -> Result<git2::Signature<'static>> {
+        self.repo.signature().map_err(|e| {
+            UserError::new(format!("git has no author identity to commit with ({})", e.message()))
+                .hint("set one: `git config user.name \"Your Name\"` and `git config user.email you@example.com`, or pass `--no-commit`")
+                .into()
+        })
+    }
+
+    /// Commits exactly `files` (relative to the flags root) as they are now in the work
+    /// tree, on top of `expected_head`, then refreshes only their index entries: every other
+    /// staged or unstaged change stays as it was. Fails, committing nothing, when HEAD is no
+    /// longer `expected_head`. Returns the new commit.
+    pub fn commit(
+        &self,
+        files: &[(&str, Touch)],
+        message: &str,
+        expected_head: Option<Oid>,
+    ) -> Result<Oid> {
+        let sig = self.signature()?;
+        if self.head()? != expected_head {
+            return Err(UserError::new("HEAD moved while the command ran (another commit or checkout); nothing was committed")
+                .hint("run the command again")
+                .into());
+        }
+        let parent = match expected_head {
+            Some(oid) => Some(self.repo.find_commit(oid).context("reading HEAD")?),
+            None => None,
+        };
+        let base_tree = match &parent {
+            Some(c) => c.tree().context("reading HEAD's tree")?,
+            None => {
+                let empty = self.repo.treebuilder(None)?.write()?;
+                self.repo.find_tree(empty)?
+            }
+        };
+        let mut index = self.repo.index().context("reading the git index")?;
+        index.read(false).context("reading the git index")?; // pick up changes made since it was cached
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (rel, touch) in files {
+            let path = self.repo_path(rel);
+            match touch {
+                Touch::Write => {
+                    // `add_path` hashes the file as git would (filters, mode) into the
+                    // in-memory index; the index is only written after the commit exists.
+                    index
+                        .add_path(Path::new(&path))
+                        .with_context(|| format!("adding `{path}` to git"))?;
+                    let entry = index.get_path(Path::new(&path), 0).ok_or_else(|| {
+                        anyhow::anyhow!("`{path}` is missing from the git index after adding it")
+                    })?;
+                    let mode = if entry.mode == u32::from(FileMode::BlobExecutable) {
+                        FileMode::BlobExecutable
+                    } else {
+                        FileMode::Blob
+                    };
+                    update.upsert(path.as_str(), entry.id, mode);
+                }
+                Touch::Delete => {
+                    let _ = index.remove_path(Path::new(&path));
+                    update.remove(path.as_str());
+                }
+            }
+        }
+        let result = (|| -> Result<Oid> {
+            let tree_id = update
+                .create_updated(&self.repo, &base_tree)
+                .context("building the commit tree")?;
+            let tree = self.repo.find_tree(tree_id)?;
+            let parents: Vec<&git2::Commit> = parent.iter().collect();
+            // libgit2 refuses to move HEAD's branch when its tip is no longer `parents[0]`,
+            // which closes the window between the check above and this commit.
+            self.repo
+                .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+                .map_err(|e| {
+                    anyhow::Error::from(UserError::new(format!(
+                        "git refused the commit: {}",
+                        e.message()
+                    )))
+                })
+        })();
+        let oid = match result {
+            Ok(oid) => oid,
+            Err(e) => {
+                let _ = index.read(true); // drop the in-memory additions
+                return Err(e);
+            }
+        };
+        index.write().map_err(|e| {
+            UserError::new(format!(
+                "committed {oid} but could not update the git index: {}",
+                e.message()
+            ))
+            .hint("run `git reset -q -- <file>` for the changed file to refresh its index entry")
+        })?;
+        Ok(oid)
+    }
+
+    /// Loads the flags repository as it was at `rev` (any revision git understands), from
+    /// the same folder of the tree as the flags root. Files parse exactly as from disk; a
+    /// revision where the flags root does not exist yet gives an empty repository.
+    pub fn load_at(&self, rev: &str, root: &Path) -> Result<Repo> {
+        let commit = self
+            .repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| {
+                UserError::new(format!(
+                    "unknown revision `{}`: {}",
+                    crate::render::escape(rev),
+                    e.message()
+                ))
+                .hint("pass a branch, tag or commit, e.g. `origin/main`")
+            })?;
+        let tree = commit.tree().context("reading the revision's tree")?;
+        let sub = if self.prefix.is_empty() {
+            Some(tree)
+        } else {
+            match tree.get_path(Path::new(self.prefix.trim_end_matches('/'))) {
+                Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                    Some(self.repo.find_tree(entry.id())?)
+                }
+                _ => None,
+            }
+        };
+        let root: PathBuf = root.to_path_buf();
+        let Some(sub) = sub else {
+            return Ok(crate::repo::load_from_sources(
+                root,
+                None,
+                Vec::new(),
+                Vec::new(),
+            ));
+        };
+        let mut problems = Vec::new();
+        let settings = sub
+            .get_name(SETTINGS_FILE)
+            .map(|e| self.blob_text(&e, SETTINGS_FILE));
+        let mut files = Vec::new();
+        for (dir, recursive) in [
+            ("environments", false),
+            ("segments", false),
+            ("flags", true),
+        ] {
+            if let Some(entry) = sub.get_name(dir)
+                && entry.kind() == Some(ObjectType::Tree)
+            {
+                let t = self.repo.find_tree(entry.id())?;
+                self.walk_tree(&t, dir, recursive, 0, &mut files, &mut problems)?;
+            }
+        }
+        Ok(crate::repo::load_from_sources(
+            root, settings, files, problems,
+        ))
+    }
+
+    fn blob_text(&self, entry: &git2::TreeEntry<'_>, rel: &str) -> Result<String, Problem> {
+        if entry.filemode() == i32::from(FileMode::Link) {
+            return Err(Problem::error(
+                rel,
+                None,
+                "symbolic link is not followed in a git revision; replace it with the file itself",
+            ));
+        }
+        let blob = self.repo.find_blob(entry.id()).map_err(|e| {
+            Problem::error(
+                rel,
+                None,
+                format!("cannot read file from git: {}", e.message()),
+            )
+        })?;
+        crate::repo::check_bytes(blob.content(), rel)
+    }
+
+    fn walk_tree(
+        &self,
+        tree: &git2::Tree<'_>,
+        rel_dir: &str,
+        recursive: bool,
+        depth: usize,
+        files: &mut Vec<(String, Result<String, Problem>)>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<()> {
+        for entry in tree.iter() {
+            let Ok(name) = entry.name() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = format!("{rel_dir}/{name}");
+            match entry.kind() {
+                Some(ObjectType::Tree) if recursive && depth < 32 => {
+                    let t = self.repo.find_tree(entry.id())?;
+                    self.walk_tree(&t, &rel, recursive, depth + 1, files, problems)?;
+                }
+                Some(ObjectType::Blob) if name.ends_with(".yaml") => {
+                    let text = self.blob_text(&entry, &rel);
+                    files.push((rel, text));
+                }
+                Some(ObjectType::Blob) if name.ends_with(".yml") => {
+                    problems.push(Problem::warning(
+                        &rel,
+                        None,
+                        "ignored: only `.yaml` files are read; rename it to `.yaml`",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo_with_commit(dir: &Path) -> Repository {
+        let repo = Repository::init(dir).unwrap();
+        let mut cfg = repo.config().unwrap();
+        cfg.set_str("user.name", "T").unwrap();
+        cfg.set_str("user.email", "t@example.com").unwrap();
+        std::fs::write(dir.join("a.yaml"), "a: 1\n").unwrap();
+        let mut index = repo.index().unwrap();
+        index.add_path(Path::new("a.yaml")).unwrap();
+        index.write().unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = repo.signature().unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[])
+            .unwrap();
+        drop(tree);
+        repo
+    }
+
+    #[test]
+    fn commit_refuses_when_head_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = repo_with_commit(dir.path());
+        let git = Git::discover(dir.path()).unwrap().unwrap();
+        let stale = git.head().unwrap();
+        // Someone else commits in between.
+        let head = raw.head().unwrap().peel_to_commit().unwrap();
+        let sig = raw.signature().unwrap();
+        raw.commit(
+            Some("HEAD"),
+            &sig,
+            &sig,
+            "other",
+            &head.tree().unwrap(),
+            &[&head],
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "a: 2\n").unwrap();
+        let err = git
+            .commit(&[("a.yaml", Touch::Write)], "flags: x", stale)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "HEAD moved while the command ran (another commit or checkout); nothing was committed"
+        );
+        let tip = raw.head().unwrap().peel_to_commit().unwrap();
+        assert_eq!(tip.message(), Ok("other"));
+    }
+
+    #[test]
+    fn commit_of_a_deletion_and_the_prefix_of_a_sub_folder_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = repo_with_commit(dir.path());
+        std::fs::create_dir_all(dir.path().join("ops/flags")).unwrap();
+        let git = Git::discover(&dir.path().join("ops/flags"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(git.prefix(), "ops/flags/");
+        let top = Git::discover(dir.path()).unwrap().unwrap();
+        std::fs::remove_file(dir.path().join("a.yaml")).unwrap();
+        let head = top.head().unwrap();
+        top.commit(&[("a.yaml", Touch::Delete)], "flags: remove a", head)
+            .unwrap();
+        let tree = raw.head().unwrap().peel_to_tree().unwrap();
+        assert_eq!(tree.len(), 0);
+        let fresh = Repository::open(dir.path()).unwrap();
+        assert!(
+            fresh
+                .index()
+                .unwrap()
+                .get_path(Path::new("a.yaml"), 0)
+                .is_none()
+        );
+    }
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    /// A revision's tree loads exactly like the same files on disk.
+    #[test]
+    fn load_at_matches_loading_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ops/flags");
+        let files = [
+            (
+                "flags.yaml",
+                "pipeline:\n  - stage: a\n  - stage: b\n    rollout: 100\n",
+            ),
+            ("environments/prod.yaml", "after: dev\n"),
+            ("environments/dev.yaml", ""),
+            ("segments/s.yaml", "users: [x]\n"),
+            (
+                "flags/t/one.yaml",
+                "description: \"1\"\nowner: o\ntype: release\nenvironments:\n  prod: a  # c\r\n",
+            ),
+            ("flags/two.yaml", "description: [\n"),
+            ("flags/ignored.yml", "x: 1\n"),
+        ];
+        for (rel, text) in files {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut index = repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::now("T", "t@example.com").unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "init", &tree, &[])
+            .unwrap();
+
+        let git = Git::discover(&root).unwrap().unwrap();
+        let disk = Repo::load(&root);
+        let at = git.load_at("HEAD", &disk.root).unwrap();
+        let summary = |r: &Repo| {
+            (
+                r.flags
+                    .iter()
+                    .map(|f| (f.name.clone(), f.path.clone(), f.source.clone()))
+                    .collect::<Vec<_>>(),
+                r.environments
+                    .iter()
+                    .map(|e| (e.name.clone(), e.source.clone()))
+                    .collect::<Vec<_>>(),
+                r.segments
+                    .iter()
+                    .map(|e| e.name.clone())
+                    .collect::<Vec<_>>(),
+                r.pipeline
+                    .names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>(),
+                {
+                    let mut p = r.load_problems.clone();
+                    crate::problem::sort(&mut p);
+                    p
+                },
+            )
+        };
+        assert_eq!(summary(&at), summary(&disk));
+        assert_eq!(at.flags.len(), 1);
+        assert_eq!(at.load_problems.len(), 2, "{:?}", at.load_problems);
+        // A revision without the flags root is an empty repository, not an error.
+        let empty_tree = repo
+            .find_tree(repo.treebuilder(None).unwrap().write().unwrap())
+            .unwrap();
+        let head = repo.head().unwrap().peel_to_commit().unwrap();
+        repo.commit(Some("HEAD"), &sig, &sig, "empty", &empty_tree, &[&head])
+            .unwrap();
+        let empty = git.load_at("HEAD", &disk.root).unwrap();
+        assert!(
+            empty.flags.is_empty()
+                && empty.environments.is_empty()
+                && empty.load_problems.is_empty()
+        );
+        assert!(git.load_at("HEAD~1", &disk.root).unwrap().flags.len() == 1);
+    }
+}

@@ -1,0 +1,309 @@
+//! The semantic difference between two flags repositories: flags added and removed, field
+//! changes, stage moves and audience changes per environment, pipeline stage changes.
+//! Pure: two models in, data out (the `diff` command renders it).
+
+use serde::Serialize;
+
+use crate::repo::{Audience, FlagDef, OFF, Repo, Stage};
+
+/// Everything that changed, in a stable order (flags by key, environments in gate order).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SemDiff {
+    pub flags: Vec<FlagChange>,
+    pub pipeline: Vec<StageChange>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct FlagChange {
+    pub key: String,
+    pub change: Change,
+    /// The flag's file (relative to the flags root) on the side where it exists; the new
+    /// side when both do.
+    pub file: String,
+    /// Changed top-level fields (`description`, `owner`, `type`, `created`, `expires`).
+    pub fields: Vec<FieldChange>,
+    pub environments: Vec<EnvChange>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct EnvChange {
+    pub environment: String,
+    /// Stage before and after (`off` when not listed); equal when only the audience changed.
+    pub from: String,
+    pub to: String,
+    /// Who is served, before and after (cumulative stage audience plus extra segments).
+    pub audience: AudienceChange,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct AudienceChange {
+    pub from: AudienceJson,
+    pub to: AudienceJson,
+}
+
+#[derive(Debug, Serialize, PartialEq, Clone)]
+pub struct AudienceJson {
+    pub segments: Vec<String>,
+    pub rollout: f64,
+}
+
+impl From<Audience> for AudienceJson {
+    fn from(a: Audience) -> Self {
+        AudienceJson {
+            segments: a.segments,
+            rollout: a.rollout,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct StageChange {
+    pub stage: String,
+    pub change: Change,
+    pub from: Option<StageJson>,
+    pub to: Option<StageJson>,
+}
+
+/// One stage as written (its own segments and rollout, not the cumulative audience).
+#[derive(Debug, Serialize, PartialEq, Clone)]
+pub struct StageJson {
+    pub position: usize,
+    pub segments: Vec<String>,
+    pub rollout: Option<f64>,
+    pub soak_days: Option<u32>,
+}
+
+fn stage_json(pos: usize, s: &Stage) -> StageJson {
+    StageJson {
+        position: pos,
+        segments: s.segments.clone(),
+        rollout: s.rollout,
+        soak_days: s.soak_days,
+    }
+}
+
+/// The changes from `base` to `head`.
+pub fn diff(base: &Repo, head: &Repo) -> SemDiff {
+    let mut keys: Vec<&str> = base
+        .flags
+        .iter()
+        .chain(&head.flags)
+        .map(|f| f.name.as_str())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let mut envs: Vec<&str> = head.environment_order();
+    for e in base.environment_order() {
+        if !envs.contains(&e) {
+            envs.push(e);
+        }
+    }
+    let mut flags = Vec::new();
+    for key in keys {
+        let (b, h) = (base.flag(key), head.flag(key));
+        let (change, file) = match (b, h) {
+            (None, Some(h)) => (Change::Added, h.path.clone()),
+            (Some(b), None) => (Change::Removed, b.path.clone()),
+            (Some(_), Some(h)) => (Change::Changed, h.path.clone()),
+            (None, None) => continue,
+        };
+        let fields = match (b, h) {
+            (Some(b), Some(h)) => field_changes(&b.def, &h.def),
+            _ => Vec::new(),
+        };
+        let mut environments = Vec::new();
+        for env in &envs {
+            let (from, afrom) = side(base, b.map(|d| &d.def), env);
+            let (to, ato) = side(head, h.map(|d| &d.def), env);
+            if from != to || afrom != ato {
+                environments.push(EnvChange {
+                    environment: env.to_string(),
+                    from,
+                    to,
+                    audience: AudienceChange {
+                        from: afrom.into(),
+                        to: ato.into(),
+                    },
+                });
+            }
+        }
+        if change != Change::Changed || !fields.is_empty() || !environments.is_empty() {
+            flags.push(FlagChange {
+                key: key.to_string(),
+                change,
+                file,
+                fields,
+                environments,
+            });
+        }
+    }
+
+    let mut pipeline = Vec::new();
+    let mut names: Vec<&str> = head
+        .pipeline
+        .stages
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    for s in &base.pipeline.stages {
+        if !names.contains(&s.name.as_str()) {
+            names.push(&s.name);
+        }
+    }
+    for name in names {
+        let find = |r: &Repo| {
+            r.pipeline
+                .stages
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.name == name)
+                .map(|(i, s)| stage_json(i + 1, s))
+        };
+        let (from, to) = (find(base), find(head));
+        let change = match (&from, &to) {
+            (None, Some(_)) => Change::Added,
+            (Some(_), None) => Change::Removed,
+            (Some(a), Some(b)) if a != b => Change::Changed,
+            _ => continue,
+        };
+        pipeline.push(StageChange {
+            stage: name.to_string(),
+            change,
+            from,
+            to,
+        });
+    }
+    SemDiff { flags, pipeline }
+}
+
+fn side(repo: &Repo, def: Option<&FlagDef>, env: &str) -> (String, Audience) {
+    match def {
+        Some(d) => (repo.state(d, env).stage.to_string(), repo.audience(d, env)),
+        None => (OFF.to_string(), Audience::default()),
+    }
+}
+
+fn field_changes(a: &FlagDef, b: &FlagDef) -> Vec<FieldChange> {
+    let opt = |o: &Option<crate::repo::Sp<String>>| o.as_ref().map(|s| s.value.clone());
+    let pairs = [
+        (
+            "description",
+            Some(a.description.value.clone()),
+            Some(b.description.value.clone()),
+        ),
+        (
+            "owner",
+            Some(a.owner.value.clone()),
+            Some(b.owner.value.clone()),
+        ),
+        (
+            "type",
+            Some(a.kind.value.to_string()),
+            Some(b.kind.value.to_string()),
+        ),
+        ("created", opt(&a.created), opt(&b.created)),
+        ("expires", opt(&a.expires), opt(&b.expires)),
+    ];
+    pairs
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(field, from, to)| FieldChange { field, from, to })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::repo::load_from_sources;
+
+    fn repo(files: &[(&str, &str)]) -> Repo {
+        let settings = files
+            .iter()
+            .find(|(p, _)| *p == "flags.yaml")
+            .map(|(_, t)| Ok(t.to_string()));
+        let files = files
+            .iter()
+            .filter(|(p, _)| *p != "flags.yaml")
+            .map(|(p, t)| (p.to_string(), Ok(t.to_string())))
+            .collect();
+        load_from_sources(PathBuf::from("/x"), settings, files, Vec::new())
+    }
+
+    const ENVS: [(&str, &str); 2] = [("environments/prod.yaml", ""), ("segments/beta.yaml", "")];
+
+    #[test]
+    fn a_flag_moved_between_sub_folders_is_no_change() {
+        let flag = "description: D\nowner: o\ntype: release\nenvironments:\n  prod: internal\n";
+        let a = repo(&[ENVS[0], ENVS[1], ("flags/nd.yaml", flag)]);
+        let b = repo(&[ENVS[0], ENVS[1], ("flags/team/nd.yaml", flag)]);
+        assert_eq!(
+            diff(&a, &b),
+            SemDiff {
+                flags: vec![],
+                pipeline: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn extra_segments_and_pipeline_changes_are_audience_changes() {
+        let a = repo(&[
+            ENVS[0],
+            ENVS[1],
+            (
+                "flags/nd.yaml",
+                "description: D\nowner: o\ntype: release\nenvironments:\n  prod: partners\n",
+            ),
+        ]);
+        let b = repo(&[
+            ENVS[0],
+            ENVS[1],
+            (
+                "flags.yaml",
+                "pipeline:\n  - stage: internal\n    segments: [internal]\n  - stage: partners\n    segments: [partners]\n    rollout: 5\n  - stage: everyone\n    rollout: 100\n",
+            ),
+            (
+                "flags/nd.yaml",
+                "description: D\nowner: o\ntype: release\nenvironments:\n  prod:\n    stage: partners\n    segments: [beta]\n",
+            ),
+        ]);
+        let d = diff(&a, &b);
+        assert_eq!(d.flags.len(), 1);
+        let e = &d.flags[0].environments[0];
+        assert_eq!((e.from.as_str(), e.to.as_str()), ("partners", "partners"));
+        assert_eq!(
+            e.audience.from,
+            AudienceJson {
+                segments: vec!["internal".into(), "partners".into()],
+                rollout: 0.0
+            }
+        );
+        assert_eq!(
+            e.audience.to,
+            AudienceJson {
+                segments: vec!["internal".into(), "partners".into(), "beta".into()],
+                rollout: 5.0
+            }
+        );
+        assert_eq!(d.pipeline.len(), 1);
+        assert_eq!(d.pipeline[0].stage, "partners");
+        assert_eq!(d.pipeline[0].change, Change::Changed);
+    }
+}
