@@ -36,6 +36,10 @@ pub enum Command {
     List(commands::list::ListArgs),
     /// Show one flag: definition and audience per environment
     Show(commands::show::ShowArgs),
+    /// Tell whether a flag is on for a user in an environment, and why
+    Eval(commands::eval::EvalArgs),
+    /// Compile one environment to flagd flag definitions
+    Export(commands::export::ExportArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -95,7 +99,11 @@ impl Cli {
             Command::Validate(args) => commands::validate::run(&ctx, &args),
             Command::List(args) => commands::list::run(&ctx, &args),
             Command::Show(args) => commands::show::run(&ctx, &args),
-            Command::Schema(_) | Command::Completions(_) | Command::Manpage => Ok(ExitCode::SUCCESS),
+            Command::Eval(args) => commands::eval::run(&ctx, &args),
+            Command::Export(args) => commands::export::run(&ctx, &args),
+            Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
+                Ok(ExitCode::SUCCESS)
+            }
         }
     }
 }

@@ -14,6 +14,8 @@ pub mod cli;
 mod commands;
 pub mod date;
 pub mod error;
+pub mod eval;
+pub mod export;
 mod fsutil;
 pub mod problem;
 pub mod render;
@@ -35,7 +37,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color = render::use_color(cli.color, std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let color = render::use_color(
+        cli.color,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     match cli.run() {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -54,7 +59,10 @@ fn report(err: &anyhow::Error, color: bool) {
     for cause in err.chain().skip(1) {
         let _ = writeln!(stderr, "  caused by: {cause}");
     }
-    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref()) {
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref())
+    {
         let label = render::paint(color, &format!("{}{}", render::BOLD, render::CYAN), "hint");
         let _ = writeln!(stderr, "{label}: {hint}");
     }

@@ -1,6 +1,8 @@
 //! One module per subcommand: parse context, call the model, render.
 
 pub mod completions;
+pub mod eval;
+pub mod export;
 pub mod init;
 pub mod list;
 pub mod schema;
@@ -27,7 +29,11 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
             std::io::stderr(),
             "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
             broken.len(),
-            broken.into_iter().map(|f| crate::render::escape(f).into_owned()).collect::<Vec<_>>().join(", ")
+            broken
+                .into_iter()
+                .map(|f| crate::render::escape(f).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
 }
@@ -37,5 +43,23 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// Refuses to go on when the repository has validation errors: evaluating or exporting a
+/// broken definition would serve something nobody reviewed.
+pub(crate) fn require_valid(repo: &Repo) -> anyhow::Result<()> {
+    let errors = crate::validate::validate(repo, crate::date::Date::today())
+        .iter()
+        .filter(|p| p.is_error())
+        .count();
+    if errors > 0 {
+        return Err(crate::error::UserError::new(format!(
+            "the flags repository has {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        ))
+        .hint("run `flags validate` to see them, fix them, then try again")
+        .into());
+    }
     Ok(())
 }

@@ -1,0 +1,245 @@
+//! Compiling one environment for run time: flagd flag definitions (PRODUCT.md section 5).
+//! Pure: model in, JSON out. The JsonLogic written here must answer exactly as
+//! [`crate::eval`] does for every user; `tests/cli/export.rs` proves it against an independent
+//! flagd evaluator.
+//!
+//! # Shape
+//!
+//! Every flag is a boolean flag with variants `on: true` / `off: false`, `state: ENABLED` and
+//! `defaultVariant: off`, so anything flagd cannot decide (a missing targeting key in a
+//! rollout) falls back to off. A flag that is `off` in the environment has no targeting: it is
+//! off for everyone, but still known to flagd (a `DISABLED` or missing flag would make the
+//! application fall back to the default in its code, which may be `true`). A flag at 100 %
+//! has the constant targeting `{"if": [true, "on", "off"]}`.
+//!
+//! Each segment the flags use becomes a `$evaluators` entry, referenced from the flags'
+//! targeting as `{"$ref": "segment"}`. Inside an evaluator, included segments are written
+//! out in full rather than referenced: flagd resolves `$ref`s only in flag targeting, not
+//! inside other evaluators, on every implementation.
+//!
+//! # Rules as JsonLogic
+//!
+//! The attribute `key` is flagd's `targetingKey`. Guards keep flagd from coercing what
+//! [`crate::eval`] never coerces: a present-check (`!==` null) makes a missing attribute match
+//! nothing, and `starts_with(attr, "")` (true only for strings, in every flagd) keeps strings
+//! out of numeric comparisons.
+//!
+//! | op | JsonLogic |
+//! |---|---|
+//! | `in` | `{"in": [attr, [values]]}` |
+//! | `not_in` | `{"and": [{"!==": [attr, null]}, {"!": [{"in": [attr, [values]]}]}]}` |
+//! | `starts_with`, `ends_with` | `{"starts_with": [attr, value]}` (flagd's string operators) |
+//! | `contains` | `{"in": [value, attr]}` (substring) |
+//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, {"<": [attr, value]}]}` |
+//!
+//! Several values are an `or` of one comparison per value.
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use crate::error::UserError;
+use crate::eval::{BUCKETS, KEY_ATTRIBUTES, threshold};
+use crate::repo::{Op, Repo, Rule, RuleValue};
+
+/// The flagd schema the export validates against.
+pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
+
+/// How many segment expansions one evaluator may inline before export gives up (a deep web
+/// of includes would otherwise grow exponentially).
+const MAX_EXPANSIONS: usize = 10_000;
+
+/// The flagd flag definitions of one environment.
+pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
+    let mut flags = Map::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for flag in &repo.flags {
+        let def = &flag.def;
+        let state = repo.state(def, env);
+        let audience = repo.audience(def, env);
+        let thr = threshold(audience.rollout);
+        let on = state.position.unwrap_or(0) > 0;
+        let targeting = if !on {
+            None
+        } else if thr >= BUCKETS {
+            Some(json!({"if": [true, "on", "off"]}))
+        } else {
+            let fractional =
+                (thr > 0).then(|| json!({"fractional": [["on", thr], ["off", BUCKETS - thr]]}));
+            let refs: Vec<Value> = audience
+                .segments
+                .iter()
+                .map(|s| json!({"$ref": s}))
+                .collect();
+            used.extend(audience.segments.iter().cloned());
+            match (any(refs), fractional) {
+                (None, f) => f,
+                (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
+                (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
+            }
+        };
+        let mut out = Map::new();
+        out.insert("state".into(), json!("ENABLED"));
+        out.insert("variants".into(), json!({"on": true, "off": false}));
+        out.insert("defaultVariant".into(), json!("off"));
+        if let Some(t) = targeting {
+            out.insert("targeting".into(), t);
+        }
+        out.insert(
+            "metadata".into(),
+            json!({"owner": def.owner.value, "type": def.kind.value.as_str(), "stage": state.stage}),
+        );
+        flags.insert(flag.name.clone(), Value::Object(out));
+    }
+    let mut evaluators = Map::new();
+    for seg in &used {
+        let mut budget = MAX_EXPANSIONS;
+        let expr = segment_expr(repo, seg, &mut Vec::new(), &mut budget).ok_or_else(|| {
+            UserError::new(format!(
+                "segment `{seg}` includes too many nested segments to export"
+            ))
+            .hint(format!(
+                "flatten its includes (at most {MAX_EXPANSIONS} expansions)"
+            ))
+        })?;
+        evaluators.insert(seg.clone(), expr);
+    }
+    let mut root = Map::new();
+    root.insert("$schema".into(), json!(FLAGD_SCHEMA));
+    root.insert("flags".into(), Value::Object(flags));
+    root.insert("$evaluators".into(), Value::Object(evaluators));
+    Ok(Value::Object(root))
+}
+
+/// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.
+pub fn snapshot(repo: &Repo, env: &str) -> Value {
+    let mut out = Map::new();
+    for flag in &repo.flags {
+        let state = repo.state(&flag.def, env);
+        let audience = repo.audience(&flag.def, env);
+        out.insert(
+            flag.name.clone(),
+            json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// A JsonLogic expression that is always false (`or` needs at least one argument).
+fn never() -> Value {
+    json!({"!": [true]})
+}
+
+/// `or` of the expressions; `None` when there are none, the expression itself when one.
+fn any(mut exprs: Vec<Value>) -> Option<Value> {
+    match exprs.len() {
+        0 => None,
+        1 => exprs.pop(),
+        _ => Some(json!({"or": exprs})),
+    }
+}
+
+/// A segment's membership test with its includes inlined. `None` when the budget runs out.
+fn segment_expr(
+    repo: &Repo,
+    name: &str,
+    path: &mut Vec<String>,
+    budget: &mut usize,
+) -> Option<Value> {
+    *budget = budget.checked_sub(1)?;
+    if path.iter().any(|p| p == name) {
+        return Some(never()); // an include cycle adds nobody (a validation error anyway)
+    }
+    let Some(seg) = repo.segment(name) else {
+        return Some(never());
+    };
+    let def = &seg.def;
+    let key = json!({"var": "targetingKey"});
+    let mut members = Vec::new();
+    if !def.users.is_empty() {
+        let users: Vec<&str> = def.users.iter().map(|u| u.value.as_str()).collect();
+        members.push(json!({"in": [key, users]}));
+    }
+    for rule in &def.rules {
+        members.push(rule_expr(&rule.value));
+    }
+    path.push(name.to_string());
+    for inc in &def.segments {
+        members.push(segment_expr(repo, &inc.value, path, budget)?);
+    }
+    path.pop();
+    let body = any(members).unwrap_or_else(never);
+    if def.exclude.is_empty() {
+        return Some(body);
+    }
+    let excluded: Vec<&str> = def.exclude.iter().map(|u| u.value.as_str()).collect();
+    Some(json!({"and": [{"!": [{"in": [key, excluded]}]}, body]}))
+}
+
+/// JsonLogic for one rule, matching [`crate::eval::rule_match`].
+pub fn rule_expr(rule: &Rule) -> Value {
+    let name = rule.attribute.value.as_str();
+    let var = json!({"var": if KEY_ATTRIBUTES.contains(&name) { "targetingKey" } else { name }});
+    let present = json!({"!==": [var, null]});
+    let values = &rule.values.value;
+    let strings = || {
+        values.iter().filter_map(|v| match v {
+            RuleValue::String(s) => Some(s.as_str()),
+            RuleValue::Number(_) => None,
+        })
+    };
+    let numbers = || {
+        values.iter().filter_map(|v| match v {
+            RuleValue::Number(n) => Some(*n),
+            RuleValue::String(_) => None,
+        })
+    };
+    let list: Vec<Value> = values.iter().map(rule_value).collect();
+    match rule.op.value {
+        Op::In => json!({"in": [var, list]}),
+        Op::NotIn => json!({"and": [present, {"!": [{"in": [var, list]}]}]}),
+        op @ (Op::StartsWith | Op::EndsWith) => {
+            let name = if op == Op::StartsWith {
+                "starts_with"
+            } else {
+                "ends_with"
+            };
+            any(strings().map(|s| json!({ name: [var, s] })).collect()).unwrap_or_else(never)
+        }
+        Op::Contains => {
+            any(strings().map(|s| json!({"in": [s, var]})).collect()).unwrap_or_else(never)
+        }
+        op @ (Op::Lt | Op::Lte | Op::Gt | Op::Gte) => {
+            let sym = match op {
+                Op::Lt => "<",
+                Op::Lte => "<=",
+                Op::Gt => ">",
+                _ => ">=",
+            };
+            match any(numbers()
+                .map(|n| json!({ sym: [var, number(n)] }))
+                .collect())
+            {
+                Some(cmp) => json!({"and": [present, {"!": [{"starts_with": [var, ""]}]}, cmp]}),
+                None => never(),
+            }
+        }
+    }
+}
+
+fn rule_value(v: &RuleValue) -> Value {
+    match v {
+        RuleValue::String(s) => json!(s),
+        RuleValue::Number(n) => number(*n),
+    }
+}
+
+/// A number as JSON: integral values without a fraction (`500`, not `500.0`).
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
