@@ -2,5 +2,8 @@
 
 mod harness;
 
+mod agreement;
 mod basics;
+mod eval;
+mod export;
 mod validate;
