@@ -227,9 +227,19 @@ impl fmt::Display for Membership {
     }
 }
 
+/// How deep segment includes are followed: a segment nested deeper adds nobody, here and in
+/// the export (so a hostile repository cannot overflow the stack).
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// How many segments one membership test may visit (a web of includes is otherwise
+/// exponential); past it, the rest add nobody. `flags export` refuses such a repository.
+pub const MAX_EXPANSIONS: usize = 10_000;
+
 /// Whether `user` is in `segment`, and why. `None`: not a member (or an unknown segment).
 pub fn segment_membership(repo: &Repo, segment: &str, user: &User) -> Option<Membership> {
-    membership(repo, segment, user, &mut Vec::new())
+    membership(repo, segment, user, &mut Vec::new(), &mut {
+        MAX_EXPANSIONS
+    })
 }
 
 fn membership<'a>(
@@ -237,10 +247,12 @@ fn membership<'a>(
     segment: &'a str,
     user: &User,
     path: &mut Vec<&'a str>,
+    budget: &mut usize,
 ) -> Option<Membership> {
-    if path.contains(&segment) {
-        return None; // an include cycle adds nobody
+    if path.contains(&segment) || path.len() > MAX_INCLUDE_DEPTH {
+        return None; // an include cycle (a validation error) or too deep: adds nobody
     }
+    *budget = budget.checked_sub(1)?;
     let def = &repo.segment(segment)?.def;
     if def.exclude.iter().any(|e| e.value == user.key) {
         return None;
@@ -263,7 +275,7 @@ fn membership<'a>(
     path.push(segment);
     let mut found = None;
     for inc in &def.segments {
-        if let Some(via) = membership(repo, &inc.value, user, path) {
+        if let Some(via) = membership(repo, &inc.value, user, path, budget) {
             found = Some(Membership::Included {
                 segment: inc.value.clone(),
                 via: Box::new(via),
@@ -513,7 +525,7 @@ pub fn evaluate_flag(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::repo::Sp;
 
@@ -879,5 +891,37 @@ mod tests {
         // An environment the flag does not list is off.
         assert!(evaluate(&r, "nope", "production", &staff).is_err());
         assert!(evaluate(&r, "at-canary", "prod", &staff).is_err());
+    }
+
+    /// A chain `s0 -> s1 -> ... -> s40` of includes, the user listed in every `s{i}` given.
+    pub(crate) fn chain(listed_in: usize) -> (tempfile::TempDir, Repo) {
+        let mut files: Vec<(String, String)> = vec![("flags.yaml".into(), PIPELINE.into())];
+        for i in 0..=40 {
+            let users = if i == listed_in {
+                "users: [deep]\n"
+            } else {
+                ""
+            };
+            let inc = if i < 40 {
+                format!("segments: [s{}]\n", i + 1)
+            } else {
+                String::new()
+            };
+            files.push((format!("segments/s{i}.yaml"), format!("{users}{inc}")));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        repo(&refs)
+    }
+
+    #[test]
+    fn includes_deeper_than_the_limit_add_nobody() {
+        let (_d, r) = chain(MAX_INCLUDE_DEPTH);
+        assert!(segment_membership(&r, "s0", &User::new("deep")).is_some());
+        let (_d, r) = chain(MAX_INCLUDE_DEPTH + 1);
+        assert!(segment_membership(&r, "s0", &User::new("deep")).is_none());
+        assert!(segment_membership(&r, "s1", &User::new("deep")).is_some());
     }
 }

@@ -40,15 +40,11 @@ use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use crate::error::UserError;
-use crate::eval::{BUCKETS, KEY_ATTRIBUTES, threshold};
+use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
 use crate::repo::{Op, Repo, Rule, RuleValue};
 
 /// The flagd schema the export validates against.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
-
-/// How many segment expansions one evaluator may inline before export gives up (a deep web
-/// of includes would otherwise grow exponentially).
-const MAX_EXPANSIONS: usize = 10_000;
 
 /// The flagd flag definitions of one environment.
 pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
@@ -148,8 +144,8 @@ fn segment_expr(
     budget: &mut usize,
 ) -> Option<Value> {
     *budget = budget.checked_sub(1)?;
-    if path.iter().any(|p| p == name) {
-        return Some(never()); // an include cycle adds nobody (a validation error anyway)
+    if path.iter().any(|p| p == name) || path.len() > MAX_INCLUDE_DEPTH {
+        return Some(never()); // a cycle (a validation error) or too deep: adds nobody, as in eval
     }
     let Some(seg) = repo.segment(name) else {
         return Some(never());
@@ -241,5 +237,97 @@ fn number(n: f64) -> Value {
         json!(n as i64)
     } else {
         json!(n)
+    }
+}
+
+/// Widest line [`to_pretty`] puts a value on before breaking it over several lines.
+const WIDTH: usize = 100;
+
+/// JSON for people and diffs: one key per line, but a value that fits on its line (a
+/// `{"var": "email"}`, a list of users, a `fractional` bucket) stays on it. Deterministic:
+/// keys keep the order they were built in.
+pub fn to_pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write_pretty(value, 0, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn write_pretty(value: &Value, indent: usize, column: usize, out: &mut String) {
+    let inline = to_inline(value);
+    let fits = column + inline.len() <= WIDTH;
+    match value {
+        Value::Object(map) if !fits && !map.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, v)) in map.iter().enumerate() {
+                let key = Value::String(k.clone()).to_string();
+                out.push_str(&" ".repeat(indent + 2));
+                out.push_str(&key);
+                out.push_str(": ");
+                write_pretty(v, indent + 2, indent + 2 + key.len() + 2, out);
+                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push('}');
+        }
+        Value::Array(items) if !fits && !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                out.push_str(&" ".repeat(indent + 2));
+                write_pretty(v, indent + 2, indent + 2, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push(']');
+        }
+        _ => out.push_str(&inline),
+    }
+}
+
+/// One-line JSON with a space after `:` and `,`.
+fn to_inline(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), to_inline(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(to_inline).collect::<Vec<_>>().join(", ")
+        ),
+        scalar => scalar.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_includes_are_cut_where_eval_cuts_them() {
+        // Listed exactly at the limit: inlined. One deeper: not, as in eval.
+        let (_d, r) = crate::eval::tests::chain(MAX_INCLUDE_DEPTH);
+        let expr =
+            segment_expr(&r, "s0", &mut Vec::new(), &mut { MAX_EXPANSIONS }).expect("budget");
+        assert!(expr.to_string().contains("\"deep\""));
+        let (_d, r) = crate::eval::tests::chain(MAX_INCLUDE_DEPTH + 1);
+        let expr =
+            segment_expr(&r, "s0", &mut Vec::new(), &mut { MAX_EXPANSIONS }).expect("budget");
+        assert!(!expr.to_string().contains("\"deep\""));
+    }
+
+    #[test]
+    fn pretty_output_keeps_short_values_on_one_line() {
+        let v = json!({"a": {"var": "email"}, "b": [], "c": {}, "d": ["x".repeat(120)]});
+        let x = "x".repeat(120);
+        let want = format!(
+            "{{\n  \"a\": {{\"var\": \"email\"}},\n  \"b\": [],\n  \"c\": {{}},\n  \"d\": [\n    \"{x}\"\n  ]\n}}\n"
+        );
+        assert_eq!(to_pretty(&v), want);
+        let parsed: Value = serde_json::from_str(&to_pretty(&v)).expect("valid JSON");
+        assert_eq!(parsed, v);
     }
 }

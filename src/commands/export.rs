@@ -40,8 +40,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         ExportFormat::Flagd => crate::export::flagd(&repo, &args.env)?,
         ExportFormat::Json => crate::export::snapshot(&repo, &args.env),
     };
-    let mut text = serde_json::to_string_pretty(&value)?;
-    text.push('\n');
+    let text = crate::export::to_pretty(&value);
     match &args.output {
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
         Some(path) => {

@@ -30,7 +30,10 @@ pub fn flagd_validator() -> jsonschema::Validator {
     let flags = read("flags.json");
     let targeting = read("targeting.json");
     let flags_id = flags["$id"].as_str().expect("flags $id").to_string();
-    let targeting_id = targeting["$id"].as_str().expect("targeting $id").to_string();
+    let targeting_id = targeting["$id"]
+        .as_str()
+        .expect("targeting $id")
+        .to_string();
     // Draft 7 ignores the siblings of a root `$ref`, `$id` included, so flags.json is
     // registered under its `$id` and validated through a reference to it.
     let registry = jsonschema::Registry::new()
@@ -50,12 +53,24 @@ pub fn flagd_validator() -> jsonschema::Validator {
 /// Asserts `doc` is valid flagd, listing every error otherwise.
 pub fn assert_valid_flagd(doc: &Value) {
     let v = flagd_validator();
-    let errors: Vec<String> = v.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "export is not valid flagd:\n{}", errors.join("\n"));
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "export is not valid flagd:\n{}",
+        errors.join("\n")
+    );
 }
 
 /// flagd's answer for one flag: the variant's value, as a flagd provider resolves it.
-fn flagd_value(op: &Operator, flags: &HashMap<String, flagd_evaluation_engine::FeatureFlag>, key: &str, ctx: &EvaluationContext) -> bool {
+fn flagd_value(
+    op: &Operator,
+    flags: &HashMap<String, flagd_evaluation_engine::FeatureFlag>,
+    key: &str,
+    ctx: &EvaluationContext,
+) -> bool {
     let flag = &flags[key];
     assert_eq!(flag.state, "ENABLED");
     let variant = match &flag.targeting {
@@ -112,7 +127,10 @@ exclude: [intern-7, vendor-2]
 segments: [vendors]
 ",
     );
-    r.write("segments/vendors.yaml", "users: [vendor-1, vendor-2, intern-7]\nexclude: [vendor-9]\n");
+    r.write(
+        "segments/vendors.yaml",
+        "users: [vendor-1, vendor-2, intern-7]\nexclude: [vendor-9]\n",
+    );
     r.write(
         "segments/partners.yaml",
         "users: [globex]
@@ -161,11 +179,26 @@ rules:
             format!("description: Flag {key}\nowner: team-a\ntype: release\nenvironments:\n{envs}"),
         );
     };
-    flag("f-internal", "  development: everyone\n  staging: internal\n  production: internal\n");
-    flag("f-partners", "  development: half\n  staging: partners\n  production: partners\n");
-    flag("f-canary", "  development: everyone\n  staging: canary\n  production: canary\n");
-    flag("f-half", "  development: everyone\n  staging: half\n  production: half\n");
-    flag("f-everyone", "  development: everyone\n  staging: everyone\n  production: everyone\n");
+    flag(
+        "f-internal",
+        "  development: everyone\n  staging: internal\n  production: internal\n",
+    );
+    flag(
+        "f-partners",
+        "  development: half\n  staging: partners\n  production: partners\n",
+    );
+    flag(
+        "f-canary",
+        "  development: everyone\n  staging: canary\n  production: canary\n",
+    );
+    flag(
+        "f-half",
+        "  development: everyone\n  staging: half\n  production: half\n",
+    );
+    flag(
+        "f-everyone",
+        "  development: everyone\n  staging: everyone\n  production: everyone\n",
+    );
     flag("f-off", "  development: canary\n  staging: off\n");
     flag(
         "f-extra",
@@ -178,9 +211,18 @@ rules:
     segments: [vendors]
 ",
     );
-    flag("f-off-extra", "  development: internal\n  staging: internal\n  production: off\n");
-    flag("checkout.v2_flow", "  development: half\n  staging: half\n  production: canary\n");
-    flag("z9", "  development: canary\n  staging: canary\n  production: internal\n");
+    flag(
+        "f-off-extra",
+        "  development: internal\n  staging: internal\n  production: off\n",
+    );
+    flag(
+        "checkout.v2_flow",
+        "  development: half\n  staging: half\n  production: canary\n",
+    );
+    flag(
+        "z9",
+        "  development: canary\n  staging: canary\n  production: internal\n",
+    );
     r
 }
 
@@ -206,14 +248,46 @@ impl Rng {
 /// a number where a string is expected and the other way round.
 fn users(count: usize) -> Vec<User> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let special = ["ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77", "b"];
-    let emails = ["a@acme.io", "b@acme.dev", "c@ACME.io", "d@contractors.io", "e@example.com", "@acme.io", "acme.io", ""];
-    let orgs = ["umbrella", "soylent", "wayne-enterprises", "wayne", "Wayne", "globex", "42", ""];
+    let special = [
+        "ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77",
+        "b",
+    ];
+    let emails = [
+        "a@acme.io",
+        "b@acme.dev",
+        "c@ACME.io",
+        "d@contractors.io",
+        "e@example.com",
+        "@acme.io",
+        "acme.io",
+        "",
+    ];
+    let orgs = [
+        "umbrella",
+        "soylent",
+        "wayne-enterprises",
+        "wayne",
+        "Wayne",
+        "globex",
+        "42",
+        "",
+    ];
     let plans = ["free", "trial", "pro", "enterprise", "", "0"];
-    let names = ["beta tester", "Beta", "my Test", "test", "alphabetagamma", ""];
+    let names = [
+        "beta tester",
+        "Beta",
+        "my Test",
+        "test",
+        "alphabetagamma",
+        "",
+    ];
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
-        let key = if i < special.len() { special[i].to_string() } else { format!("user-{}", rng.next() % 1_000_000) };
+        let key = if i < special.len() {
+            special[i].to_string()
+        } else {
+            format!("user-{}", rng.next() % 1_000_000)
+        };
         let mut u = User::new(key);
         let mut maybe = |rng: &mut Rng, name: &str, value: Option<AttrValue>| {
             if let Some(v) = value {
@@ -229,14 +303,22 @@ fn users(count: usize) -> Vec<User> {
         maybe(&mut rng, "email", v);
         let v = match rng.below(4) {
             0 => None,
-            1 => Some(AttrValue::Number(if rng.below(2) == 0 { 42.0 } else { 7.0 })),
+            1 => Some(AttrValue::Number(if rng.below(2) == 0 {
+                42.0
+            } else {
+                7.0
+            })),
             _ => Some(AttrValue::from(rng.pick(&orgs))),
         };
         maybe(&mut rng, "org", v);
         let v = match rng.below(5) {
             0 => None,
             1 => Some(AttrValue::from(["600", "2", "abc", ""][rng.below(4)])),
-            _ => Some(AttrValue::Number([0.0, 1.0, 2.0, 2.999, 3.0, 499.0, 500.0, 500.5, 10_000.0, -4.0][rng.below(10)])),
+            _ => Some(AttrValue::Number(
+                [
+                    0.0, 1.0, 2.0, 2.999, 3.0, 499.0, 500.0, 500.5, 10_000.0, -4.0,
+                ][rng.below(10)],
+            )),
         };
         maybe(&mut rng, "seats", v);
         let v = match rng.below(4) {
@@ -260,7 +342,9 @@ fn users(count: usize) -> Vec<User> {
         let v = match rng.below(4) {
             0 => None,
             1 => Some(AttrValue::from(["10", "-5", "x"][rng.below(3)])),
-            _ => Some(AttrValue::Number([9.5, 9.51, 100.0, -1.0, -0.5, 0.0][rng.below(6)])),
+            _ => Some(AttrValue::Number(
+                [9.5, 9.51, 100.0, -1.0, -0.5, 0.0][rng.below(6)],
+            )),
         };
         maybe(&mut rng, "score", v);
         out.push(u);
@@ -274,7 +358,9 @@ fn context(u: &User) -> EvaluationContext {
         ctx = match value {
             AttrValue::String(s) => ctx.with_custom_field(name.clone(), s.clone()),
             // Whole numbers travel as integers, as JSON-decoding SDKs send them.
-            AttrValue::Number(n) if n.fract() == 0.0 => ctx.with_custom_field(name.clone(), *n as i64),
+            AttrValue::Number(n) if n.fract() == 0.0 => {
+                ctx.with_custom_field(name.clone(), *n as i64)
+            }
             AttrValue::Number(n) => ctx.with_custom_field(name.clone(), *n),
         };
     }
@@ -304,9 +390,12 @@ fn eval_agrees_with_flagd_for_every_generated_user() {
                 let ours = flags::eval::evaluate_flag(&repo, &flag.name, &flag.def, env, u);
                 let theirs = flagd_value(&op, &parsed.flags, &flag.name, &ctx);
                 assert_eq!(
-                    ours.value, theirs,
+                    ours.value,
+                    theirs,
                     "`{}` in `{env}` for {u:?}: flags says {} ({}), flagd says {theirs}",
-                    flag.name, ours.value, ours.explain()
+                    flag.name,
+                    ours.value,
+                    ours.explain()
                 );
                 *by_reason.entry(ours.reason.code()).or_default() += 1;
                 checked += 1;
@@ -316,7 +405,10 @@ fn eval_agrees_with_flagd_for_every_generated_user() {
     assert_eq!(checked, 3 * 3000 * 10);
     // The answers cover every path, so agreement is not an accident of all-off or all-on.
     for code in ["off", "everyone", "segment", "rollout", "no-match"] {
-        assert!(by_reason.get(code).copied().unwrap_or(0) > 100, "too few `{code}` answers: {by_reason:?}");
+        assert!(
+            by_reason.get(code).copied().unwrap_or(0) > 100,
+            "too few `{code}` answers: {by_reason:?}"
+        );
     }
 }
 
@@ -328,7 +420,10 @@ fn rollouts_hit_their_percentages() {
             .filter(|i| flags::eval::bucket(flag, &format!("k{i}")) < flags::eval::threshold(pct))
             .count();
         let want = 20_000.0 * pct / 100.0;
-        assert!((on as f64 - want).abs() < want * 0.1, "{flag}: {on} of 20000 for {pct}%");
+        assert!(
+            (on as f64 - want).abs() < want * 0.1,
+            "{flag}: {on} of 20000 for {pct}%"
+        );
     }
 }
 
