@@ -254,23 +254,31 @@ pub fn to_pretty(value: &Value) -> String {
 }
 
 fn write_pretty(value: &Value, indent: usize, column: usize, out: &mut String) {
-    let inline = to_inline(value);
-    let fits = column + inline.len() <= WIDTH;
+    // Measure before building: rendering every subtree inline first would make this
+    // quadratic in the depth of the document.
+    if WIDTH
+        .checked_sub(column)
+        .is_some_and(|room| inline_len(value, room).is_some())
+    {
+        write_inline(value, out);
+        return;
+    }
     match value {
-        Value::Object(map) if !fits && !map.is_empty() => {
+        Value::Object(map) if !map.is_empty() => {
             out.push_str("{\n");
             for (i, (k, v)) in map.iter().enumerate() {
-                let key = Value::String(k.clone()).to_string();
+                let start = out.len();
                 out.push_str(&" ".repeat(indent + 2));
-                out.push_str(&key);
+                write_string(k, out);
                 out.push_str(": ");
-                write_pretty(v, indent + 2, indent + 2 + key.len() + 2, out);
+                let column = out.len() - start;
+                write_pretty(v, indent + 2, column, out);
                 out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
             }
             out.push_str(&" ".repeat(indent));
             out.push('}');
         }
-        Value::Array(items) if !fits && !items.is_empty() => {
+        Value::Array(items) if !items.is_empty() => {
             out.push_str("[\n");
             for (i, v) in items.iter().enumerate() {
                 out.push_str(&" ".repeat(indent + 2));
@@ -280,25 +288,86 @@ fn write_pretty(value: &Value, indent: usize, column: usize, out: &mut String) {
             out.push_str(&" ".repeat(indent));
             out.push(']');
         }
-        _ => out.push_str(&inline),
+        _ => write_inline(value, out),
+    }
+}
+
+/// The length of `value` written inline, if it is at most `max` (stops counting past it).
+fn inline_len(value: &Value, max: usize) -> Option<usize> {
+    let len = match value {
+        Value::Object(map) => {
+            let mut len = 2 + map.len().saturating_sub(1) * 2;
+            for (k, v) in map {
+                len += string_len(k) + 2;
+                if len > max {
+                    return None;
+                }
+                len += inline_len(v, max - len)?;
+            }
+            len
+        }
+        Value::Array(items) => {
+            let mut len = 2 + items.len().saturating_sub(1) * 2;
+            for v in items {
+                if len > max {
+                    return None;
+                }
+                len += inline_len(v, max - len)?;
+            }
+            len
+        }
+        Value::String(s) => string_len(s),
+        scalar => scalar.to_string().len(),
+    };
+    (len <= max).then_some(len)
+}
+
+/// The length of a JSON string literal, quotes and escapes included.
+fn string_len(s: &str) -> usize {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        s.len() + 2
+    } else {
+        Value::String(s.to_string()).to_string().len()
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&Value::String(s.to_string()).to_string());
     }
 }
 
 /// One-line JSON with a space after `:` and `,`.
-fn to_inline(value: &Value) -> String {
+fn write_inline(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
-            let parts: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), to_inline(v)))
-                .collect();
-            format!("{{{}}}", parts.join(", "))
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(k, out);
+                out.push_str(": ");
+                write_inline(v, out);
+            }
+            out.push('}');
         }
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(to_inline).collect::<Vec<_>>().join(", ")
-        ),
-        scalar => scalar.to_string(),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_inline(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => write_string(s, out),
+        scalar => out.push_str(&scalar.to_string()),
     }
 }
 

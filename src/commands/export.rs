@@ -59,5 +59,9 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    // The process ends next: freeing thousands of parsed files one allocation at a time
+    // costs about a tenth of a large export, and the operating system reclaims it at once.
+    std::mem::forget(repo);
+    std::mem::forget(value);
     Ok(ExitCode::SUCCESS)
 }

@@ -235,11 +235,12 @@ fn walk(
         }
         let rel = format!("{rel_dir}/{file_name}");
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else {
+        // The entry's own type (not following links), read with the directory: no `stat` per file.
+        let Ok(file_type) = entry.file_type() else {
             continue;
         };
-        let mut is_dir = meta.is_dir();
-        if meta.file_type().is_symlink() {
+        let mut is_dir = file_type.is_dir();
+        if file_type.is_symlink() {
             match fs::canonicalize(&path) {
                 Ok(target) if target.starts_with(root) => is_dir = target.is_dir(),
                 Ok(_) => {
@@ -304,7 +305,13 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
         }
     }
     let file = fs::File::open(path).map_err(io_err)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, as `fs::read` does: `take` hides the size hint otherwise.
+    let hint = if meta.is_file() {
+        meta.len().min(MAX_FILE_BYTES) as usize + 1
+    } else {
+        0
+    };
+    let mut bytes = Vec::with_capacity(hint);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;
