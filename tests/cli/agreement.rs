@@ -367,27 +367,23 @@ fn context(u: &User) -> EvaluationContext {
     ctx
 }
 
-#[test]
-fn eval_agrees_with_flagd_for_every_generated_user() {
-    let r = agreement_repo();
-    let repo = Repo::load(r.path());
+/// Exports every environment of `repo`, checks it against the schema, and compares flagd's
+/// answer with the library's for every user and flag. Returns the count of each reason.
+fn check_agreement(repo: &Repo, users: &[User]) -> HashMap<&'static str, usize> {
     let today = flags::date::Date::parse("2026-11-25").expect("date");
-    let problems = flags::validate::validate(&repo, today);
+    let problems = flags::validate::validate(repo, today);
     assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
-
     let op = Operator::new();
-    let users = users(3000);
-    let mut checked = 0usize;
     let mut by_reason: HashMap<&'static str, usize> = HashMap::new();
     for env in repo.environment_order() {
         let doc = flags::export::flagd(&repo, env).expect("export");
         assert_valid_flagd(&doc);
         let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
         assert_eq!(parsed.flags.len(), repo.flags.len());
-        for u in &users {
+        for u in users {
             let ctx = context(u);
             for flag in &repo.flags {
-                let ours = flags::eval::evaluate_flag(&repo, &flag.name, &flag.def, env, u);
+                let ours = flags::eval::evaluate_flag(repo, &flag.name, &flag.def, env, u);
                 let theirs = flagd_value(&op, &parsed.flags, &flag.name, &ctx);
                 assert_eq!(
                     ours.value,
@@ -398,11 +394,17 @@ fn eval_agrees_with_flagd_for_every_generated_user() {
                     ours.explain()
                 );
                 *by_reason.entry(ours.reason.code()).or_default() += 1;
-                checked += 1;
             }
         }
     }
-    assert_eq!(checked, 3 * 3000 * 10);
+    by_reason
+}
+
+#[test]
+fn eval_agrees_with_flagd_for_every_generated_user() {
+    let r = agreement_repo();
+    let by_reason = check_agreement(&Repo::load(r.path()), &users(3000));
+    assert_eq!(by_reason.values().sum::<usize>(), 3 * 3000 * 10);
     // The answers cover every path, so agreement is not an accident of all-off or all-on.
     for code in ["off", "everyone", "segment", "rollout", "no-match"] {
         assert!(
@@ -435,4 +437,22 @@ fn schema_rejects_what_flagd_would_reject() {
     assert!(!v.is_valid(&bad));
     let bad_ref = serde_json::json!({"flags": {"x": {"state": "ENABLED", "variants": {"on": true}, "targeting": {"$ref": "seg"}}}});
     assert!(!v.is_valid(&bad_ref), "a bare $ref is not a targeting rule");
+}
+
+#[test]
+fn example_repository_agrees_with_flagd() {
+    let repo = Repo::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/acme"
+    )));
+    let by_reason = check_agreement(&repo, &users(1000));
+    assert_eq!(by_reason.values().sum::<usize>(), 3 * 1000 * 14);
+    assert!(
+        by_reason.get("rollout").copied().unwrap_or(0) > 0,
+        "{by_reason:?}"
+    );
+    assert!(
+        by_reason.get("segment").copied().unwrap_or(0) > 0,
+        "{by_reason:?}"
+    );
 }
