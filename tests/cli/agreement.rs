@@ -376,7 +376,7 @@ fn check_agreement(repo: &Repo, users: &[User]) -> HashMap<&'static str, usize> 
     let op = Operator::new();
     let mut by_reason: HashMap<&'static str, usize> = HashMap::new();
     for env in repo.environment_order() {
-        let doc = flags::export::flagd(&repo, env).expect("export");
+        let doc = flags::export::flagd(repo, env).expect("export");
         assert_valid_flagd(&doc);
         let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
         assert_eq!(parsed.flags.len(), repo.flags.len());
