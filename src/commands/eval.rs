@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::cli::Ctx;
 use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Reason, User};
 use crate::render::{BOLD, GREEN, RED, escape, paint};
 
@@ -23,8 +23,18 @@ pub struct EvalArgs {
     /// A user attribute; JSON numbers are numbers, anything else (or "quoted") a string
     #[arg(long = "attr", value_name = "NAME=VALUE", value_parser = parse_attr)]
     pub attrs: Vec<(String, AttrValue)>,
-    #[command(flatten)]
-    pub format: FormatArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// The answer, the stage and the reason, one per line
+    #[value(alias = "table")]
+    Text,
+    /// One JSON object
+    Json,
 }
 
 fn parse_attr(s: &str) -> Result<(String, AttrValue), String> {
@@ -50,7 +60,7 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         user.attributes.insert(name.clone(), value.clone());
     }
     let decision = crate::eval::evaluate(&repo, &args.key, &args.env, &user)?;
-    if args.format.format == DataFormat::Json {
+    if args.format == EvalFormat::Json {
         super::print_json(&to_json(&args.key, &args.env, &user, &decision))?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -456,3 +456,21 @@ fn example_repository_agrees_with_flagd() {
         "{by_reason:?}"
     );
 }
+
+#[test]
+fn schema_fixture_matches_shared_copy_when_present() {
+    // The tests read the copy in tests/fixtures so they need nothing outside the repository;
+    // where the shared original sits beside the repository (CI, developers), they must match.
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/flagd-schema");
+    if !std::path::Path::new(shared).is_dir() {
+        return;
+    }
+    for name in ["flags.json", "targeting.json", "LICENSE"] {
+        let ours = std::fs::read(format!("{SCHEMA_DIR}/{name}")).expect("fixture");
+        let theirs = std::fs::read(format!("{shared}/{name}")).expect("shared");
+        assert!(
+            ours == theirs,
+            "tests/fixtures/flagd-schema/{name} differs from ../shared/flagd-schema/{name}: copy it again"
+        );
+    }
+}
