@@ -39,9 +39,10 @@ fn main() -> anyhow::Result<()> {
         write(&out, flags::export::to_pretty(&doc).as_bytes());
     });
     if std::env::var_os("BENCH_PHASES").is_some() {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_time());
         let repo = Repo::load(dir.path());
         let load = t.elapsed();
+        let load_cpu = cpu_time().saturating_sub(c);
         let t = Instant::now();
         let _ = flags::validate::validate(&repo, flags::date::Date::today());
         let validate = t.elapsed();
@@ -58,8 +59,9 @@ fn main() -> anyhow::Result<()> {
         drop((repo, doc, text));
         let dropped = t.elapsed();
         println!(
-            "phases: load {:.1} ms, validate {:.1} ms, compile {:.1} ms, render {:.1} ms, write {:.1} ms, drop {:.1} ms",
+            "phases: load {:.1} ms ({:.0} ms CPU), validate {:.1} ms, compile {:.1} ms, render {:.1} ms, write {:.1} ms, drop {:.1} ms",
             ms(load),
+            ms(load_cpu),
             ms(validate),
             ms(compile),
             ms(render),
