@@ -188,7 +188,7 @@ fn equals(a: Attr<'_>, v: &RuleValue) -> bool {
 pub enum Membership {
     /// The targeting key is listed in `users`.
     Listed,
-    /// A rule matched (`value` is the value that matched; `None` for a `not_in` without values).
+    /// A rule matched (`value` is the value that matched; `None` for `not_in`).
     Rule {
         index: usize,
         attribute: String,
@@ -211,15 +211,18 @@ impl fmt::Display for Membership {
                 op,
                 value: Some(v),
                 ..
-            } => {
-                write!(f, "rule `{attribute} {op} {v}` matched")
-            }
+            } => write!(f, "rule `{attribute} {op} {v}` matched"),
             Membership::Rule {
                 attribute,
                 op,
                 value: None,
                 ..
-            } => write!(f, "rule `{attribute} {op} []` matched"),
+            } => {
+                write!(
+                    f,
+                    "rule `{attribute} {op} ...` matched (`{attribute}` is none of its values)"
+                )
+            }
             Membership::Included { segment, via } => {
                 write!(f, "via included segment `{segment}`: {via}")
             }
@@ -268,7 +271,12 @@ fn membership<'a>(
                 index,
                 attribute: rule.attribute.value.clone(),
                 op: rule.op.value,
-                value: matched,
+                // `not_in` matched because of no value in particular.
+                value: if rule.op.value == Op::NotIn {
+                    None
+                } else {
+                    matched
+                },
             });
         }
     }
@@ -810,6 +818,27 @@ pub(crate) mod tests {
         assert!(member("vendors", &intern).is_some());
         assert_eq!(member("internal", &User::new("nobody")), None);
         assert_eq!(member("no-such-segment", &User::new("ops-bot")), None);
+    }
+
+    #[test]
+    fn not_in_explains_without_naming_a_value() {
+        let (_d, r) = repo(&[
+            ("flags.yaml", PIPELINE),
+            (
+                "segments/paying.yaml",
+                "rules:\n  - attribute: plan\n    op: not_in\n    values: [free, trial]\n",
+            ),
+        ]);
+        let m =
+            segment_membership(&r, "paying", &User::new("u").with("plan", "pro")).expect("member");
+        assert_eq!(
+            m.to_string(),
+            "rule `plan not_in ...` matched (`plan` is none of its values)"
+        );
+        assert_eq!(
+            segment_membership(&r, "paying", &User::new("u").with("plan", "trial")),
+            None
+        );
     }
 
     #[test]
