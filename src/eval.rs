@@ -142,8 +142,13 @@ enum Attr<'a> {
     Num(f64),
 }
 
-/// The value of `rule` that matched `user`, if any (see the module docs for the semantics).
-pub fn rule_match<'r>(rule: &'r Rule, user: &User) -> Option<&'r RuleValue> {
+/// Whether `rule` matches `user` (see the module docs for the semantics).
+pub fn rule_matches(rule: &Rule, user: &User) -> bool {
+    rule_match(rule, user).is_some() || not_in_empty(rule, user)
+}
+
+/// The value of `rule` that matched `user`, if any; for `not_in`, its first value.
+fn rule_match<'r>(rule: &'r Rule, user: &User) -> Option<&'r RuleValue> {
     let attr = user.lookup(&rule.attribute.value)?;
     let values = &rule.values.value;
     let op = rule.op.value;
@@ -265,8 +270,8 @@ fn membership<'a>(
     }
     for (index, rule) in def.rules.iter().enumerate() {
         let rule = &rule.value;
-        let matched = rule_match(rule, user).cloned();
-        if matched.is_some() || not_in_empty(rule, user) {
+        if rule_matches(rule, user) {
+            let matched = rule_match(rule, user).cloned();
             return Some(Membership::Rule {
                 index,
                 attribute: rule.attribute.value.clone(),
@@ -551,7 +556,7 @@ pub(crate) mod tests {
         RuleValue::Number(v)
     }
     fn m(r: &Rule, u: &User) -> bool {
-        rule_match(r, u).is_some() || not_in_empty(r, u)
+        rule_matches(r, u)
     }
 
     #[test]

@@ -173,7 +173,7 @@ fn segment_expr(
     Some(json!({"and": [{"!": [{"in": [key, excluded]}]}, body]}))
 }
 
-/// JsonLogic for one rule, matching [`crate::eval::rule_match`].
+/// JsonLogic for one rule, matching [`crate::eval::rule_matches`].
 pub fn rule_expr(rule: &Rule) -> Value {
     let name = rule.attribute.value.as_str();
     let var = json!({"var": if KEY_ATTRIBUTES.contains(&name) { "targetingKey" } else { name }});
