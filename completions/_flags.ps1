@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit')
             [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Roll a flag back one stage (or to --to STAGE|off); never blocked')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -129,6 +131,28 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'flags;eval' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to evaluate in')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Targeting key of the user (the attribute `key`)')
+            [CompletionResult]::new('--attr', '--attr', [CompletionResultType]::ParameterName, 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flags;export' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to export')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'flags;schema' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
@@ -159,6 +183,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit')
             [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Roll a flag back one stage (or to --to STAGE|off); never blocked')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
+            [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -187,6 +213,12 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;help;diff' {
+            break
+        }
+        'flags;help;eval' {
+            break
+        }
+        'flags;help;export' {
             break
         }
         'flags;help;schema' {

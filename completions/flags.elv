@@ -32,6 +32,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
             cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+            cand eval 'Tell whether a flag is on for a user in an environment, and why'
+            cand export 'Compile one environment to flagd flag definitions'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -117,6 +119,26 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'flags;eval'= {
+            cand --env 'Environment to evaluate in'
+            cand --user 'Targeting key of the user (the attribute `key`)'
+            cand --attr 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string'
+            cand --format 'Output format'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flags;export'= {
+            cand --env 'Environment to export'
+            cand --format 'Output format'
+            cand -o 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given'
+            cand --output 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'flags;schema'= {
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
@@ -144,6 +166,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
             cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+            cand eval 'Tell whether a flag is on for a user in an environment, and why'
+            cand export 'Compile one environment to flagd flag definitions'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -164,6 +188,10 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;help;demote'= {
         }
         &'flags;help;diff'= {
+        }
+        &'flags;help;eval'= {
+        }
+        &'flags;help;export'= {
         }
         &'flags;help;schema'= {
         }

@@ -38,6 +38,8 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "new" -d 'Create a flag 
 complete -c flags -n "__fish_flags_needs_command" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
 complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
+complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile one environment to flagd flag definitions'
 complete -c flags -n "__fish_flags_needs_command" -f -a "schema" -d 'Print the JSON Schema of the file formats'
 complete -c flags -n "__fish_flags_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
@@ -118,6 +120,25 @@ complete -c flags -n "__fish_flags_using_subcommand diff" -l color -d 'When to u
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand eval" -l env -d 'Environment to evaluate in' -r
+complete -c flags -n "__fish_flags_using_subcommand eval" -l user -d 'Targeting key of the user (the attribute `key`)' -r
+complete -c flags -n "__fish_flags_using_subcommand eval" -l attr -d 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string' -r
+complete -c flags -n "__fish_flags_using_subcommand eval" -l format -d 'Output format' -r -f -a "text\t'The answer, the stage and the reason, one per line'
+json\t'One JSON object'"
+complete -c flags -n "__fish_flags_using_subcommand eval" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand eval" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand eval" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand export" -l env -d 'Environment to export' -r
+complete -c flags -n "__fish_flags_using_subcommand export" -l format -d 'Output format' -r -f -a "flagd\t'flagd flag definitions (flagd --uri file:..., OpenFeature in-process providers)'
+json\t'Plain snapshot: {flag: {"stage", "segments", "rollout"}}'"
+complete -c flags -n "__fish_flags_using_subcommand export" -s o -l output -d 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given' -r -F
+complete -c flags -n "__fish_flags_using_subcommand export" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand export" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand schema" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand schema" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -133,15 +154,17 @@ complete -c flags -n "__fish_flags_using_subcommand manpage" -l color -d 'When t
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "export" -d 'Compile one environment to flagd flag definitions'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

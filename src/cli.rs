@@ -44,6 +44,10 @@ pub enum Command {
     Demote(commands::demote::DemoteArgs),
     /// Show what changed between two revisions in flag terms (default: HEAD vs working tree)
     Diff(commands::diff::DiffArgs),
+    /// Tell whether a flag is on for a user in an environment, and why
+    Eval(commands::eval::EvalArgs),
+    /// Compile one environment to flagd flag definitions
+    Export(commands::export::ExportArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -107,6 +111,8 @@ impl Cli {
             Command::New(args) => commands::new::run(&ctx, &args),
             Command::Promote(args) => commands::promote::run(&ctx, &args),
             Command::Demote(args) => commands::demote::run(&ctx, &args),
+            Command::Eval(args) => commands::eval::run(&ctx, &args),
+            Command::Export(args) => commands::export::run(&ctx, &args),
             Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
                 Ok(ExitCode::SUCCESS)
             }

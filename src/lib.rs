@@ -1,12 +1,21 @@
 //! `flags`: feature flags as YAML files in git.
 //!
-//! The library loads a flags repository into a typed model ([`repo::Repo`]) and checks it
-//! ([`validate::validate`]); the `flags` binary is a thin command-line layer over it.
+//! The library loads a flags repository into a typed model ([`repo::Repo`]), checks it
+//! ([`validate::validate`]), evaluates flags for users ([`eval::evaluate`]) and compiles an
+//! environment to flagd definitions ([`export::flagd`]); the `flags` binary is a thin
+//! command-line layer over it.
 //!
 //! ```no_run
 //! let repo = flags::repo::Repo::discover(std::path::Path::new("examples/acme"))?;
 //! let problems = flags::validate::validate(&repo, flags::date::Date::today());
 //! assert!(problems.iter().all(|p| !p.is_error()));
+//!
+//! let user = flags::eval::User::new("alice").with("email", "alice@acme.io").with("seats", 12i64);
+//! let decision = flags::eval::evaluate(&repo, "new-tax-engine", "production", &user)?;
+//! println!("{}: {}", decision.value, decision.explain());
+//!
+//! let flagd = flags::export::flagd(&repo, "production")?;
+//! print!("{}", flags::export::to_pretty(&flagd));
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
@@ -15,6 +24,8 @@ mod commands;
 pub mod date;
 pub mod edit;
 pub mod error;
+pub mod eval;
+pub mod export;
 mod fsutil;
 pub mod git;
 pub mod pipeline_checks;

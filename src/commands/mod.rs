@@ -3,6 +3,8 @@
 pub mod completions;
 pub mod demote;
 pub mod diff;
+pub mod eval;
+pub mod export;
 pub mod init;
 pub mod list;
 pub(crate) mod mutate;
@@ -48,5 +50,23 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// Refuses to go on when the repository has validation errors: evaluating or exporting a
+/// broken definition would serve something nobody reviewed.
+pub(crate) fn require_valid(repo: &Repo) -> anyhow::Result<()> {
+    let errors = crate::validate::validate(repo, crate::date::Date::today())
+        .iter()
+        .filter(|p| p.is_error())
+        .count();
+    if errors > 0 {
+        return Err(crate::error::UserError::new(format!(
+            "the flags repository has {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        ))
+        .hint("run `flags validate` to see them, fix them, then try again")
+        .into());
+    }
     Ok(())
 }

@@ -363,7 +363,13 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
         }
     }
     let file = fs::File::open(path).map_err(io_err)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata, as `fs::read` does: `take` hides the size hint otherwise.
+    let hint = if meta.is_file() {
+        meta.len().min(MAX_FILE_BYTES) as usize + 1
+    } else {
+        0
+    };
+    let mut bytes = Vec::with_capacity(hint);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;

@@ -3,10 +3,13 @@
 mod harness;
 
 mod against;
+mod agreement;
 mod badinput;
 mod basics;
 mod corpus;
 mod diff;
+mod eval;
+mod export;
 mod new;
 mod promote;
 mod terminal;

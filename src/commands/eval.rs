@@ -1,0 +1,152 @@
+//! `flags eval KEY --env E --user ID [--attr NAME=VALUE]...`: on or off for one user, and why.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::{Value, json};
+
+use crate::cli::Ctx;
+use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Reason, User};
+use crate::render::{BOLD, GREEN, RED, escape, paint};
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Flag key
+    pub key: String,
+    /// Environment to evaluate in
+    #[arg(long, value_name = "ENV")]
+    pub env: String,
+    /// Targeting key of the user (the attribute `key`)
+    #[arg(long, value_name = "ID")]
+    pub user: String,
+    /// A user attribute; JSON numbers are numbers, anything else (or "quoted") a string
+    #[arg(long = "attr", value_name = "NAME=VALUE", value_parser = parse_attr)]
+    pub attrs: Vec<(String, AttrValue)>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    pub format: EvalFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// The answer, the stage and the reason, one per line
+    #[value(alias = "table")]
+    Text,
+    /// One JSON object
+    Json,
+}
+
+fn parse_attr(s: &str) -> Result<(String, AttrValue), String> {
+    let Some((name, value)) = s.split_once('=') else {
+        return Err(format!("`{}` is not NAME=VALUE", escape(s)));
+    };
+    if name.is_empty() {
+        return Err("the attribute name is empty".into());
+    }
+    if KEY_ATTRIBUTES.contains(&name) {
+        return Err(format!(
+            "`{name}` is the targeting key: pass it with --user"
+        ));
+    }
+    Ok((name.to_string(), AttrValue::parse(value)))
+}
+
+pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.repo()?;
+    super::require_valid(&repo)?;
+    let mut user = User::new(&args.user);
+    for (name, value) in &args.attrs {
+        user.attributes.insert(name.clone(), value.clone());
+    }
+    let decision = crate::eval::evaluate(&repo, &args.key, &args.env, &user)?;
+    if args.format == EvalFormat::Json {
+        super::print_json(&to_json(&args.key, &args.env, &user, &decision))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    let value = if decision.value {
+        paint(ctx.style.stdout, &format!("{BOLD}{GREEN}"), "on")
+    } else {
+        paint(ctx.style.stdout, &format!("{BOLD}{RED}"), "off")
+    };
+    writeln!(
+        out,
+        "{value}: `{}` for user `{}` in `{}`",
+        args.key,
+        escape(&user.key),
+        args.env
+    )?;
+    let audience = crate::commands::show::describe(&decision.audience);
+    writeln!(out, "stage:  {} ({audience})", escape(&decision.stage))?;
+    writeln!(out, "reason: {}", escape(&decision.explain()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `{"flag", "environment", "user", "value", "stage", "reason", ...}`.
+fn to_json(flag: &str, env: &str, user: &User, d: &Decision) -> Value {
+    let attributes: serde_json::Map<String, Value> = user
+        .attributes
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                AttrValue::String(s) => json!(s),
+                AttrValue::Number(n) => json!(n),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    let (segment, membership) = match &d.reason {
+        Reason::Segment {
+            segment,
+            membership,
+        } => (
+            Some(segment.as_str()),
+            Some(membership_json(segment, membership)),
+        ),
+        _ => (None, None),
+    };
+    let (bucket, threshold) = match &d.reason {
+        Reason::Rollout { bucket, threshold } => (Some(*bucket), Some(*threshold)),
+        Reason::NoMatch { bucket, threshold } => (*bucket, Some(*threshold)),
+        _ => (None, None),
+    };
+    json!({
+        "flag": flag,
+        "environment": env,
+        "user": user.key,
+        "value": d.value,
+        "stage": d.stage,
+        "reason": d.reason.code(),
+        "detail": d.explain(),
+        "audience": {"segments": d.audience.segments, "rollout": d.audience.rollout},
+        "segment": segment,
+        "match": membership,
+        "bucket": bucket,
+        "threshold": threshold,
+        "attributes": attributes,
+    })
+}
+
+/// `{"path": ["internal", "contractors"], "by": "users"|"rule", "rule": {...}|null}`.
+fn membership_json(segment: &str, m: &Membership) -> Value {
+    let mut path = vec![segment.to_string()];
+    let mut cur = m;
+    while let Membership::Included { segment, via } = cur {
+        path.push(segment.clone());
+        cur = via;
+    }
+    match cur {
+        Membership::Rule {
+            index,
+            attribute,
+            op,
+            value,
+        } => json!({
+            "path": path,
+            "by": "rule",
+            "rule": {"index": index, "attribute": attribute, "op": op, "value": value},
+        }),
+        _ => json!({"path": path, "by": "users", "rule": null}),
+    }
+}

@@ -1,0 +1,961 @@
+//! Evaluation: is a flag on for a user in an environment, and why. Pure: model and user in,
+//! decision out; no I/O. `flags eval` prints these decisions and `flags export` compiles the
+//! same rules to flagd JsonLogic, so the two must agree for every user (PRODUCT.md section 5).
+//!
+//! # Semantics
+//!
+//! A user is a targeting key plus attributes, each a string or a number. The attribute `key`
+//! (and `targetingKey`, its flagd name) is the targeting key. An attribute name is a JsonLogic
+//! `var` path in flagd: `org.name` reads the field `name` of the object `org` in the
+//! OpenFeature context; here it is the attribute named `org.name`.
+//!
+//! A rule matches when the attribute is present, has the type its operator compares, and the
+//! comparison holds for **any** of the rule's values. A missing attribute matches no rule, not
+//! even `not_in` (as in most flag services: a user who has not told us their country is not
+//! "outside the US"). There is no coercion between strings and numbers:
+//!
+//! | op | matches when |
+//! |---|---|
+//! | `in` | the attribute equals a value of the same type (strings byte for byte, numbers numerically) |
+//! | `not_in` | the attribute is present and equals none of the values |
+//! | `starts_with`, `ends_with`, `contains` | the attribute is a string with a string value as prefix / suffix / substring (case-sensitive) |
+//! | `lt`, `lte`, `gt`, `gte` | the attribute is a number and compares so with a number value |
+//!
+//! A segment holds a user whose key is in `users`, or who matches a rule, or who is in an
+//! included segment; a key in `exclude` is never in it, whatever else matches. An include
+//! cycle (a validation error) adds nobody.
+//!
+//! A flag is on when its stage in the environment is not `off` and the user is in one of the
+//! audience's segments (the stages' cumulative ones plus the environment's extra ones) or in
+//! its rollout. The rollout is flagd's `fractional`: MurmurHash3 x86 32-bit (seed 0) of the
+//! canonical CBOR encoding of `[flagKey, targetingKey]`, bucket = hash × 100000 >> 32, on when
+//! bucket < rollout × 1000. An empty targeting key is in no rollout below 100 % (flagd's
+//! `fractional` refuses it and the flag falls back to its default variant, off).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::error::unknown;
+use crate::repo::{Audience, FlagDef, Op, Repo, Rule, RuleValue};
+
+/// The number of rollout buckets: a rollout percentage with three decimals is a whole number
+/// of buckets (`rollout × 1000`).
+pub const BUCKETS: u32 = 100_000;
+
+/// A user attribute value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrValue {
+    String(String),
+    Number(f64),
+}
+
+impl AttrValue {
+    /// Parses a command-line value: a JSON number (`42`, `-1.5`, `1e3`) is a number, a value
+    /// in double quotes is the string inside them, anything else is a string (`01234` stays
+    /// a string: it is not a JSON number).
+    pub fn parse(text: &str) -> AttrValue {
+        if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            return AttrValue::String(inner.to_string());
+        }
+        match serde_json::from_str::<serde_json::Number>(text) {
+            Ok(n) => match n.as_f64() {
+                Some(f) if f.is_finite() => AttrValue::Number(f),
+                _ => AttrValue::String(text.to_string()),
+            },
+            Err(_) => AttrValue::String(text.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for AttrValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrValue::String(s) => write!(f, "{s:?}"),
+            AttrValue::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl From<&str> for AttrValue {
+    fn from(s: &str) -> Self {
+        AttrValue::String(s.to_string())
+    }
+}
+
+impl From<String> for AttrValue {
+    fn from(s: String) -> Self {
+        AttrValue::String(s)
+    }
+}
+
+impl From<f64> for AttrValue {
+    fn from(n: f64) -> Self {
+        AttrValue::Number(n)
+    }
+}
+
+impl From<i64> for AttrValue {
+    fn from(n: i64) -> Self {
+        AttrValue::Number(n as f64)
+    }
+}
+
+/// Attribute names that mean the targeting key.
+pub const KEY_ATTRIBUTES: [&str; 2] = ["key", "targetingKey"];
+
+/// Who a flag is evaluated for: a targeting key and attributes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct User {
+    pub key: String,
+    pub attributes: BTreeMap<String, AttrValue>,
+}
+
+impl User {
+    pub fn new(key: impl Into<String>) -> User {
+        User {
+            key: key.into(),
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// Adds an attribute (builder style).
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<AttrValue>) -> User {
+        self.attributes.insert(name.into(), value.into());
+        self
+    }
+
+    /// The value a rule on `name` reads: the targeting key for `key`, else the attribute.
+    fn lookup(&self, name: &str) -> Option<Attr<'_>> {
+        if KEY_ATTRIBUTES.contains(&name) {
+            return Some(Attr::Str(&self.key));
+        }
+        match self.attributes.get(name)? {
+            AttrValue::String(s) => Some(Attr::Str(s)),
+            AttrValue::Number(n) => Some(Attr::Num(*n)),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Attr<'a> {
+    Str(&'a str),
+    Num(f64),
+}
+
+/// Whether `rule` matches `user` (see the module docs for the semantics).
+pub fn rule_matches(rule: &Rule, user: &User) -> bool {
+    rule_match(rule, user).is_some() || not_in_empty(rule, user)
+}
+
+/// The value of `rule` that matched `user`, if any; for `not_in`, its first value.
+fn rule_match<'r>(rule: &'r Rule, user: &User) -> Option<&'r RuleValue> {
+    let attr = user.lookup(&rule.attribute.value)?;
+    let values = &rule.values.value;
+    let op = rule.op.value;
+    if op == Op::NotIn {
+        // Matches with every value, so report none of them in particular: the first.
+        return if values.iter().any(|v| equals(attr, v)) {
+            None
+        } else {
+            values.first()
+        };
+    }
+    values.iter().find(|v| match (op, attr, v) {
+        (Op::In, a, v) => equals(a, v),
+        (Op::StartsWith, Attr::Str(a), RuleValue::String(v)) => a.starts_with(v.as_str()),
+        (Op::EndsWith, Attr::Str(a), RuleValue::String(v)) => a.ends_with(v.as_str()),
+        (Op::Contains, Attr::Str(a), RuleValue::String(v)) => a.contains(v.as_str()),
+        (Op::Lt, Attr::Num(a), RuleValue::Number(v)) => a < *v,
+        (Op::Lte, Attr::Num(a), RuleValue::Number(v)) => a <= *v,
+        (Op::Gt, Attr::Num(a), RuleValue::Number(v)) => a > *v,
+        (Op::Gte, Attr::Num(a), RuleValue::Number(v)) => a >= *v,
+        _ => false,
+    })
+}
+
+/// `not_in` with no values matches every present attribute, but has no value to report.
+fn not_in_empty(rule: &Rule, user: &User) -> bool {
+    rule.op.value == Op::NotIn
+        && rule.values.value.is_empty()
+        && user.lookup(&rule.attribute.value).is_some()
+}
+
+fn equals(a: Attr<'_>, v: &RuleValue) -> bool {
+    match (a, v) {
+        (Attr::Str(a), RuleValue::String(v)) => a == v,
+        (Attr::Num(a), RuleValue::Number(v)) => a == *v,
+        _ => false,
+    }
+}
+
+/// Why a user is in a segment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Membership {
+    /// The targeting key is listed in `users`.
+    Listed,
+    /// A rule matched (`value` is the value that matched; `None` for `not_in`).
+    Rule {
+        index: usize,
+        attribute: String,
+        op: Op,
+        value: Option<RuleValue>,
+    },
+    /// Through an included segment.
+    Included {
+        segment: String,
+        via: Box<Membership>,
+    },
+}
+
+impl fmt::Display for Membership {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Membership::Listed => f.write_str("listed in `users`"),
+            Membership::Rule {
+                attribute,
+                op,
+                value: Some(v),
+                ..
+            } => write!(f, "rule `{attribute} {op} {v}` matched"),
+            Membership::Rule {
+                attribute,
+                op,
+                value: None,
+                ..
+            } => {
+                write!(
+                    f,
+                    "rule `{attribute} {op} ...` matched (`{attribute}` is none of its values)"
+                )
+            }
+            Membership::Included { segment, via } => {
+                write!(f, "via included segment `{segment}`: {via}")
+            }
+        }
+    }
+}
+
+/// How deep segment includes are followed: a segment nested deeper adds nobody, here and in
+/// the export (so a hostile repository cannot overflow the stack).
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// How many segments one membership test may visit (a web of includes is otherwise
+/// exponential); past it, the rest add nobody. `flags export` refuses such a repository.
+pub const MAX_EXPANSIONS: usize = 10_000;
+
+/// Whether `user` is in `segment`, and why. `None`: not a member (or an unknown segment).
+pub fn segment_membership(repo: &Repo, segment: &str, user: &User) -> Option<Membership> {
+    membership(repo, segment, user, &mut Vec::new(), &mut {
+        MAX_EXPANSIONS
+    })
+}
+
+fn membership<'a>(
+    repo: &'a Repo,
+    segment: &'a str,
+    user: &User,
+    path: &mut Vec<&'a str>,
+    budget: &mut usize,
+) -> Option<Membership> {
+    if path.contains(&segment) || path.len() > MAX_INCLUDE_DEPTH {
+        return None; // an include cycle (a validation error) or too deep: adds nobody
+    }
+    *budget = budget.checked_sub(1)?;
+    let def = &repo.segment(segment)?.def;
+    if def.exclude.iter().any(|e| e.value == user.key) {
+        return None;
+    }
+    if def.users.iter().any(|u| u.value == user.key) {
+        return Some(Membership::Listed);
+    }
+    for (index, rule) in def.rules.iter().enumerate() {
+        let rule = &rule.value;
+        if rule_matches(rule, user) {
+            let matched = rule_match(rule, user).cloned();
+            return Some(Membership::Rule {
+                index,
+                attribute: rule.attribute.value.clone(),
+                op: rule.op.value,
+                // `not_in` matched because of no value in particular.
+                value: if rule.op.value == Op::NotIn {
+                    None
+                } else {
+                    matched
+                },
+            });
+        }
+    }
+    path.push(segment);
+    let mut found = None;
+    for inc in &def.segments {
+        if let Some(via) = membership(repo, &inc.value, user, path, budget) {
+            found = Some(Membership::Included {
+                segment: inc.value.clone(),
+                via: Box::new(via),
+            });
+            break;
+        }
+    }
+    path.pop();
+    found
+}
+
+// ---- bucketing ----
+
+/// MurmurHash3 x86 32-bit (Austin Appleby's reference `MurmurHash3_x86_32`).
+pub fn murmur3_x86_32(data: &[u8], seed: u32) -> u32 {
+    const C1: u32 = 0xcc9e_2d51;
+    const C2: u32 = 0x1b87_3593;
+    let mut h = seed;
+    let mut blocks = data.chunks_exact(4);
+    for block in &mut blocks {
+        let mut k = u32::from_le_bytes([block[0], block[1], block[2], block[3]]);
+        k = k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+        h ^= k;
+        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+    }
+    let tail = blocks.remainder();
+    if !tail.is_empty() {
+        let mut k = 0u32;
+        for (i, b) in tail.iter().enumerate() {
+            k |= u32::from(*b) << (8 * i);
+        }
+        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+    }
+    // The length is mixed in modulo 2^32, as the reference does with its `int len`.
+    h ^= data.len() as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+/// Canonical (RFC 8949 §4.2.1, shortest-form) CBOR of the array `[flag_key, targeting_key]`:
+/// flagd's bucketing value.
+pub fn bucketing_value(flag_key: &str, targeting_key: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(flag_key.len() + targeting_key.len() + 19);
+    out.push(0x82); // array of two items
+    for s in [flag_key, targeting_key] {
+        cbor_text_header(s.len() as u64, &mut out);
+        out.extend_from_slice(s.as_bytes());
+    }
+    out
+}
+
+/// The head of a CBOR text string (major type 3) of `len` bytes, in its shortest form.
+fn cbor_text_header(len: u64, out: &mut Vec<u8>) {
+    const TEXT: u8 = 0x60;
+    if len < 24 {
+        out.push(TEXT | len as u8);
+    } else if let Ok(l) = u8::try_from(len) {
+        out.extend_from_slice(&[TEXT | 24, l]);
+    } else if let Ok(l) = u16::try_from(len) {
+        out.push(TEXT | 25);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else if let Ok(l) = u32::try_from(len) {
+        out.push(TEXT | 26);
+        out.extend_from_slice(&l.to_be_bytes());
+    } else {
+        out.push(TEXT | 27);
+        out.extend_from_slice(&len.to_be_bytes());
+    }
+}
+
+/// The user's rollout bucket for a flag, `0..BUCKETS`: flagd's `fractional` with a total
+/// weight of 100000.
+pub fn bucket(flag_key: &str, targeting_key: &str) -> u32 {
+    let hash = murmur3_x86_32(&bucketing_value(flag_key, targeting_key), 0);
+    // < BUCKETS, so the cast cannot truncate.
+    ((u64::from(hash) * u64::from(BUCKETS)) >> 32) as u32
+}
+
+/// The number of buckets a rollout percentage turns on (`rollout × 1000`, clamped to 0..=100000).
+pub fn threshold(rollout: f64) -> u32 {
+    if rollout.is_nan() || rollout <= 0.0 {
+        0
+    } else if rollout >= 100.0 {
+        BUCKETS
+    } else {
+        // In 0..=100000 here, so the cast is exact.
+        (rollout * 1000.0).round() as u32
+    }
+}
+
+// ---- decisions ----
+
+/// Why a flag is on or off for a user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// The flag is `off` in the environment (or at a stage the pipeline does not know).
+    Off,
+    /// The stage's rollout is 100 %: everyone.
+    Everyone,
+    /// The user is in this audience segment.
+    Segment {
+        segment: String,
+        membership: Membership,
+    },
+    /// The user's bucket is below the rollout threshold.
+    Rollout { bucket: u32, threshold: u32 },
+    /// In no audience segment and (when there is a rollout) above its threshold. `bucket` is
+    /// `None` when there is no rollout or the targeting key is empty.
+    NoMatch { bucket: Option<u32>, threshold: u32 },
+}
+
+impl Reason {
+    /// A short machine-readable name: `off`, `everyone`, `segment`, `rollout`, `no-match`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::Off => "off",
+            Reason::Everyone => "everyone",
+            Reason::Segment { .. } => "segment",
+            Reason::Rollout { .. } => "rollout",
+            Reason::NoMatch { .. } => "no-match",
+        }
+    }
+}
+
+/// The answer for one flag, environment and user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub value: bool,
+    /// The flag's stage in the environment (`off` when not listed).
+    pub stage: String,
+    /// Who the flag is served to there.
+    pub audience: Audience,
+    pub reason: Reason,
+}
+
+impl Decision {
+    /// One line saying why, e.g. "in segment `internal`: rule `email ends_with "@acme.io"` matched".
+    pub fn explain(&self) -> String {
+        match &self.reason {
+            Reason::Off => format!(
+                "the flag is `{}` in this environment: served to nobody",
+                self.stage
+            ),
+            Reason::Everyone => "the stage serves everyone (rollout 100%)".into(),
+            Reason::Segment {
+                segment,
+                membership,
+            } => format!("in segment `{segment}`: {membership}"),
+            Reason::Rollout { bucket, threshold } => format!(
+                "in the {}% rollout: bucket {bucket} < {threshold} (of {BUCKETS})",
+                self.audience.rollout
+            ),
+            Reason::NoMatch { bucket, threshold } => {
+                let segs = if self.audience.segments.is_empty() {
+                    "the audience has no segments".to_string()
+                } else {
+                    format!(
+                        "in none of the segments ({})",
+                        self.audience.segments.join(", ")
+                    )
+                };
+                match bucket {
+                    Some(b) => format!(
+                        "{segs}; outside the {}% rollout: bucket {b} >= {threshold} (of {BUCKETS})",
+                        self.audience.rollout
+                    ),
+                    None if *threshold > 0 => {
+                        format!("{segs}; an empty targeting key is in no rollout")
+                    }
+                    None => format!("{segs}; no rollout at this stage"),
+                }
+            }
+        }
+    }
+}
+
+/// Evaluates a flag by key in an environment. Unknown flag or environment names are errors
+/// with the nearest name as a hint.
+pub fn evaluate(repo: &Repo, flag_key: &str, env: &str, user: &User) -> anyhow::Result<Decision> {
+    let Some(flag) = repo.flag(flag_key) else {
+        return Err(unknown("flag", flag_key, repo.flags.iter().map(|f| f.name.as_str())).into());
+    };
+    if repo.environment(env).is_none() {
+        return Err(unknown("environment", env, repo.environment_order()).into());
+    }
+    Ok(evaluate_flag(repo, &flag.name, &flag.def, env, user))
+}
+
+/// Evaluates one flag definition (its key is needed for the rollout bucket).
+pub fn evaluate_flag(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+) -> Decision {
+    let state = repo.state(flag, env);
+    let stage = state.stage.to_string();
+    if state.position.unwrap_or(0) == 0 {
+        return Decision {
+            value: false,
+            stage,
+            audience: Audience::default(),
+            reason: Reason::Off,
+        };
+    }
+    let audience = repo.audience(flag, env);
+    let threshold = threshold(audience.rollout);
+    let reason = if threshold >= BUCKETS {
+        Reason::Everyone
+    } else if let Some((segment, membership)) = audience
+        .segments
+        .iter()
+        .find_map(|s| segment_membership(repo, s, user).map(|m| (s.clone(), m)))
+    {
+        Reason::Segment {
+            segment,
+            membership,
+        }
+    } else if threshold > 0 && !user.key.is_empty() {
+        let bucket = bucket(flag_key, &user.key);
+        if bucket < threshold {
+            Reason::Rollout { bucket, threshold }
+        } else {
+            Reason::NoMatch {
+                bucket: Some(bucket),
+                threshold,
+            }
+        }
+    } else {
+        Reason::NoMatch {
+            bucket: None,
+            threshold,
+        }
+    };
+    let value = !matches!(reason, Reason::NoMatch { .. });
+    Decision {
+        value,
+        stage,
+        audience,
+        reason,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::repo::Sp;
+
+    fn rule(attribute: &str, op: Op, values: Vec<RuleValue>) -> Rule {
+        Rule {
+            attribute: Sp::new(attribute.into(), Default::default()),
+            op: Sp::new(op, Default::default()),
+            values: Sp::new(values, Default::default()),
+        }
+    }
+    fn s(v: &str) -> RuleValue {
+        RuleValue::String(v.into())
+    }
+    fn n(v: f64) -> RuleValue {
+        RuleValue::Number(v)
+    }
+    fn m(r: &Rule, u: &User) -> bool {
+        rule_matches(r, u)
+    }
+
+    #[test]
+    fn every_operator_on_strings_numbers_and_missing_attributes() {
+        let u = User::new("u1")
+            .with("plan", "enterprise")
+            .with("seats", 500i64)
+            .with("zip", "01234");
+        let none = User::new("u2");
+        let cases: Vec<(Rule, bool)> = vec![
+            (rule("plan", Op::In, vec![s("pro"), s("enterprise")]), true),
+            (rule("plan", Op::In, vec![s("pro")]), false),
+            (rule("plan", Op::In, vec![s("Enterprise")]), false),
+            (rule("seats", Op::In, vec![n(500.0)]), true),
+            (rule("seats", Op::In, vec![s("500")]), false), // no coercion
+            (rule("zip", Op::In, vec![n(1234.0)]), false),
+            (rule("plan", Op::NotIn, vec![s("pro")]), true),
+            (
+                rule("plan", Op::NotIn, vec![s("enterprise"), s("pro")]),
+                false,
+            ),
+            (rule("seats", Op::NotIn, vec![s("500")]), true),
+            (rule("plan", Op::StartsWith, vec![s("x"), s("ent")]), true),
+            (rule("plan", Op::StartsWith, vec![s("prise")]), false),
+            (rule("plan", Op::EndsWith, vec![s("prise")]), true),
+            (rule("plan", Op::EndsWith, vec![s("ent")]), false),
+            (rule("plan", Op::Contains, vec![s("terp")]), true),
+            (rule("plan", Op::Contains, vec![s("TERP")]), false),
+            (rule("plan", Op::Contains, vec![s("")]), true),
+            (rule("seats", Op::StartsWith, vec![s("5")]), false), // numbers are not strings
+            (rule("seats", Op::Contains, vec![s("0")]), false),
+            (rule("seats", Op::Lt, vec![n(501.0)]), true),
+            (rule("seats", Op::Lt, vec![n(500.0)]), false),
+            (rule("seats", Op::Lte, vec![n(500.0)]), true),
+            (rule("seats", Op::Lte, vec![n(499.5)]), false),
+            (rule("seats", Op::Gt, vec![n(499.0)]), true),
+            (rule("seats", Op::Gt, vec![n(500.0)]), false),
+            (rule("seats", Op::Gte, vec![n(500.0)]), true),
+            (rule("seats", Op::Gte, vec![n(1000.0), n(500.0)]), true),
+            (rule("seats", Op::Gte, vec![n(501.0)]), false),
+            (rule("zip", Op::Gt, vec![n(0.0)]), false), // strings are not numbers
+            (rule("key", Op::In, vec![s("u1")]), true),
+            (rule("targetingKey", Op::StartsWith, vec![s("u")]), true),
+        ];
+        for (r, want) in &cases {
+            assert_eq!(
+                m(r, &u),
+                *want,
+                "{} {} {:?}",
+                r.attribute.value,
+                r.op.value,
+                r.values.value
+            );
+        }
+        // A missing attribute matches nothing, not even `not_in`.
+        for op in Op::ALL {
+            let r = rule("plan", op, vec![s("x"), n(1.0)]);
+            assert!(!m(&r, &none), "{op} on a missing attribute");
+        }
+        assert_eq!(
+            rule_match(&rule("plan", Op::In, vec![s("a"), s("enterprise")]), &u),
+            Some(&s("enterprise"))
+        );
+    }
+
+    #[test]
+    fn attribute_values_parse_as_json_numbers_or_strings() {
+        assert_eq!(AttrValue::parse("42"), AttrValue::Number(42.0));
+        assert_eq!(AttrValue::parse("-1.5e2"), AttrValue::Number(-150.0));
+        assert_eq!(AttrValue::parse("01234"), AttrValue::String("01234".into()));
+        assert_eq!(AttrValue::parse("\"42\""), AttrValue::String("42".into()));
+        assert_eq!(AttrValue::parse("NaN"), AttrValue::String("NaN".into()));
+        assert_eq!(AttrValue::parse("1e999"), AttrValue::String("1e999".into()));
+        assert_eq!(AttrValue::parse(""), AttrValue::String(String::new()));
+        assert_eq!(AttrValue::parse("\""), AttrValue::String("\"".into()));
+    }
+
+    #[test]
+    fn murmur3_matches_reference_vectors() {
+        // SMHasher / Wikipedia vectors for MurmurHash3_x86_32.
+        assert_eq!(murmur3_x86_32(b"", 0), 0);
+        assert_eq!(murmur3_x86_32(b"", 1), 0x514e_28b7);
+        assert_eq!(murmur3_x86_32(b"", 0xffff_ffff), 0x81f1_6f39);
+        assert_eq!(murmur3_x86_32(b"test", 0), 0xba6b_d213);
+        assert_eq!(murmur3_x86_32(b"Hello, world!", 0), 0xc036_3e43);
+        assert_eq!(
+            murmur3_x86_32(b"The quick brown fox jumps over the lazy dog", 0),
+            0x2e4f_f723
+        );
+        assert_eq!(murmur3_x86_32(&[0x21, 0x43, 0x65], 0), 0x7e4a_8634);
+        // flagd-evaluation-engine's own test vector.
+        assert_eq!(murmur3_x86_32(b"flag-user", 0), 2_410_693_464);
+    }
+
+    #[test]
+    fn bucketing_value_is_canonical_cbor() {
+        assert_eq!(bucketing_value("", ""), [0x82, 0x60, 0x60]);
+        assert_eq!(bucketing_value("flag", "user"), b"\x82\x64flag\x64user");
+        let k = "k".repeat(24);
+        assert_eq!(
+            &bucketing_value("x", &k)[..5],
+            &[0x82, 0x61, b'x', 0x78, 24]
+        );
+        let k = "k".repeat(256);
+        assert_eq!(
+            &bucketing_value("x", &k)[..6],
+            &[0x82, 0x61, b'x', 0x79, 0x01, 0x00]
+        );
+        let k = "k".repeat(70_000);
+        assert_eq!(
+            &bucketing_value("x", &k)[..8],
+            &[0x82, 0x61, b'x', 0x7a, 0x00, 0x01, 0x11, 0x70]
+        );
+    }
+
+    #[test]
+    fn buckets_match_independently_computed_vectors() {
+        // Derived with Python's mmh3 + cbor2 (canonical=True) as hash(cbor([flag, key])),
+        // bucket = hash * 100000 >> 32.
+        let vectors: [(&str, String, u32, u32); 9] = [
+            ("new-tax-engine", "alice".into(), 3_879_207_608, 90_319),
+            ("flag", "user".into(), 922_802_439, 21_485),
+            ("headerColor", "user@faas.com".into(), 1_401_938_885, 32_641),
+            ("", "".into(), 2_363_404_595, 55_027),
+            ("dark-mode", "zoë".into(), 257_864_085, 6_003),
+            ("x", "k".repeat(23), 3_093_306_061, 72_021),
+            ("x", "k".repeat(24), 4_153_436_435, 96_704),
+            ("x", "k".repeat(256), 3_815_014_227, 88_825),
+            ("x", "k".repeat(70_000), 1_753_111_289, 40_817),
+        ];
+        for (flag, key, hash, b) in &vectors {
+            assert_eq!(
+                murmur3_x86_32(&bucketing_value(flag, key), 0),
+                *hash,
+                "{flag}/{}",
+                key.len()
+            );
+            assert_eq!(bucket(flag, key), *b, "{flag}/{}", key.len());
+        }
+        assert_eq!(bucket(&"a".repeat(30), &"b".repeat(300)), 39_012);
+    }
+
+    #[test]
+    fn thresholds() {
+        assert_eq!(threshold(0.0), 0);
+        assert_eq!(threshold(10.0), 10_000);
+        assert_eq!(threshold(12.345), 12_345);
+        assert_eq!(threshold(0.001), 1);
+        assert_eq!(threshold(100.0), BUCKETS);
+        assert_eq!(threshold(250.0), BUCKETS);
+        assert_eq!(threshold(-3.0), 0);
+        assert_eq!(threshold(f64::NAN), 0);
+    }
+
+    /// A repository written to a temp dir and loaded (the model has no builder).
+    pub(crate) fn repo(files: &[(&str, &str)]) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        }
+        let repo = Repo::load(dir.path());
+        assert!(repo.load_problems.is_empty(), "{:?}", repo.load_problems);
+        (dir, repo)
+    }
+
+    const PIPELINE: &str = "pipeline:
+  - stage: internal
+    segments: [internal]
+  - stage: partners
+    segments: [partners]
+  - stage: canary
+    rollout: 10
+  - stage: half
+    rollout: 50
+  - stage: everyone
+    rollout: 100
+";
+
+    fn segments_repo() -> (tempfile::TempDir, Repo) {
+        repo(&[
+            ("flags.yaml", PIPELINE),
+            ("environments/production.yaml", ""),
+            (
+                "segments/internal.yaml",
+                "users: [ops-bot]\nrules:\n  - attribute: email\n    op: ends_with\n    values: [\"@acme.io\"]\nsegments: [contractors]\nexclude: [intern-42]\n",
+            ),
+            (
+                "segments/contractors.yaml",
+                "rules:\n  - attribute: email\n    op: ends_with\n    values: [\"@contractors.io\"]\nsegments: [vendors]\n",
+            ),
+            ("segments/vendors.yaml", "users: [vendor-1, intern-42]\n"),
+            (
+                "segments/partners.yaml",
+                "users: [globex]\nrules:\n  - attribute: seats\n    op: gte\n    values: [100]\n",
+            ),
+            ("segments/beta.yaml", "users: [beta-1]\n"),
+            (
+                "segments/loop-a.yaml",
+                "segments: [loop-b]\nusers: [a-user]\n",
+            ),
+            ("segments/loop-b.yaml", "segments: [loop-a]\n"),
+            (
+                "flags/at-internal.yaml",
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: internal\n",
+            ),
+            (
+                "flags/at-partners-beta.yaml",
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: partners\n    segments: [beta]\n",
+            ),
+            (
+                "flags/at-canary.yaml",
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: canary\n",
+            ),
+            (
+                "flags/at-everyone.yaml",
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: everyone\n",
+            ),
+            (
+                "flags/switched-off.yaml",
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: off\n    segments: [beta]\n",
+            ),
+        ])
+    }
+
+    #[test]
+    fn segments_nest_and_exclusion_wins() {
+        let (_d, r) = segments_repo();
+        let member = |seg: &str, u: &User| segment_membership(&r, seg, u);
+        assert_eq!(
+            member("internal", &User::new("ops-bot")),
+            Some(Membership::Listed)
+        );
+        let staff = User::new("x").with("email", "ann@acme.io");
+        assert!(matches!(
+            member("internal", &staff),
+            Some(Membership::Rule { index: 0, .. })
+        ));
+        let contractor = User::new("c").with("email", "bob@contractors.io");
+        assert_eq!(
+            member("internal", &contractor),
+            Some(Membership::Included {
+                segment: "contractors".into(),
+                via: Box::new(Membership::Rule {
+                    index: 0,
+                    attribute: "email".into(),
+                    op: Op::EndsWith,
+                    value: Some(s("@contractors.io")),
+                }),
+            })
+        );
+        // Two levels down.
+        let vendor = member("internal", &User::new("vendor-1"));
+        assert_eq!(
+            vendor.map(|m| m.to_string()).as_deref(),
+            Some(
+                "via included segment `contractors`: via included segment `vendors`: listed in `users`"
+            )
+        );
+        // Excluded from internal, though listed in an included segment and matching a rule.
+        let intern = User::new("intern-42").with("email", "intern@acme.io");
+        assert_eq!(member("internal", &intern), None);
+        assert!(member("vendors", &intern).is_some());
+        assert_eq!(member("internal", &User::new("nobody")), None);
+        assert_eq!(member("no-such-segment", &User::new("ops-bot")), None);
+    }
+
+    #[test]
+    fn not_in_explains_without_naming_a_value() {
+        let (_d, r) = repo(&[
+            ("flags.yaml", PIPELINE),
+            (
+                "segments/paying.yaml",
+                "rules:\n  - attribute: plan\n    op: not_in\n    values: [free, trial]\n",
+            ),
+        ]);
+        let m =
+            segment_membership(&r, "paying", &User::new("u").with("plan", "pro")).expect("member");
+        assert_eq!(
+            m.to_string(),
+            "rule `plan not_in ...` matched (`plan` is none of its values)"
+        );
+        assert_eq!(
+            segment_membership(&r, "paying", &User::new("u").with("plan", "trial")),
+            None
+        );
+    }
+
+    #[test]
+    fn include_cycles_terminate() {
+        let (_d, r) = segments_repo();
+        assert_eq!(
+            segment_membership(&r, "loop-b", &User::new("a-user"))
+                .map(|m| m.to_string())
+                .as_deref(),
+            Some("via included segment `loop-a`: listed in `users`")
+        );
+        assert_eq!(segment_membership(&r, "loop-a", &User::new("other")), None);
+        assert_eq!(segment_membership(&r, "loop-b", &User::new("other")), None);
+    }
+
+    #[test]
+    fn audiences_are_cumulative_with_environment_extras() {
+        let (_d, r) = segments_repo();
+        let eval = |flag: &str, u: &User| evaluate(&r, flag, "production", u).expect("known flag");
+        let globex = User::new("globex");
+        let staff = User::new("s").with("email", "s@acme.io");
+        let beta = User::new("beta-1");
+        // internal: only internal.
+        assert!(eval("at-internal", &staff).value);
+        assert!(!eval("at-internal", &globex).value);
+        assert!(!eval("at-internal", &beta).value);
+        // partners: internal ∪ partners ∪ the environment's extra segment.
+        assert!(eval("at-partners-beta", &staff).value);
+        assert!(eval("at-partners-beta", &globex).value);
+        let d = eval("at-partners-beta", &beta);
+        assert!(d.value);
+        assert_eq!(
+            d.reason,
+            Reason::Segment {
+                segment: "beta".into(),
+                membership: Membership::Listed
+            }
+        );
+        assert_eq!(d.audience.segments, ["internal", "partners", "beta"]);
+        // off: nobody, extra segments included.
+        let d = eval("switched-off", &beta);
+        assert_eq!(
+            (d.value, d.reason, d.stage.as_str()),
+            (false, Reason::Off, "off")
+        );
+        // everyone: everybody, even an empty key.
+        assert_eq!(eval("at-everyone", &User::new("")).reason, Reason::Everyone);
+        // canary: segments first, then 10 % by bucket.
+        assert!(matches!(
+            eval("at-canary", &staff).reason,
+            Reason::Segment { .. }
+        ));
+        let mut on = 0;
+        for i in 0..2000 {
+            let u = User::new(format!("user-{i}"));
+            let d = eval("at-canary", &u);
+            let b = bucket("at-canary", &u.key);
+            assert_eq!(d.value, b < 10_000);
+            match d.reason {
+                Reason::Rollout { bucket, threshold } => {
+                    assert_eq!((bucket, threshold), (b, 10_000))
+                }
+                Reason::NoMatch { bucket, threshold } => {
+                    assert_eq!((bucket, threshold), (Some(b), 10_000))
+                }
+                other => panic!("{other:?}"),
+            }
+            on += usize::from(d.value);
+        }
+        assert!((150..250).contains(&on), "{on} of 2000 in a 10% rollout");
+        // An empty targeting key is in no partial rollout (flagd's fractional refuses it).
+        assert_eq!(
+            eval("at-canary", &User::new("")).reason,
+            Reason::NoMatch {
+                bucket: None,
+                threshold: 10_000
+            }
+        );
+        // An environment the flag does not list is off.
+        assert!(evaluate(&r, "nope", "production", &staff).is_err());
+        assert!(evaluate(&r, "at-canary", "prod", &staff).is_err());
+    }
+
+    /// A chain `s0 -> s1 -> ... -> s40` of includes, the user listed in every `s{i}` given.
+    pub(crate) fn chain(listed_in: usize) -> (tempfile::TempDir, Repo) {
+        let mut files: Vec<(String, String)> = vec![("flags.yaml".into(), PIPELINE.into())];
+        for i in 0..=40 {
+            let users = if i == listed_in {
+                "users: [deep]\n"
+            } else {
+                ""
+            };
+            let inc = if i < 40 {
+                format!("segments: [s{}]\n", i + 1)
+            } else {
+                String::new()
+            };
+            files.push((format!("segments/s{i}.yaml"), format!("{users}{inc}")));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        repo(&refs)
+    }
+
+    #[test]
+    fn includes_deeper_than_the_limit_add_nobody() {
+        let (_d, r) = chain(MAX_INCLUDE_DEPTH);
+        assert!(segment_membership(&r, "s0", &User::new("deep")).is_some());
+        let (_d, r) = chain(MAX_INCLUDE_DEPTH + 1);
+        assert!(segment_membership(&r, "s0", &User::new("deep")).is_none());
+        assert!(segment_membership(&r, "s1", &User::new("deep")).is_some());
+    }
+}

@@ -1,0 +1,402 @@
+//! Compiling one environment for run time: flagd flag definitions (PRODUCT.md section 5).
+//! Pure: model in, JSON out. The JsonLogic written here must answer exactly as
+//! [`crate::eval`] does for every user; `tests/cli/export.rs` proves it against an independent
+//! flagd evaluator.
+//!
+//! # Shape
+//!
+//! Every flag is a boolean flag with variants `on: true` / `off: false`, `state: ENABLED` and
+//! `defaultVariant: off`, so anything flagd cannot decide (a missing targeting key in a
+//! rollout) falls back to off. A flag that is `off` in the environment has no targeting: it is
+//! off for everyone, but still known to flagd (a `DISABLED` or missing flag would make the
+//! application fall back to the default in its code, which may be `true`). A flag at 100 %
+//! has the constant targeting `{"if": [true, "on", "off"]}`.
+//!
+//! Each segment the flags use becomes a `$evaluators` entry, referenced from the flags'
+//! targeting as `{"$ref": "segment"}`. Inside an evaluator, included segments are written
+//! out in full rather than referenced: flagd resolves `$ref`s only in flag targeting, not
+//! inside other evaluators, on every implementation.
+//!
+//! # Rules as JsonLogic
+//!
+//! The attribute `key` is flagd's `targetingKey`. Guards keep flagd from coercing what
+//! [`crate::eval`] never coerces: a present-check (`!==` null) makes a missing attribute match
+//! nothing, and `starts_with(attr, "")` (true only for strings, in every flagd) keeps strings
+//! out of numeric comparisons.
+//!
+//! | op | JsonLogic |
+//! |---|---|
+//! | `in` | `{"in": [attr, [values]]}` |
+//! | `not_in` | `{"and": [{"!==": [attr, null]}, {"!": [{"in": [attr, [values]]}]}]}` |
+//! | `starts_with`, `ends_with` | `{"starts_with": [attr, value]}` (flagd's string operators) |
+//! | `contains` | `{"in": [value, attr]}` (substring) |
+//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, {"<": [attr, value]}]}` |
+//!
+//! Several values are an `or` of one comparison per value.
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+use serde_json::{Map, Value, json};
+
+use crate::error::UserError;
+use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
+use crate::repo::{Op, Repo, Rule, RuleValue};
+
+/// The flagd schema the export validates against.
+pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
+
+/// The flagd flag definitions of one environment.
+pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
+    let mut flags = Map::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for flag in &repo.flags {
+        let def = &flag.def;
+        let state = repo.state(def, env);
+        let audience = repo.audience(def, env);
+        let thr = threshold(audience.rollout);
+        let on = state.position.unwrap_or(0) > 0;
+        let targeting = if !on {
+            None
+        } else if thr >= BUCKETS {
+            Some(json!({"if": [true, "on", "off"]}))
+        } else {
+            let fractional =
+                (thr > 0).then(|| json!({"fractional": [["on", thr], ["off", BUCKETS - thr]]}));
+            let refs: Vec<Value> = audience
+                .segments
+                .iter()
+                .map(|s| json!({"$ref": s}))
+                .collect();
+            used.extend(audience.segments.iter().cloned());
+            match (any(refs), fractional) {
+                (None, f) => f,
+                (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
+                (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
+            }
+        };
+        let mut out = Map::new();
+        out.insert("state".into(), json!("ENABLED"));
+        out.insert("variants".into(), json!({"on": true, "off": false}));
+        out.insert("defaultVariant".into(), json!("off"));
+        if let Some(t) = targeting {
+            out.insert("targeting".into(), t);
+        }
+        out.insert(
+            "metadata".into(),
+            json!({"owner": def.owner.value, "type": def.kind.value.as_str(), "stage": state.stage}),
+        );
+        flags.insert(flag.name.clone(), Value::Object(out));
+    }
+    let mut evaluators = Map::new();
+    for seg in &used {
+        let mut budget = MAX_EXPANSIONS;
+        let expr = segment_expr(repo, seg, &mut Vec::new(), &mut budget).ok_or_else(|| {
+            UserError::new(format!(
+                "segment `{seg}` includes too many nested segments to export"
+            ))
+            .hint(format!(
+                "flatten its includes (at most {MAX_EXPANSIONS} expansions)"
+            ))
+        })?;
+        evaluators.insert(seg.clone(), expr);
+    }
+    let mut root = Map::new();
+    root.insert("$schema".into(), json!(FLAGD_SCHEMA));
+    root.insert("flags".into(), Value::Object(flags));
+    root.insert("$evaluators".into(), Value::Object(evaluators));
+    Ok(Value::Object(root))
+}
+
+/// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.
+pub fn snapshot(repo: &Repo, env: &str) -> Value {
+    let mut out = Map::new();
+    for flag in &repo.flags {
+        let state = repo.state(&flag.def, env);
+        let audience = repo.audience(&flag.def, env);
+        out.insert(
+            flag.name.clone(),
+            json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// A JsonLogic expression that is always false (`or` needs at least one argument).
+fn never() -> Value {
+    json!({"!": [true]})
+}
+
+/// `or` of the expressions; `None` when there are none, the expression itself when one.
+fn any(mut exprs: Vec<Value>) -> Option<Value> {
+    match exprs.len() {
+        0 => None,
+        1 => exprs.pop(),
+        _ => Some(json!({"or": exprs})),
+    }
+}
+
+/// A segment's membership test with its includes inlined. `None` when the budget runs out.
+fn segment_expr(
+    repo: &Repo,
+    name: &str,
+    path: &mut Vec<String>,
+    budget: &mut usize,
+) -> Option<Value> {
+    *budget = budget.checked_sub(1)?;
+    if path.iter().any(|p| p == name) || path.len() > MAX_INCLUDE_DEPTH {
+        return Some(never()); // a cycle (a validation error) or too deep: adds nobody, as in eval
+    }
+    let Some(seg) = repo.segment(name) else {
+        return Some(never());
+    };
+    let def = &seg.def;
+    let key = json!({"var": "targetingKey"});
+    let mut members = Vec::new();
+    if !def.users.is_empty() {
+        let users: Vec<&str> = def.users.iter().map(|u| u.value.as_str()).collect();
+        members.push(json!({"in": [key, users]}));
+    }
+    for rule in &def.rules {
+        members.push(rule_expr(&rule.value));
+    }
+    path.push(name.to_string());
+    for inc in &def.segments {
+        members.push(segment_expr(repo, &inc.value, path, budget)?);
+    }
+    path.pop();
+    let body = any(members).unwrap_or_else(never);
+    if def.exclude.is_empty() {
+        return Some(body);
+    }
+    let excluded: Vec<&str> = def.exclude.iter().map(|u| u.value.as_str()).collect();
+    Some(json!({"and": [{"!": [{"in": [key, excluded]}]}, body]}))
+}
+
+/// JsonLogic for one rule, matching [`crate::eval::rule_matches`].
+pub fn rule_expr(rule: &Rule) -> Value {
+    let name = rule.attribute.value.as_str();
+    let var = json!({"var": if KEY_ATTRIBUTES.contains(&name) { "targetingKey" } else { name }});
+    let present = json!({"!==": [var, null]});
+    let values = &rule.values.value;
+    let strings = || {
+        values.iter().filter_map(|v| match v {
+            RuleValue::String(s) => Some(s.as_str()),
+            RuleValue::Number(_) => None,
+        })
+    };
+    let numbers = || {
+        values.iter().filter_map(|v| match v {
+            RuleValue::Number(n) => Some(*n),
+            RuleValue::String(_) => None,
+        })
+    };
+    let list: Vec<Value> = values.iter().map(rule_value).collect();
+    match rule.op.value {
+        Op::In => json!({"in": [var, list]}),
+        Op::NotIn => json!({"and": [present, {"!": [{"in": [var, list]}]}]}),
+        op @ (Op::StartsWith | Op::EndsWith) => {
+            let name = if op == Op::StartsWith {
+                "starts_with"
+            } else {
+                "ends_with"
+            };
+            any(strings().map(|s| json!({ name: [var, s] })).collect()).unwrap_or_else(never)
+        }
+        Op::Contains => {
+            any(strings().map(|s| json!({"in": [s, var]})).collect()).unwrap_or_else(never)
+        }
+        op @ (Op::Lt | Op::Lte | Op::Gt | Op::Gte) => {
+            let sym = match op {
+                Op::Lt => "<",
+                Op::Lte => "<=",
+                Op::Gt => ">",
+                _ => ">=",
+            };
+            match any(numbers()
+                .map(|n| json!({ sym: [var, number(n)] }))
+                .collect())
+            {
+                Some(cmp) => json!({"and": [present, {"!": [{"starts_with": [var, ""]}]}, cmp]}),
+                None => never(),
+            }
+        }
+    }
+}
+
+fn rule_value(v: &RuleValue) -> Value {
+    match v {
+        RuleValue::String(s) => json!(s),
+        RuleValue::Number(n) => number(*n),
+    }
+}
+
+/// A number as JSON: integral values without a fraction (`500`, not `500.0`).
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
+/// Widest line [`to_pretty`] puts a value on before breaking it over several lines.
+const WIDTH: usize = 100;
+
+/// JSON for people and diffs: one key per line, but a value that fits on its line (a
+/// `{"var": "email"}`, a list of users, a `fractional` bucket) stays on it. Deterministic:
+/// keys keep the order they were built in.
+pub fn to_pretty(value: &Value) -> String {
+    let mut out = String::new();
+    write_pretty(value, 0, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+fn write_pretty(value: &Value, indent: usize, column: usize, out: &mut String) {
+    // Measure before building: rendering every subtree inline first would make this
+    // quadratic in the depth of the document.
+    if WIDTH
+        .checked_sub(column)
+        .is_some_and(|room| inline_len(value, room).is_some())
+    {
+        write_inline(value, out);
+        return;
+    }
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, v)) in map.iter().enumerate() {
+                let start = out.len();
+                out.push_str(&" ".repeat(indent + 2));
+                write_string(k, out);
+                out.push_str(": ");
+                let column = out.len() - start;
+                write_pretty(v, indent + 2, column, out);
+                out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                out.push_str(&" ".repeat(indent + 2));
+                write_pretty(v, indent + 2, indent + 2, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push(']');
+        }
+        _ => write_inline(value, out),
+    }
+}
+
+/// The length of `value` written inline, if it is at most `max` (stops counting past it).
+fn inline_len(value: &Value, max: usize) -> Option<usize> {
+    let len = match value {
+        Value::Object(map) => {
+            let mut len = 2 + map.len().saturating_sub(1) * 2;
+            for (k, v) in map {
+                len += string_len(k) + 2;
+                if len > max {
+                    return None;
+                }
+                len += inline_len(v, max - len)?;
+            }
+            len
+        }
+        Value::Array(items) => {
+            let mut len = 2 + items.len().saturating_sub(1) * 2;
+            for v in items {
+                if len > max {
+                    return None;
+                }
+                len += inline_len(v, max - len)?;
+            }
+            len
+        }
+        Value::String(s) => string_len(s),
+        scalar => scalar.to_string().len(),
+    };
+    (len <= max).then_some(len)
+}
+
+/// The length of a JSON string literal, quotes and escapes included.
+fn string_len(s: &str) -> usize {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        s.len() + 2
+    } else {
+        Value::String(s.to_string()).to_string().len()
+    }
+}
+
+fn write_string(s: &str, out: &mut String) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&Value::String(s.to_string()).to_string());
+    }
+}
+
+/// One-line JSON with a space after `:` and `,`.
+fn write_inline(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(k, out);
+                out.push_str(": ");
+                write_inline(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_inline(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => write_string(s, out),
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_includes_are_cut_where_eval_cuts_them() {
+        // Listed exactly at the limit: inlined. One deeper: not, as in eval.
+        let (_d, r) = crate::eval::tests::chain(MAX_INCLUDE_DEPTH);
+        let expr =
+            segment_expr(&r, "s0", &mut Vec::new(), &mut { MAX_EXPANSIONS }).expect("budget");
+        assert!(expr.to_string().contains("\"deep\""));
+        let (_d, r) = crate::eval::tests::chain(MAX_INCLUDE_DEPTH + 1);
+        let expr =
+            segment_expr(&r, "s0", &mut Vec::new(), &mut { MAX_EXPANSIONS }).expect("budget");
+        assert!(!expr.to_string().contains("\"deep\""));
+    }
+
+    #[test]
+    fn pretty_output_keeps_short_values_on_one_line() {
+        let v = json!({"a": {"var": "email"}, "b": [], "c": {}, "d": ["x".repeat(120)]});
+        let x = "x".repeat(120);
+        let want = format!(
+            "{{\n  \"a\": {{\"var\": \"email\"}},\n  \"b\": [],\n  \"c\": {{}},\n  \"d\": [\n    \"{x}\"\n  ]\n}}\n"
+        );
+        assert_eq!(to_pretty(&v), want);
+        let parsed: Value = serde_json::from_str(&to_pretty(&v)).expect("valid JSON");
+        assert_eq!(parsed, v);
+    }
+}

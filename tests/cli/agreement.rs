@@ -1,0 +1,476 @@
+//! `flags eval` and the flagd export agree for every user: each environment of a repository
+//! with 10 % and 50 % rollouts, nested, excluding and rule-based segments is exported,
+//! validated against the flagd schema, and evaluated by an independent flagd evaluator
+//! (`flagd-evaluation-engine`, the Rust in-process engine of OpenFeature's flagd provider)
+//! for thousands of generated users; every answer must equal the library's.
+
+use std::collections::HashMap;
+
+use flagd_evaluation_engine::{FlagParser, Operator};
+use open_feature::EvaluationContext;
+use serde_json::Value;
+
+use flags::eval::{AttrValue, User};
+use flags::repo::Repo;
+
+use crate::harness::TestRepo;
+
+/// The flagd schema, copied from `../shared/flagd-schema` so the test needs nothing outside
+/// the repository.
+const SCHEMA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/flagd-schema");
+
+/// A validator for flagd's `flags.json`, with `targeting.json` registered under its `$id`:
+/// the `./targeting.json` reference resolves locally (no network: `jsonschema` is built
+/// without its HTTP resolver).
+pub fn flagd_validator() -> jsonschema::Validator {
+    let read = |name: &str| -> Value {
+        let text = std::fs::read_to_string(format!("{SCHEMA_DIR}/{name}")).expect("schema file");
+        serde_json::from_str(&text).expect("schema JSON")
+    };
+    let flags = read("flags.json");
+    let targeting = read("targeting.json");
+    let flags_id = flags["$id"].as_str().expect("flags $id").to_string();
+    let targeting_id = targeting["$id"]
+        .as_str()
+        .expect("targeting $id")
+        .to_string();
+    // Draft 7 ignores the siblings of a root `$ref`, `$id` included, so flags.json is
+    // registered under its `$id` and validated through a reference to it.
+    let registry = jsonschema::Registry::new()
+        .add(targeting_id, targeting)
+        .expect("register targeting.json")
+        .add(flags_id.clone(), flags)
+        .expect("register flags.json")
+        .prepare()
+        .expect("registry");
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .with_registry(&registry)
+        .build(&serde_json::json!({ "$ref": flags_id }))
+        .expect("flagd schema compiles")
+}
+
+/// Asserts `doc` is valid flagd, listing every error otherwise.
+pub fn assert_valid_flagd(doc: &Value) {
+    let v = flagd_validator();
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "export is not valid flagd:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// flagd's answer for one flag: the variant's value, as a flagd provider resolves it.
+fn flagd_value(
+    op: &Operator,
+    flags: &HashMap<String, flagd_evaluation_engine::FeatureFlag>,
+    key: &str,
+    ctx: &EvaluationContext,
+) -> bool {
+    let flag = &flags[key];
+    assert_eq!(flag.state, "ENABLED");
+    let variant = match &flag.targeting {
+        None => flag.default_variant.clone(),
+        Some(t) if t.as_object().is_some_and(|o| o.is_empty()) => flag.default_variant.clone(),
+        Some(t) => match op.apply(key, &t.to_string(), ctx) {
+            Ok(Some(v)) => v,
+            Ok(None) => flag.default_variant.clone(),
+            Err(e) => panic!("flagd failed on `{key}` for {ctx:?}: {e}"),
+        },
+    };
+    flag.variants[&variant].as_bool().expect("boolean variant")
+}
+
+const PIPELINE: &str = "pipeline:
+  - stage: internal
+    segments: [internal]
+  - stage: partners
+    segments: [partners]
+  - stage: canary
+    rollout: 10
+  - stage: half
+    segments: [beta]
+    rollout: 50
+  - stage: everyone
+    rollout: 100
+";
+
+/// A repository exercising every operator, nesting, exclusion and both rollouts.
+pub fn agreement_repo() -> TestRepo {
+    let r = TestRepo::empty();
+    r.write("flags.yaml", PIPELINE);
+    r.write("environments/development.yaml", "");
+    // No gates: the environments differ freely, which is what this test needs.
+    r.write("environments/staging.yaml", "");
+    r.write("environments/production.yaml", "");
+    r.write(
+        "segments/internal.yaml",
+        "users: [ops-bot]
+rules:
+  - attribute: email
+    op: ends_with
+    values: [\"@acme.io\", \"@acme.dev\"]
+segments: [contractors]
+exclude: [intern-7, vendor-2]
+",
+    );
+    r.write(
+        "segments/contractors.yaml",
+        "rules:
+  - attribute: email
+    op: ends_with
+    values: [\"@contractors.io\"]
+segments: [vendors]
+",
+    );
+    r.write(
+        "segments/vendors.yaml",
+        "users: [vendor-1, vendor-2, intern-7]\nexclude: [vendor-9]\n",
+    );
+    r.write(
+        "segments/partners.yaml",
+        "users: [globex]
+rules:
+  - attribute: org
+    op: in
+    values: [umbrella, soylent, 42]
+  - attribute: org
+    op: starts_with
+    values: [wayne]
+",
+    );
+    r.write(
+        "segments/beta.yaml",
+        "rules:
+  - attribute: seats
+    op: gte
+    values: [500]
+  - attribute: seats
+    op: lt
+    values: [3]
+  - attribute: plan
+    op: not_in
+    values: [free, trial, 0]
+  - attribute: name
+    op: contains
+    values: [beta, Test]
+  - attribute: region
+    op: in
+    values: [1, 2.5, \"3\"]
+  - attribute: score
+    op: gt
+    values: [9.5]
+  - attribute: score
+    op: lte
+    values: [-1]
+  - attribute: key
+    op: ends_with
+    values: [\"-77\"]
+",
+    );
+    r.write("segments/nobody.yaml", "description: Matches nobody\n");
+    let flag = |key: &str, envs: &str| {
+        r.write(
+            &format!("flags/{key}.yaml"),
+            format!("description: Flag {key}\nowner: team-a\ntype: release\nenvironments:\n{envs}"),
+        );
+    };
+    flag(
+        "f-internal",
+        "  development: everyone\n  staging: internal\n  production: internal\n",
+    );
+    flag(
+        "f-partners",
+        "  development: half\n  staging: partners\n  production: partners\n",
+    );
+    flag(
+        "f-canary",
+        "  development: everyone\n  staging: canary\n  production: canary\n",
+    );
+    flag(
+        "f-half",
+        "  development: everyone\n  staging: half\n  production: half\n",
+    );
+    flag(
+        "f-everyone",
+        "  development: everyone\n  staging: everyone\n  production: everyone\n",
+    );
+    flag("f-off", "  development: canary\n  staging: off\n");
+    flag(
+        "f-extra",
+        "  development: everyone
+  staging:
+    stage: internal
+    segments: [beta, nobody]
+  production:
+    stage: canary
+    segments: [vendors]
+",
+    );
+    flag(
+        "f-off-extra",
+        "  development: internal\n  staging: internal\n  production: off\n",
+    );
+    flag(
+        "checkout.v2_flow",
+        "  development: half\n  staging: half\n  production: canary\n",
+    );
+    flag(
+        "z9",
+        "  development: canary\n  staging: canary\n  production: internal\n",
+    );
+    r
+}
+
+/// A small deterministic generator (xorshift64*), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Users with every shape an attribute can take: missing, the matching string, a near miss,
+/// a number where a string is expected and the other way round.
+fn users(count: usize) -> Vec<User> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let special = [
+        "ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77",
+        "b",
+    ];
+    let emails = [
+        "a@acme.io",
+        "b@acme.dev",
+        "c@ACME.io",
+        "d@contractors.io",
+        "e@example.com",
+        "@acme.io",
+        "acme.io",
+        "",
+    ];
+    let orgs = [
+        "umbrella",
+        "soylent",
+        "wayne-enterprises",
+        "wayne",
+        "Wayne",
+        "globex",
+        "42",
+        "",
+    ];
+    let plans = ["free", "trial", "pro", "enterprise", "", "0"];
+    let names = [
+        "beta tester",
+        "Beta",
+        "my Test",
+        "test",
+        "alphabetagamma",
+        "",
+    ];
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let key = if i < special.len() {
+            special[i].to_string()
+        } else {
+            format!("user-{}", rng.next() % 1_000_000)
+        };
+        let mut u = User::new(key);
+        let mut maybe = |rng: &mut Rng, name: &str, value: Option<AttrValue>| {
+            if let Some(v) = value {
+                u.attributes.insert(name.to_string(), v);
+            }
+            let _ = rng;
+        };
+        let v = match rng.below(4) {
+            0 => None,
+            1 => Some(AttrValue::Number(rng.below(100) as f64)),
+            _ => Some(AttrValue::from(rng.pick(&emails))),
+        };
+        maybe(&mut rng, "email", v);
+        let v = match rng.below(4) {
+            0 => None,
+            1 => Some(AttrValue::Number(if rng.below(2) == 0 {
+                42.0
+            } else {
+                7.0
+            })),
+            _ => Some(AttrValue::from(rng.pick(&orgs))),
+        };
+        maybe(&mut rng, "org", v);
+        let v = match rng.below(5) {
+            0 => None,
+            1 => Some(AttrValue::from(["600", "2", "abc", ""][rng.below(4)])),
+            _ => Some(AttrValue::Number(
+                [
+                    0.0, 1.0, 2.0, 2.999, 3.0, 499.0, 500.0, 500.5, 10_000.0, -4.0,
+                ][rng.below(10)],
+            )),
+        };
+        maybe(&mut rng, "seats", v);
+        let v = match rng.below(4) {
+            0 => None,
+            1 => Some(AttrValue::Number([0.0, 1.0][rng.below(2)])),
+            _ => Some(AttrValue::from(rng.pick(&plans))),
+        };
+        maybe(&mut rng, "plan", v);
+        let v = match rng.below(3) {
+            0 => None,
+            1 => Some(AttrValue::Number(5.0)),
+            _ => Some(AttrValue::from(rng.pick(&names))),
+        };
+        maybe(&mut rng, "name", v);
+        let v = match rng.below(4) {
+            0 => None,
+            1 => Some(AttrValue::from(["1", "3", "2.5"][rng.below(3)])),
+            _ => Some(AttrValue::Number([1.0, 2.5, 3.0, 4.0][rng.below(4)])),
+        };
+        maybe(&mut rng, "region", v);
+        let v = match rng.below(4) {
+            0 => None,
+            1 => Some(AttrValue::from(["10", "-5", "x"][rng.below(3)])),
+            _ => Some(AttrValue::Number(
+                [9.5, 9.51, 100.0, -1.0, -0.5, 0.0][rng.below(6)],
+            )),
+        };
+        maybe(&mut rng, "score", v);
+        out.push(u);
+    }
+    out
+}
+
+fn context(u: &User) -> EvaluationContext {
+    let mut ctx = EvaluationContext::default().with_targeting_key(u.key.clone());
+    for (name, value) in &u.attributes {
+        ctx = match value {
+            AttrValue::String(s) => ctx.with_custom_field(name.clone(), s.clone()),
+            // Whole numbers travel as integers, as JSON-decoding SDKs send them.
+            AttrValue::Number(n) if n.fract() == 0.0 => {
+                ctx.with_custom_field(name.clone(), *n as i64)
+            }
+            AttrValue::Number(n) => ctx.with_custom_field(name.clone(), *n),
+        };
+    }
+    ctx
+}
+
+/// Exports every environment of `repo`, checks it against the schema, and compares flagd's
+/// answer with the library's for every user and flag. Returns the count of each reason.
+fn check_agreement(repo: &Repo, users: &[User]) -> HashMap<&'static str, usize> {
+    let today = flags::date::Date::parse("2026-11-25").expect("date");
+    let problems = flags::validate::validate(repo, today);
+    assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    let op = Operator::new();
+    let mut by_reason: HashMap<&'static str, usize> = HashMap::new();
+    for env in repo.environment_order() {
+        let doc = flags::export::flagd(repo, env).expect("export");
+        assert_valid_flagd(&doc);
+        let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
+        assert_eq!(parsed.flags.len(), repo.flags.len());
+        for u in users {
+            let ctx = context(u);
+            for flag in &repo.flags {
+                let ours = flags::eval::evaluate_flag(repo, &flag.name, &flag.def, env, u);
+                let theirs = flagd_value(&op, &parsed.flags, &flag.name, &ctx);
+                assert_eq!(
+                    ours.value,
+                    theirs,
+                    "`{}` in `{env}` for {u:?}: flags says {} ({}), flagd says {theirs}",
+                    flag.name,
+                    ours.value,
+                    ours.explain()
+                );
+                *by_reason.entry(ours.reason.code()).or_default() += 1;
+            }
+        }
+    }
+    by_reason
+}
+
+#[test]
+fn eval_agrees_with_flagd_for_every_generated_user() {
+    let r = agreement_repo();
+    let by_reason = check_agreement(&Repo::load(r.path()), &users(3000));
+    assert_eq!(by_reason.values().sum::<usize>(), 3 * 3000 * 10);
+    // The answers cover every path, so agreement is not an accident of all-off or all-on.
+    for code in ["off", "everyone", "segment", "rollout", "no-match"] {
+        assert!(
+            by_reason.get(code).copied().unwrap_or(0) > 100,
+            "too few `{code}` answers: {by_reason:?}"
+        );
+    }
+}
+
+#[test]
+fn rollouts_hit_their_percentages() {
+    // 10 % and 50 % of 20000 keys, by the library's bucketing that flagd just agreed with.
+    for (flag, pct) in [("f-canary", 10.0), ("f-half", 50.0)] {
+        let on = (0..20_000)
+            .filter(|i| flags::eval::bucket(flag, &format!("k{i}")) < flags::eval::threshold(pct))
+            .count();
+        let want = 20_000.0 * pct / 100.0;
+        assert!(
+            (on as f64 - want).abs() < want * 0.1,
+            "{flag}: {on} of 20000 for {pct}%"
+        );
+    }
+}
+
+#[test]
+fn schema_rejects_what_flagd_would_reject() {
+    // The validator is not vacuous: a flag without variants or with a bad state fails.
+    let v = flagd_validator();
+    let bad = serde_json::json!({"flags": {"x": {"state": "ON", "defaultVariant": "off"}}});
+    assert!(!v.is_valid(&bad));
+    let bad_ref = serde_json::json!({"flags": {"x": {"state": "ENABLED", "variants": {"on": true}, "targeting": {"$ref": "seg"}}}});
+    assert!(!v.is_valid(&bad_ref), "a bare $ref is not a targeting rule");
+}
+
+#[test]
+fn example_repository_agrees_with_flagd() {
+    let repo = Repo::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/acme"
+    )));
+    let by_reason = check_agreement(&repo, &users(1000));
+    assert_eq!(by_reason.values().sum::<usize>(), 3 * 1000 * 14);
+    assert!(
+        by_reason.get("rollout").copied().unwrap_or(0) > 0,
+        "{by_reason:?}"
+    );
+    assert!(
+        by_reason.get("segment").copied().unwrap_or(0) > 0,
+        "{by_reason:?}"
+    );
+}
+
+#[test]
+fn schema_fixture_matches_shared_copy_when_present() {
+    // The tests read the copy in tests/fixtures so they need nothing outside the repository;
+    // where the shared original sits beside the repository (CI, developers), they must match.
+    let shared = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/flagd-schema");
+    if !std::path::Path::new(shared).is_dir() {
+        return;
+    }
+    for name in ["flags.json", "targeting.json", "LICENSE"] {
+        let ours = std::fs::read(format!("{SCHEMA_DIR}/{name}")).expect("fixture");
+        let theirs = std::fs::read(format!("{shared}/{name}")).expect("shared");
+        assert!(
+            ours == theirs,
+            "tests/fixtures/flagd-schema/{name} differs from ../shared/flagd-schema/{name}: copy it again"
+        );
+    }
+}
