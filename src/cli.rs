@@ -36,6 +36,12 @@ pub enum Command {
     List(commands::list::ListArgs),
     /// Show one flag: definition and audience per environment
     Show(commands::show::ShowArgs),
+    /// Show stage changes from git history, newest first
+    Log(commands::log::LogArgs),
+    /// List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)
+    Stale(commands::stale::StaleArgs),
+    /// Show where source code mentions flag keys (file:line), honouring .gitignore
+    Refs(commands::refs::RefsArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -95,7 +101,12 @@ impl Cli {
             Command::Validate(args) => commands::validate::run(&ctx, &args),
             Command::List(args) => commands::list::run(&ctx, &args),
             Command::Show(args) => commands::show::run(&ctx, &args),
-            Command::Schema(_) | Command::Completions(_) | Command::Manpage => Ok(ExitCode::SUCCESS),
+            Command::Log(args) => commands::log::run(&ctx, &args),
+            Command::Stale(args) => commands::stale::run(&ctx, &args),
+            Command::Refs(args) => commands::refs::run(&ctx, &args),
+            Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
+                Ok(ExitCode::SUCCESS)
+            }
         }
     }
 }

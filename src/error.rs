@@ -15,7 +15,10 @@ pub struct UserError {
 
 impl UserError {
     pub fn new(message: impl Into<String>) -> Self {
-        UserError { message: message.into(), hint: None }
+        UserError {
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -49,7 +52,11 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// An error for an unknown name of some kind, with the nearest valid name as a hint.
-pub fn unknown<'a>(kind: &str, name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> UserError {
+pub fn unknown<'a>(
+    kind: &str,
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> UserError {
     let list: Vec<&str> = candidates.clone().into_iter().collect();
     let err = UserError::new(format!("unknown {kind} `{}`", crate::render::escape(name)));
     match nearest(name, candidates) {

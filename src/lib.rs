@@ -15,9 +15,12 @@ mod commands;
 pub mod date;
 pub mod error;
 mod fsutil;
+pub mod git;
 pub mod problem;
+pub mod refs;
 pub mod render;
 pub mod repo;
+pub mod stale;
 pub mod validate;
 
 use std::ffi::OsString;
@@ -35,7 +38,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color = render::use_color(cli.color, std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let color = render::use_color(
+        cli.color,
+        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    );
     match cli.run() {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
@@ -54,7 +60,10 @@ fn report(err: &anyhow::Error, color: bool) {
     for cause in err.chain().skip(1) {
         let _ = writeln!(stderr, "  caused by: {cause}");
     }
-    if let Some(hint) = err.chain().find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref()) {
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref())
+    {
         let label = render::paint(color, &format!("{}{}", render::BOLD, render::CYAN), "hint");
         let _ = writeln!(stderr, "{label}: {hint}");
     }

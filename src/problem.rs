@@ -30,15 +30,28 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(file: impl Into<String>, loc: Option<crate::repo::Loc>, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: impl Into<String>,
+        loc: Option<crate::repo::Loc>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, file.into(), loc, message.into())
     }
 
-    pub fn warning(file: impl Into<String>, loc: Option<crate::repo::Loc>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        loc: Option<crate::repo::Loc>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, file.into(), loc, message.into())
     }
 
-    fn new(severity: Severity, file: String, loc: Option<crate::repo::Loc>, message: String) -> Self {
+    fn new(
+        severity: Severity,
+        file: String,
+        loc: Option<crate::repo::Loc>,
+        message: String,
+    ) -> Self {
         let loc = loc.filter(|l| l.is_known());
         Problem {
             severity,
@@ -57,8 +70,7 @@ impl Problem {
 /// Orders problems by file, then position, so output is stable across runs.
 pub fn sort(problems: &mut [Problem]) {
     problems.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity, &a.message).cmp(&(
-            &b.file, b.line, b.column, b.severity, &b.message,
-        ))
+        (&a.file, a.line, a.column, a.severity, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity, &b.message))
     });
 }

@@ -19,7 +19,9 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
@@ -48,7 +50,11 @@ pub const RESET: &str = "\x1b[0m";
 
 /// Wraps `text` in an SGR colour when `on`.
 pub fn paint(on: bool, color: &str, text: &str) -> String {
-    if on { format!("{color}{text}{RESET}") } else { text.to_string() }
+    if on {
+        format!("{color}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Escapes characters that could drive a terminal (C0/C1 controls, DEL, bidi overrides) so
@@ -72,7 +78,8 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// A borderless table in the style of `kubectl get`/`cargo tree`, fitted to the terminal

@@ -55,7 +55,10 @@ fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
             out.push(Problem::error(
                 path.as_str(),
                 None,
-                format!("{kind} name `{}` (the file name) is invalid: use {NAME_RULE}; rename the file", escape(name)),
+                format!(
+                    "{kind} name `{}` (the file name) is invalid: use {NAME_RULE}; rename the file",
+                    escape(name)
+                ),
             ));
         }
     }
@@ -79,7 +82,13 @@ fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
     repo.segments.iter().map(|s| s.name.as_str())
 }
 
-fn check_segment_ref(repo: &Repo, file: &str, seg: &Sp<String>, context: &str, out: &mut Vec<Problem>) {
+fn check_segment_ref(
+    repo: &Repo,
+    file: &str,
+    seg: &Sp<String>,
+    context: &str,
+    out: &mut Vec<Problem>,
+) {
     if repo.segment(&seg.value).is_none() {
         out.push(Problem::error(
             file,
@@ -94,11 +103,19 @@ fn check_segment_ref(repo: &Repo, file: &str, seg: &Sp<String>, context: &str, o
 }
 
 fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
-    let Some(settings) = &repo.settings else { return };
-    let Some(stages) = &settings.def.pipeline else { return };
+    let Some(settings) = &repo.settings else {
+        return;
+    };
+    let Some(stages) = &settings.def.pipeline else {
+        return;
+    };
     let file = SETTINGS_FILE;
     if stages.value.is_empty() {
-        out.push(Problem::error(file, loc(stages), "`pipeline` is empty: list at least one stage, the last reaching `rollout: 100`"));
+        out.push(Problem::error(
+            file,
+            loc(stages),
+            "`pipeline` is empty: list at least one stage, the last reaching `rollout: 100`",
+        ));
         return;
     }
     let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
@@ -109,13 +126,21 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
         if name == OFF {
             out.push(Problem::error(file, loc(&stage.stage), "stage name `off` is reserved for the stage before the first one; rename this stage"));
         } else if !is_valid_name(name) {
-            out.push(Problem::error(file, loc(&stage.stage), format!("stage name `{}` is invalid: use {NAME_RULE}", escape(name))));
+            out.push(Problem::error(
+                file,
+                loc(&stage.stage),
+                format!("stage name `{}` is invalid: use {NAME_RULE}", escape(name)),
+            ));
         }
         if let Some(first) = seen.insert(name, &stage.stage) {
             out.push(Problem::error(
                 file,
                 loc(&stage.stage),
-                format!("stage `{}` is listed twice (first on line {}); stage names must be unique", escape(name), first.loc.line),
+                format!(
+                    "stage `{}` is listed twice (first on line {}); stage names must be unique",
+                    escape(name),
+                    first.loc.line
+                ),
             ));
         }
         for seg in &stage.segments {
@@ -163,16 +188,29 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
 fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
     let names = || repo.environments.iter().map(|e| e.name.as_str());
     for env in &repo.environments {
-        let Some(after) = &env.def.after else { continue };
+        let Some(after) = &env.def.after else {
+            continue;
+        };
         if after.value == env.name {
-            out.push(Problem::error(env.path.as_str(), loc(after), format!("environment `{}` is gated on itself: `after` must name another environment", env.name)));
+            out.push(Problem::error(
+                env.path.as_str(),
+                loc(after),
+                format!(
+                    "environment `{}` is gated on itself: `after` must name another environment",
+                    env.name
+                ),
+            ));
             continue;
         }
         if repo.environment(&after.value).is_none() {
             out.push(Problem::error(
                 env.path.as_str(),
                 loc(after),
-                format!("`after` names unknown environment `{}`: {}", escape(&after.value), did_you_mean(&after.value, names())),
+                format!(
+                    "`after` names unknown environment `{}`: {}",
+                    escape(&after.value),
+                    did_you_mean(&after.value, names())
+                ),
             ));
             continue;
         }
@@ -185,7 +223,10 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
                 out.push(Problem::error(
                     env.path.as_str(),
                     loc(after),
-                    format!("`after` gates form a cycle: {}; remove one `after`", path.join(" -> ")),
+                    format!(
+                        "`after` gates form a cycle: {}; remove one `after`",
+                        path.join(" -> ")
+                    ),
                 ));
                 break;
             }
@@ -202,7 +243,14 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
         let file = seg.path.as_str();
         for inc in &seg.def.segments {
             if inc.value == seg.name {
-                out.push(Problem::error(file, loc(inc), format!("segment `{}` includes itself; remove it from `segments`", seg.name)));
+                out.push(Problem::error(
+                    file,
+                    loc(inc),
+                    format!(
+                        "segment `{}` includes itself; remove it from `segments`",
+                        seg.name
+                    ),
+                ));
             } else {
                 check_segment_ref(repo, file, inc, &format!("segment `{}`", seg.name), out);
             }
@@ -212,16 +260,30 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
             out.push(Problem::error(
                 file,
                 at.map(|s| s.loc),
-                format!("segment includes form a cycle: {}; remove one of these includes", cycle.join(" -> ")),
+                format!(
+                    "segment includes form a cycle: {}; remove one of these includes",
+                    cycle.join(" -> ")
+                ),
             ));
         }
         for rule in &seg.def.rules {
             let r = &rule.value;
             if r.attribute.value.trim().is_empty() {
-                out.push(Problem::error(file, loc(&r.attribute), "rule `attribute` is empty: name a user attribute (`key` is the targeting key)"));
+                out.push(Problem::error(
+                    file,
+                    loc(&r.attribute),
+                    "rule `attribute` is empty: name a user attribute (`key` is the targeting key)",
+                ));
             }
             if r.values.value.is_empty() {
-                out.push(Problem::error(file, loc(&r.values), format!("rule on `{}` has no `values`: list at least one", escape(&r.attribute.value))));
+                out.push(Problem::error(
+                    file,
+                    loc(&r.values),
+                    format!(
+                        "rule on `{}` has no `values`: list at least one",
+                        escape(&r.attribute.value)
+                    ),
+                ));
             }
             let op = r.op.value;
             for v in &r.values.value {
@@ -230,11 +292,22 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
                     crate::repo::RuleValue::Number(_) => op.is_textual(),
                 };
                 if bad {
-                    let want = if op.is_numeric() { "numbers" } else { "strings (quote them)" };
+                    let want = if op.is_numeric() {
+                        "numbers"
+                    } else {
+                        "strings (quote them)"
+                    };
                     out.push(Problem::error(
                         file,
                         loc(&r.values),
-                        format!("operator `{op}` compares {}, but value {v} is not one: use {want}", if op.is_numeric() { "numbers" } else { "strings" }),
+                        format!(
+                            "operator `{op}` compares {}, but value {v} is not one: use {want}",
+                            if op.is_numeric() {
+                                "numbers"
+                            } else {
+                                "strings"
+                            }
+                        ),
                     ));
                     break;
                 }
@@ -245,8 +318,16 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
 
 /// The include path from `start` back to itself, if there is one (`[a, b, a]`).
 fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
-    fn dfs(repo: &Repo, cur: &str, start: &str, path: &mut Vec<String>, seen: &mut HashSet<String>) -> bool {
-        let Some(seg) = repo.segment(cur) else { return false };
+    fn dfs(
+        repo: &Repo,
+        cur: &str,
+        start: &str,
+        path: &mut Vec<String>,
+        seen: &mut HashSet<String>,
+    ) -> bool {
+        let Some(seg) = repo.segment(cur) else {
+            return false;
+        };
         for inc in &seg.def.segments {
             let name = inc.value.as_str();
             if name == cur {
@@ -271,10 +352,22 @@ fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
     dfs(repo, start, start, &mut path, &mut seen).then_some(path)
 }
 
-fn check_date(file: &str, sp: &Sp<String>, what: &str, out: &mut Vec<Problem>) -> Option<crate::date::Date> {
+fn check_date(
+    file: &str,
+    sp: &Sp<String>,
+    what: &str,
+    out: &mut Vec<Problem>,
+) -> Option<crate::date::Date> {
     let d = Date::parse(&sp.value);
     if d.is_none() {
-        out.push(Problem::error(file, loc(sp), format!("{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02", escape(&sp.value))));
+        out.push(Problem::error(
+            file,
+            loc(sp),
+            format!(
+                "{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
+                escape(&sp.value)
+            ),
+        ));
     }
     d
 }
@@ -284,10 +377,18 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
     let def = &flag.def;
     let key = escape(&flag.name);
     if def.owner.value.trim().is_empty() {
-        out.push(Problem::error(file, loc(&def.owner), format!("flag `{key}` has an empty `owner`: name the team or person responsible")));
+        out.push(Problem::error(
+            file,
+            loc(&def.owner),
+            format!("flag `{key}` has an empty `owner`: name the team or person responsible"),
+        ));
     }
     if def.description.value.trim().is_empty() {
-        out.push(Problem::error(file, loc(&def.description), format!("flag `{key}` has an empty `description`: say what it controls")));
+        out.push(Problem::error(
+            file,
+            loc(&def.description),
+            format!("flag `{key}` has an empty `description`: say what it controls"),
+        ));
     }
     if let Some(c) = &def.created {
         check_date(file, c, "`created`", out);
@@ -314,7 +415,11 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             out.push(Problem::error(
                 file,
                 loc(env),
-                format!("flag `{key}` names unknown environment `{}`: {}", escape(&env.value), did_you_mean(&env.value, env_names())),
+                format!(
+                    "flag `{key}` names unknown environment `{}`: {}",
+                    escape(&env.value),
+                    did_you_mean(&env.value, env_names())
+                ),
             ));
         }
         let position = repo.pipeline.position(&entry.stage.value);
@@ -331,7 +436,13 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         for seg in &entry.segments {
-            check_segment_ref(repo, file, seg, &format!("flag `{key}` in `{}`", escape(&env.value)), out);
+            check_segment_ref(
+                repo,
+                file,
+                seg,
+                &format!("flag `{key}` in `{}`", escape(&env.value)),
+                out,
+            );
         }
         if position == Some(0) && !entry.segments.is_empty() {
             out.push(Problem::warning(
@@ -357,15 +468,26 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
 /// A flag may never be at a later stage in an environment than in the one it comes `after`.
 fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     for env in &repo.environments {
-        let Some(after) = &env.def.after else { continue };
+        let Some(after) = &env.def.after else {
+            continue;
+        };
         if repo.environment(&after.value).is_none() {
             continue;
         }
         let here = repo.state(&flag.def, &env.name);
         let gate = repo.state(&flag.def, &after.value);
-        let (Some(h), Some(g)) = (here.position, gate.position) else { continue };
+        let (Some(h), Some(g)) = (here.position, gate.position) else {
+            continue;
+        };
         if h > g {
-            let at = flag.def.environments.value.0.iter().find(|(k, _)| k.value == env.name).map(|(_, v)| v.value.stage.loc);
+            let at = flag
+                .def
+                .environments
+                .value
+                .0
+                .iter()
+                .find(|(k, _)| k.value == env.name)
+                .map(|(_, v)| v.value.stage.loc);
             out.push(Problem::error(
                 flag.path.as_str(),
                 at,
@@ -396,7 +518,13 @@ fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
         }
     }
     for seg in &repo.segments {
-        used.extend(seg.def.segments.iter().filter(|s| s.value != seg.name).map(|s| s.value.as_str()));
+        used.extend(
+            seg.def
+                .segments
+                .iter()
+                .filter(|s| s.value != seg.name)
+                .map(|s| s.value.as_str()),
+        );
     }
     for seg in &repo.segments {
         if !used.contains(seg.name.as_str()) {

@@ -62,26 +62,35 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
         None => ctx.dir.clone(),
     };
     if dir.join(crate::repo::SETTINGS_FILE).exists() {
-        return Err(UserError::new(format!("`{}` already holds a flags repository (`flags.yaml` exists)", dir.display()))
-            .hint("nothing was changed; run `flags validate` to check it")
-            .into());
+        return Err(UserError::new(format!(
+            "`{}` already holds a flags repository (`flags.yaml` exists)",
+            dir.display()
+        ))
+        .hint("nothing was changed; run `flags validate` to check it")
+        .into());
     }
     for (rel, _) in SCAFFOLD {
         if dir.join(rel).exists() {
-            return Err(UserError::new(format!("`{}` already exists", dir.join(rel).display()))
-                .hint("nothing was changed; run `flags init` in an empty directory")
-                .into());
+            return Err(
+                UserError::new(format!("`{}` already exists", dir.join(rel).display()))
+                    .hint("nothing was changed; run `flags init` in an empty directory")
+                    .into(),
+            );
         }
     }
     for (rel, contents) in SCAFFOLD {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating `{}`", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating `{}`", parent.display()))?;
         }
         atomic_write(&path, contents.as_bytes())?;
     }
     let mut err = std::io::stderr().lock();
     writeln!(err, "created a flags repository in `{}`", dir.display())?;
-    writeln!(err, "next: set your email domain in segments/internal.yaml, then `flags validate`")?;
+    writeln!(
+        err,
+        "next: set your email domain in segments/internal.yaml, then `flags validate`"
+    )?;
     Ok(ExitCode::SUCCESS)
 }

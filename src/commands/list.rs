@@ -58,17 +58,24 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         .filter(|f| args.owner.as_ref().is_none_or(|o| &f.def.owner.value == o))
         .filter(|f| kind.is_none_or(|k| f.def.kind.value == k))
         .filter(|f| {
-            let Some(stage) = &args.stage else { return true };
+            let Some(stage) = &args.stage else {
+                return true;
+            };
             match &args.env {
                 Some(env) => repo.state(&f.def, env).stage == stage,
-                None => envs.iter().any(|env| repo.state(&f.def, env).stage == stage),
+                None => envs
+                    .iter()
+                    .any(|env| repo.state(&f.def, env).stage == stage),
             }
         })
         .collect();
 
     match args.format.format {
         DataFormat::Json => {
-            let rows: Vec<Value> = selected.iter().map(|f| flag_json(&repo, &envs, f)).collect();
+            let rows: Vec<Value> = selected
+                .iter()
+                .map(|f| flag_json(&repo, &envs, f))
+                .collect();
             super::print_json(&rows)?;
         }
         DataFormat::Table => {
@@ -82,14 +89,22 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                     escape(&f.def.owner.value).into_owned(),
                     f.def.kind.value.to_string(),
                 ];
-                row.extend(envs.iter().map(|env| escape(repo.state(&f.def, env).stage).into_owned()));
+                row.extend(
+                    envs.iter()
+                        .map(|env| escape(repo.state(&f.def, env).stage).into_owned()),
+                );
                 t.add_row(row);
             }
             let mut out = std::io::stdout().lock();
             if !selected.is_empty() {
                 out.write_all(table_lines(&mut t).as_bytes())?;
             }
-            let _ = writeln!(std::io::stderr(), "{} of {} flags", selected.len(), repo.flags.len());
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} of {} flags",
+                selected.len(),
+                repo.flags.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -106,7 +121,13 @@ fn flag_json(repo: &Repo, envs: &[&str], f: &crate::repo::Doc<crate::repo::FlagD
     for env in envs {
         let s = repo.state(&f.def, env);
         let since = s.since.map(|d| d.value.as_str());
-        environments.insert(env.to_string(), json!(EnvJson { stage: s.stage, since }));
+        environments.insert(
+            env.to_string(),
+            json!(EnvJson {
+                stage: s.stage,
+                since
+            }),
+        );
     }
     json!({
         "key": f.name,

@@ -3,8 +3,11 @@
 pub mod completions;
 pub mod init;
 pub mod list;
+pub mod log;
+pub mod refs;
 pub mod schema;
 pub mod show;
+pub mod stale;
 pub mod validate;
 
 use std::io::Write;
@@ -27,7 +30,11 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
             std::io::stderr(),
             "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
             broken.len(),
-            broken.into_iter().map(|f| crate::render::escape(f).into_owned()).collect::<Vec<_>>().join(", ")
+            broken
+                .into_iter()
+                .map(|f| crate::render::escape(f).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
 }
@@ -38,4 +45,27 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Prints `warning: MESSAGE` to stderr.
+pub(crate) fn warn(ctx: &Ctx, message: &str) {
+    let label = crate::render::paint(ctx.style.stderr, crate::render::YELLOW, "warning");
+    let _ = writeln!(std::io::stderr(), "{label}: {message}");
+}
+
+/// Says on stderr that history is incomplete, and how to get all of it.
+pub(crate) fn warn_shallow(ctx: &Ctx, history: &crate::git::history::History) {
+    if !history.shallow {
+        return;
+    }
+    let cut = match history.shallow_boundary {
+        Some(d) => format!("history before {d} is missing, so dates it cut off are unknown"),
+        None => "the dates shown were all found in the history that is there".to_string(),
+    };
+    warn(
+        ctx,
+        &format!(
+            "this is a shallow clone: {cut}; fetch all history with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+        ),
+    );
 }

@@ -23,7 +23,12 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
     let Some(flag) = repo.flag(&args.key) else {
         super::warn_if_incomplete(ctx, &repo);
-        return Err(unknown("flag", &args.key, repo.flags.iter().map(|f| f.name.as_str())).into());
+        return Err(unknown(
+            "flag",
+            &args.key,
+            repo.flags.iter().map(|f| f.name.as_str()),
+        )
+        .into());
     };
     let def = &flag.def;
     let envs = repo.environment_order();
@@ -58,14 +63,28 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     }
 
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", paint(ctx.style.stdout, BOLD, &escape(&flag.name)))?;
+    writeln!(
+        out,
+        "{}",
+        paint(ctx.style.stdout, BOLD, &escape(&flag.name))
+    )?;
     writeln!(out, "  {}", escape(&def.description.value))?;
     writeln!(out)?;
     let kind = def.kind.value;
     let rows = [
         ("file", Some(flag.path.clone())),
         ("owner", Some(def.owner.value.clone())),
-        ("type", Some(format!("{kind} ({})", if kind.is_temporary() { "temporary" } else { "permanent" }))),
+        (
+            "type",
+            Some(format!(
+                "{kind} ({})",
+                if kind.is_temporary() {
+                    "temporary"
+                } else {
+                    "permanent"
+                }
+            )),
+        ),
         ("created", opt(&def.created)),
         ("expires", opt(&def.expires)),
     ];
@@ -81,7 +100,8 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         t.add_row(vec![
             env.to_string(),
             escape(s.stage).into_owned(),
-            s.since.map_or("-".to_string(), |d| escape(&d.value).into_owned()),
+            s.since
+                .map_or("-".to_string(), |d| escape(&d.value).into_owned()),
             describe(&repo.audience(def, env)),
         ]);
     }
@@ -98,6 +118,9 @@ pub(crate) fn describe(a: &Audience) -> String {
     if a.rollout > 0.0 {
         parts.push(format!("{}% of users", a.rollout));
     }
-    if parts.is_empty() { "nobody".into() } else { parts.join(" + ") }
+    if parts.is_empty() {
+        "nobody".into()
+    } else {
+        parts.join(" + ")
+    }
 }
-

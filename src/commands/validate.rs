@@ -44,7 +44,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let warnings = problems.len() - errors;
 
     match args.format {
-        ValidateFormat::Json => super::print_json(&Report { valid: errors == 0, errors, warnings, problems: &problems })?,
+        ValidateFormat::Json => super::print_json(&Report {
+            valid: errors == 0,
+            errors,
+            warnings,
+            problems: &problems,
+        })?,
         ValidateFormat::Text => {
             let mut out = std::io::stdout().lock();
             for p in &problems {
@@ -66,7 +71,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 if let Some(c) = p.column {
                     props.push_str(&format!(",col={c}"));
                 }
-                writeln!(out, "::{} {props}::{}", p.severity.as_str(), gh_data(&p.message))?;
+                writeln!(
+                    out,
+                    "::{} {props}::{}",
+                    p.severity.as_str(),
+                    gh_data(&p.message)
+                )?;
             }
         }
     }
@@ -85,7 +95,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         plural(repo.environments.len()),
     );
     let _ = writeln!(std::io::stderr(), "{summary}");
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -107,8 +121,15 @@ fn workspace_prefix(root: &Path) -> String {
     for dir in root.ancestors() {
         if dir.join(".git").exists() {
             let rel = root.strip_prefix(dir).unwrap_or(Path::new(""));
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            return if rel.is_empty() { String::new() } else { format!("{}/", rel.join("/")) };
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            return if rel.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", rel.join("/"))
+            };
         }
     }
     String::new()
@@ -116,7 +137,9 @@ fn workspace_prefix(root: &Path) -> String {
 
 /// Escaping of workflow command data (the message).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of workflow command properties (`file=`).

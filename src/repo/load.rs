@@ -8,7 +8,10 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use super::{Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef, Settings, Stage};
+use super::{
+    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef,
+    Settings, Stage,
+};
 use crate::error::UserError;
 use crate::problem::Problem;
 
@@ -20,7 +23,11 @@ pub const MAX_NESTING: usize = 64;
 
 /// Walks up from `start` to the first directory holding `flags.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
     let abs = fs::canonicalize(start).map_err(|e| {
         UserError::new(format!("cannot open directory `{}`: {e}", start.display()))
             .hint("pass an existing directory to `-C`")
@@ -67,7 +74,12 @@ pub(super) fn load(root: &Path) -> Repo {
 
     let settings = match read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE) {
         Ok(source) => match parse_or_default::<Settings>(&source, true) {
-            Ok(def) => Some(Doc { name: "flags".into(), path: SETTINGS_FILE.into(), source, def }),
+            Ok(def) => Some(Doc {
+                name: "flags".into(),
+                path: SETTINGS_FILE.into(),
+                source,
+                def,
+            }),
             Err((loc, msg)) => {
                 problems.push(Problem::error(SETTINGS_FILE, loc, msg));
                 None
@@ -87,7 +99,16 @@ pub(super) fn load(root: &Path) -> Repo {
     ] {
         let abs = canon_root.join(dir);
         if abs.is_dir() {
-            walk(&canon_root, &abs, dir, kind, recursive, &mut found, &mut problems, 0);
+            walk(
+                &canon_root,
+                &abs,
+                dir,
+                kind,
+                recursive,
+                &mut found,
+                &mut problems,
+                0,
+            );
         }
     }
 
@@ -100,15 +121,30 @@ pub(super) fn load(root: &Path) -> Repo {
             Ok(match f.kind {
                 Kind::Environment => {
                     let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Environment(Doc { name, path: f.rel.clone(), source, def })
+                    Parsed::Environment(Doc {
+                        name,
+                        path: f.rel.clone(),
+                        source,
+                        def,
+                    })
                 }
                 Kind::Segment => {
                     let def = parse_or_default(&source, true).map_err(err)?;
-                    Parsed::Segment(Doc { name, path: f.rel.clone(), source, def })
+                    Parsed::Segment(Doc {
+                        name,
+                        path: f.rel.clone(),
+                        source,
+                        def,
+                    })
                 }
                 Kind::Flag => {
                     let def = parse_flag(&source).map_err(err)?;
-                    Parsed::Flag(Doc { name, path: f.rel.clone(), source, def })
+                    Parsed::Flag(Doc {
+                        name,
+                        path: f.rel.clone(),
+                        source,
+                        def,
+                    })
                 }
             })
         })
@@ -182,7 +218,11 @@ fn walk(
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push(Problem::error(rel_dir, None, format!("cannot read directory: {e}")));
+            problems.push(Problem::error(
+                rel_dir,
+                None,
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -195,7 +235,9 @@ fn walk(
         }
         let rel = format!("{rel_dir}/{file_name}");
         let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
         let mut is_dir = meta.is_dir();
         if meta.file_type().is_symlink() {
             match fs::canonicalize(&path) {
@@ -217,14 +259,31 @@ fn walk(
         if is_dir {
             // Sub-folders group flags; 32 levels is far beyond any real layout and stops link loops.
             if recursive && depth < 32 {
-                walk(root, &path, &rel, kind, recursive, found, problems, depth + 1);
+                walk(
+                    root,
+                    &path,
+                    &rel,
+                    kind,
+                    recursive,
+                    found,
+                    problems,
+                    depth + 1,
+                );
             }
             continue;
         }
         if file_name.ends_with(".yaml") {
-            found.push(Found { kind, abs: path, rel });
+            found.push(Found {
+                kind,
+                abs: path,
+                rel,
+            });
         } else if file_name.ends_with(".yml") {
-            problems.push(Problem::warning(&rel, None, "ignored: only `.yaml` files are read; rename it to `.yaml`"));
+            problems.push(Problem::warning(
+                &rel,
+                None,
+                "ignored: only `.yaml` files are read; rename it to `.yaml`",
+            ));
         }
     }
 }
@@ -246,22 +305,35 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
     }
     let file = fs::File::open(path).map_err(io_err)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Problem::error(
             rel,
             None,
-            format!("file is larger than the {} KiB limit; flag files are small, split or trim it", MAX_FILE_BYTES / 1024),
+            format!(
+                "file is larger than the {} KiB limit; flag files are small, split or trim it",
+                MAX_FILE_BYTES / 1024
+            ),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Problem::error(
             rel,
-            Some(Loc { line: line as u32, column: column as u32, start: valid.len(), len: 1 }),
+            Some(Loc {
+                line: line as u32,
+                column: column as u32,
+                start: valid.len(),
+                len: 1,
+            }),
             "file is not valid UTF-8; save it as UTF-8 text",
         )
     })
@@ -275,7 +347,10 @@ fn is_blank_document(source: &str) -> bool {
     })
 }
 
-fn parse_or_default<T: DeserializeOwned + Default>(source: &str, allow_empty: bool) -> Result<T, (Option<Loc>, String)> {
+fn parse_or_default<T: DeserializeOwned + Default>(
+    source: &str,
+    allow_empty: bool,
+) -> Result<T, (Option<Loc>, String)> {
     if allow_empty && is_blank_document(source.trim_start_matches('\u{feff}')) {
         return Ok(T::default());
     }
@@ -286,7 +361,12 @@ fn parse_or_default<T: DeserializeOwned + Default>(source: &str, allow_empty: bo
 pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
     if is_blank_document(source.trim_start_matches('\u{feff}')) {
         return Err((
-            Some(Loc { line: 1, column: 1, start: 0, len: 0 }),
+            Some(Loc {
+                line: 1,
+                column: 1,
+                start: 0,
+                len: 0,
+            }),
             "file is empty; a flag needs `description`, `owner` and `type`".into(),
         ));
     }
@@ -306,7 +386,10 @@ pub(crate) fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option
         },
     };
     serde_saphyr::from_str_with_options(source, options).map_err(|e| {
-        let loc = e.location().map(|l| Loc::from_saphyr(&l)).filter(|l| l.is_known());
+        let loc = e
+            .location()
+            .map(|l| Loc::from_saphyr(&l))
+            .filter(|l| l.is_known());
         (loc, explain(&e.without_snippet().to_string()))
     })
 }
@@ -319,7 +402,10 @@ fn explain(raw: &str) -> String {
         None => raw,
     };
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(", set DuplicateKeyPolicy").next().unwrap_or(rest);
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
         return format!("duplicate key `{key}`; keep only one of them");
     }
     if msg.starts_with("unknown field") {
@@ -335,7 +421,9 @@ fn explain(raw: &str) -> String {
         return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
     }
     if msg.contains("budget") || msg.contains("alias") && msg.contains("limit") {
-        return format!("{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)");
+        return format!(
+            "{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)"
+        );
     }
     if msg == "expected mapping start" {
         return "expected a mapping (`key: value` lines) here".into();

@@ -93,7 +93,10 @@ impl Pipeline {
         if stage == OFF {
             return Some(0);
         }
-        self.stages.iter().position(|s| s.name == stage).map(|i| i + 1)
+        self.stages
+            .iter()
+            .position(|s| s.name == stage)
+            .map(|i| i + 1)
     }
 
     /// Name of the stage at a position (0 is `off`).
@@ -266,7 +269,8 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// The rule, for messages.
-pub const NAME_RULE: &str = "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
+pub const NAME_RULE: &str =
+    "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
 
 #[cfg(test)]
 mod tests {
@@ -278,7 +282,18 @@ mod tests {
             assert!(is_valid_name(ok), "{ok}");
         }
         let long = "a".repeat(65);
-        for bad in ["", "-a", "a-", "a--b", "A", "new dashboard", "a/b", "..", "é", long.as_str()] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "A",
+            "new dashboard",
+            "a/b",
+            "..",
+            "é",
+            long.as_str(),
+        ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
         assert!(is_valid_name(&"a".repeat(64)));

@@ -87,6 +87,9 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
 
 impl<T: Default> Default for Sp<T> {
     fn default() -> Self {
-        Sp { value: T::default(), loc: Loc::default() }
+        Sp {
+            value: T::default(),
+            loc: Loc::default(),
+        }
     }
 }

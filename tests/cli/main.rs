@@ -3,4 +3,7 @@
 mod harness;
 
 mod basics;
+mod log;
+mod refs;
+mod stale;
 mod validate;

@@ -1,0 +1,163 @@
+//! `flags stale`: the flags ready for cleanup, with owners, dates and code references.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::date::Date;
+use crate::git::history::{self, WalkOptions};
+use crate::render::{escape, table, table_lines};
+use crate::stale::{Context, needs_history, report};
+
+#[derive(Debug, Args)]
+pub struct StaleArgs {
+    /// Report what will be stale by DATE (YYYY-MM-DD) instead of today
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Count references in DIR (default: the enclosing git repository)
+    #[arg(long, value_name = "DIR")]
+    pub refs: Option<PathBuf>,
+    /// Exit 1 when there are candidates (for scheduled CI jobs)
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
+    let today = Date::today();
+    let as_of = match &args.as_of {
+        Some(s) => Date::parse(s).ok_or_else(|| {
+            crate::user_error!("`--as-of {}` is not a date", escape(s))
+                .hint("write it as YYYY-MM-DD, e.g. 2026-12-31")
+        })?,
+        None => today,
+    };
+    let repo = ctx.repo()?;
+    super::warn_if_incomplete(ctx, &repo);
+
+    let located = crate::git::locate(&repo.root);
+    let wanted: HashSet<String> = repo
+        .flags
+        .iter()
+        .filter(|f| needs_history(&repo, &f.def))
+        .map(|f| f.name.clone())
+        .collect();
+    let walked = match &located {
+        Some(loc) if !wanted.is_empty() => {
+            let h = history::walk(
+                &loc.repo,
+                &loc.root_rel,
+                &WalkOptions {
+                    transitions: false,
+                    date: wanted,
+                },
+            )?;
+            super::warn_shallow(ctx, &h);
+            Some(h)
+        }
+        Some(_) => Some(history::History::default()),
+        None => {
+            if !wanted.is_empty() {
+                super::warn(
+                    ctx,
+                    "not in a git repository: dates come only from `since` and `created` in the files; flags without them are left out",
+                );
+            }
+            None
+        }
+    };
+    let result = report(
+        &repo,
+        &Context {
+            history: walked.as_ref().map(|h| &h.flags),
+            as_of,
+            today,
+        },
+    );
+    if !result.undated.is_empty() {
+        super::warn(
+            ctx,
+            &format!(
+                "{} temporary flag(s) could not be dated (no `since`/`created` and not in git history) and are left out: {}",
+                result.undated.len(),
+                result.undated.join(", ")
+            ),
+        );
+    }
+
+    // References: one search for all candidates.
+    let refs_dir = args
+        .refs
+        .clone()
+        .or_else(|| located.as_ref().map(|l| l.workdir.clone()));
+    let counts: Option<BTreeMap<String, usize>> = match refs_dir {
+        Some(dir) if !result.candidates.is_empty() => {
+            let keys: Vec<String> = result.candidates.iter().map(|c| c.key.clone()).collect();
+            let refs = crate::refs::find(&repo.root, &keys, &dir)?;
+            let mut counts: BTreeMap<String, usize> = keys.into_iter().map(|k| (k, 0)).collect();
+            for r in refs {
+                *counts.entry(r.key).or_default() += 1;
+            }
+            Some(counts)
+        }
+        Some(_) => Some(BTreeMap::new()),
+        None => None,
+    };
+    let references = |key: &str| counts.as_ref().map(|c| c.get(key).copied().unwrap_or(0));
+
+    match args.format.format {
+        DataFormat::Json => {
+            let rows: Vec<_> = result
+                .candidates
+                .iter()
+                .map(|c| {
+                    json!({
+                        "key": c.key,
+                        "owner": c.owner,
+                        "type": c.kind,
+                        "reason": c.reason,
+                        "since": c.since,
+                        "days": c.days,
+                        "references": references(&c.key),
+                    })
+                })
+                .collect();
+            super::print_json(&rows)?;
+        }
+        DataFormat::Table => {
+            let mut t = table(&["FLAG", "OWNER", "REASON", "SINCE", "DAYS", "REFERENCES"]);
+            for c in &result.candidates {
+                t.add_row(vec![
+                    escape(&c.key).into_owned(),
+                    escape(&c.owner).into_owned(),
+                    c.reason.as_str().to_string(),
+                    c.since.map_or("unknown".to_string(), |d| d.to_string()),
+                    c.days.map_or("-".to_string(), |d| d.to_string()),
+                    references(&c.key).map_or("-".to_string(), |n| n.to_string()),
+                ]);
+            }
+            if !result.candidates.is_empty() {
+                std::io::stdout()
+                    .lock()
+                    .write_all(table_lines(&mut t).as_bytes())?;
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} cleanup candidate(s) among {} flags as of {as_of}",
+                result.candidates.len(),
+                repo.flags.len()
+            );
+        }
+    }
+    Ok(if args.check && !result.candidates.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
