@@ -91,7 +91,7 @@ pub fn table(header: &[&str]) -> Table {
     if !std::io::stdout().is_terminal() {
         t.force_no_tty();
     }
-    t.set_header(header.iter().map(|h| Cell::new(h)).collect::<Vec<_>>());
+    t.set_header(header.iter().map(Cell::new).collect::<Vec<_>>());
     t
 }
 

@@ -54,12 +54,27 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
     {
         return Err(unknown("environment", env, repo.environment_order()).into());
     }
-    let rows: Vec<_> = h
+    let mut rows: Vec<_> = h
         .transitions
         .iter()
         .filter(|t| args.key.as_ref().is_none_or(|k| &t.flag == k))
         .filter(|t| args.env.as_ref().is_none_or(|e| &t.environment == e))
         .collect();
+    // Newest commit first; within a commit by flag, then environments in gate order.
+    let order = repo.environment_order();
+    let rank = |env: &str| order.iter().position(|e| *e == env).unwrap_or(order.len());
+    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, t) in rows.iter().enumerate() {
+        first_seen.entry(t.commit.as_str()).or_insert(i);
+    }
+    rows.sort_by_key(|t| {
+        (
+            first_seen.get(t.commit.as_str()).copied(),
+            t.flag.as_str(),
+            rank(&t.environment),
+            t.environment.as_str(),
+        )
+    });
 
     match args.format.format {
         DataFormat::Json => {

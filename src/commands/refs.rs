@@ -63,12 +63,22 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
         args.keys.clone()
     };
     let path = match &args.path {
-        Some(p) => p.clone(),
+        Some(p) => ctx.dir.join(p),
         None => default_path(&repo)
             .or_else(|| repo.root.parent().map(|p| p.to_path_buf()))
             .unwrap_or_else(|| repo.root.clone()),
     };
-    let refs = crate::refs::find(&repo.root, &keys, &path)?;
+    let mut refs = crate::refs::find(&repo.root, &keys, &path)?;
+    // Paths as the user would type them: under `--path` as written (as grep and rg print
+    // them), else relative to the repository's top.
+    if let Some(given) = &args.path {
+        let prefix = given.to_string_lossy().trim_end_matches('/').to_string();
+        if !prefix.is_empty() && prefix != "." {
+            for r in &mut refs {
+                r.file = format!("{prefix}/{}", r.file);
+            }
+        }
+    }
 
     let mut out = std::io::stdout().lock();
     match args.format {
