@@ -1,6 +1,6 @@
 //! `flags stale`: the flags ready for cleanup, with owners, dates and code references.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,40 +38,63 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
         })?,
         None => today,
     };
-    let repo = ctx.repo()?;
-    super::warn_if_incomplete(ctx, &repo);
-
-    let located = crate::git::locate(&repo.root);
-    let wanted: HashSet<String> = repo
-        .flags
-        .iter()
-        .filter(|f| needs_history(&repo, &f.def))
-        .map(|f| f.name.clone())
-        .collect();
-    let walked = match &located {
-        Some(loc) if !wanted.is_empty() => {
-            let h = history::walk(
+    // Three independent jobs run at once: the history walk (one thread, git), loading the
+    // flags (rayon), then the reference search for every flag that could be a candidate
+    // (the `ignore` walker's threads). Counting references for a few more keys than needed
+    // costs nothing extra in a single pass, and it does not have to wait for the walk.
+    let root = crate::repo::find_root(&ctx.dir)?;
+    let (repo, walked, counts) = std::thread::scope(|scope| -> anyhow::Result<_> {
+        let walk = scope.spawn(|| -> anyhow::Result<Option<history::History>> {
+            let Some(loc) = crate::git::locate(&root) else {
+                return Ok(None);
+            };
+            let wanted = history::flags_at_head(&loc.repo, &loc.root_rel)?;
+            Ok(Some(history::walk(
                 &loc.repo,
                 &loc.root_rel,
                 &WalkOptions {
                     transitions: false,
                     date: wanted,
                 },
-            )?;
-            super::warn_shallow(ctx, &h);
-            Some(h)
-        }
-        Some(_) => Some(history::History::default()),
-        None => {
-            if !wanted.is_empty() {
-                super::warn(
-                    ctx,
-                    "not in a git repository: dates come only from `since` and `created` in the files; flags without them are left out",
-                );
+            )?))
+        });
+        let repo = crate::repo::Repo::load(&root);
+        let refs_dir = args
+            .refs
+            .as_ref()
+            .map(|p| ctx.dir.join(p))
+            .or_else(|| crate::git::locate(&repo.root).map(|l| l.workdir));
+        let counts: Option<BTreeMap<String, usize>> = match refs_dir {
+            Some(dir) => {
+                let keys: Vec<String> = repo
+                    .flags
+                    .iter()
+                    .filter(|f| f.def.kind.value.is_temporary() || f.def.expires.is_some())
+                    .map(|f| f.name.clone())
+                    .collect();
+                let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+                for r in crate::refs::find(&repo.root, &keys, &dir)? {
+                    *counts.entry(r.key).or_default() += 1;
+                }
+                Some(counts)
             }
-            None
-        }
-    };
+            None => None,
+        };
+        let walked = walk
+            .join()
+            .map_err(|_| anyhow::anyhow!("the history walk panicked"))??;
+        Ok((repo, walked, counts))
+    })?;
+    super::warn_if_incomplete(ctx, &repo);
+    let needs: bool = repo.flags.iter().any(|f| needs_history(&repo, &f.def));
+    match &walked {
+        Some(h) if needs => super::warn_shallow(ctx, h),
+        None if needs => super::warn(
+            ctx,
+            "not in a git repository: dates come only from `since` and `created` in the files; flags without them are left out",
+        ),
+        _ => {}
+    }
     let result = report(
         &repo,
         &Context {
@@ -91,24 +114,6 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-    // References: one search for all candidates.
-    let refs_dir = args
-        .refs
-        .clone()
-        .or_else(|| located.as_ref().map(|l| l.workdir.clone()));
-    let counts: Option<BTreeMap<String, usize>> = match refs_dir {
-        Some(dir) if !result.candidates.is_empty() => {
-            let keys: Vec<String> = result.candidates.iter().map(|c| c.key.clone()).collect();
-            let refs = crate::refs::find(&repo.root, &keys, &dir)?;
-            let mut counts: BTreeMap<String, usize> = keys.into_iter().map(|k| (k, 0)).collect();
-            for r in refs {
-                *counts.entry(r.key).or_default() += 1;
-            }
-            Some(counts)
-        }
-        Some(_) => Some(BTreeMap::new()),
-        None => None,
-    };
     let references = |key: &str| counts.as_ref().map(|c| c.get(key).copied().unwrap_or(0));
 
     match args.format.format {

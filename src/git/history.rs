@@ -24,7 +24,7 @@ use anyhow::{Context, Result};
 use git2::{ObjectType, Oid, Repository, Tree};
 
 use crate::date::Date;
-use crate::repo::{OFF, parse_flag};
+use crate::repo::{MAX_NESTING, OFF};
 
 /// One stage change of one flag in one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,16 @@ type Stages = Rc<BTreeMap<String, String>>;
 /// Walks first-parent history from HEAD for the flags root at `root_rel` (relative to the work
 /// tree, `/`-separated, `""` for the top). An unborn HEAD gives an empty history.
 pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<History> {
+    // Objects are addressed by their hash already; re-hashing every object read costs a
+    // quarter of the walk and protects against nothing git itself has not checked.
+    git2::opts::strict_hash_verification(false);
+    // A team folder of 500 flags is a ~25 KiB tree, over libgit2's default 4 KiB cache limit
+    // for trees; each is read twice (as a commit's tree, then as its child's parent tree).
+    // SAFETY: a process-wide libgit2 setting; the CLI reads history from one thread, before
+    // any other libgit2 use can race with it.
+    unsafe {
+        let _ = git2::opts::set_cache_object_limit(ObjectType::Tree, 4 << 20);
+    }
     let mut history = History {
         shallow: repo.is_shallow(),
         ..History::default()
@@ -192,6 +202,26 @@ pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<His
     Ok(history)
 }
 
+/// The keys (file stems) of the flags at HEAD: what a walk that dates every current flag
+/// wants. Lists trees only, reads no file.
+pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String>> {
+    let tree = match repo.head().and_then(|h| h.peel_to_tree()) {
+        Ok(t) => t,
+        Err(_) => return Ok(HashSet::new()), // unborn: nothing to date
+    };
+    let mut stems = BTreeMap::new();
+    diff_trees(repo, None, subtree(&tree, &flags_dir(root_rel)), &mut stems)?;
+    Ok(stems.into_keys().collect())
+}
+
+fn flags_dir(root_rel: &str) -> String {
+    if root_rel.is_empty() {
+        "flags".to_string()
+    } else {
+        format!("{root_rel}/flags")
+    }
+}
+
 struct Walker<'a> {
     repo: &'a Repository,
     /// Parsed stages per blob: each version of a file is parsed once (`None`: unparsable).
@@ -209,15 +239,7 @@ impl Walker<'_> {
         }
         let parsed = self.repo.find_blob(oid).ok().and_then(|blob| {
             let text = std::str::from_utf8(blob.content()).ok()?;
-            let def = parse_flag(text).ok()?;
-            let map: BTreeMap<String, String> = def
-                .environments
-                .value
-                .0
-                .iter()
-                .map(|(k, v)| (k.value.clone(), v.value.stage.value.clone()))
-                .collect();
-            Some(Rc::new(map))
+            parse_stages(text).map(Rc::new)
         });
         self.cache.insert(oid, parsed.clone());
         parsed
@@ -322,6 +344,74 @@ impl Walker<'_> {
     }
 }
 
+/// The stage per environment of one version of a flag file; `None` when it is not YAML.
+///
+/// Reads only `environments` and each entry's stage (a version from history may be invalid in
+/// other ways, or older than today's format; the stages are what the walk compares), which
+/// costs a fraction of the full, located parse.
+pub(crate) fn parse_stages(text: &str) -> Option<BTreeMap<String, String>> {
+    use serde::Deserialize;
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+    struct Entry(String);
+    impl<'de> Deserialize<'de> for Entry {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Entry;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a stage or a mapping with `stage`")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+                    Ok(Entry(v.to_owned()))
+                }
+                fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Entry, E> {
+                    if v {
+                        Err(E::custom("`true` is not a stage"))
+                    } else {
+                        Ok(Entry(OFF.into()))
+                    }
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+                    let mut stage = None;
+                    while let Some(key) = map.next_key::<String>()? {
+                        if key == "stage" {
+                            stage = Some(map.next_value::<String>()?);
+                        } else {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    stage
+                        .map(Entry)
+                        .ok_or_else(|| serde::de::Error::missing_field("stage"))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        environments: Option<BTreeMap<String, Entry>>,
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_NESTING,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 100_000,
+        },
+    };
+    let file: File = serde_saphyr::from_str_with_options(text, options).ok()?;
+    Some(
+        file.environments
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect(),
+    )
+}
+
 /// The id of the tree at `path` inside `tree`, if there is one.
 fn subtree(tree: &Tree, path: &str) -> Option<Oid> {
     let entry = tree.get_path(Path::new(path)).ok()?;
@@ -329,7 +419,8 @@ fn subtree(tree: &Tree, path: &str) -> Option<Oid> {
 }
 
 /// Changed `.yaml` files between two versions of the flags folder, by file stem: (old blob,
-/// new blob). Sub-trees with equal ids are skipped without being read.
+/// new blob). Sub-trees with equal ids are skipped without being read; entries are merged in
+/// git's own sort order, so nothing is allocated for the unchanged ones.
 fn diff_trees(
     repo: &Repository,
     old: Option<Oid>,
@@ -339,70 +430,103 @@ fn diff_trees(
     if old == new {
         return Ok(());
     }
-    let read = |id: Option<Oid>| -> Result<Vec<(String, Oid, Option<ObjectType>)>> {
-        let Some(id) = id else { return Ok(Vec::new()) };
-        let tree = repo
-            .find_tree(id)
-            .with_context(|| format!("reading tree {id}"))?;
-        Ok(tree
-            .iter()
-            .map(|e| {
-                (
-                    String::from_utf8_lossy(e.name_bytes()).into_owned(),
-                    e.id(),
-                    e.kind(),
-                )
-            })
-            .collect())
+    let load = |id: Option<Oid>| -> Result<Option<Tree<'_>>> {
+        id.map(|id| {
+            repo.find_tree(id)
+                .with_context(|| format!("reading tree {id}"))
+        })
+        .transpose()
     };
-    let old_entries = read(old)?;
-    let new_entries = read(new)?;
-    let mut old_by_name: HashMap<&str, (Oid, Option<ObjectType>)> = old_entries
-        .iter()
-        .map(|(n, id, k)| (n.as_str(), (*id, *k)))
-        .collect();
-    let mut record = |name: &str, o: Option<Oid>, n: Option<Oid>| {
-        if let Some(stem) = name.strip_suffix(".yaml") {
-            let slot = out.entry(stem.to_string()).or_insert((None, None));
-            slot.0 = slot.0.or(o);
-            slot.1 = slot.1.or(n);
-        }
-    };
+    let (old_tree, new_tree) = (load(old)?, load(new)?);
+    let old_entries: Vec<git2::TreeEntry> = old_tree.iter().flat_map(|t| t.iter()).collect();
+    let new_entries: Vec<git2::TreeEntry> = new_tree.iter().flat_map(|t| t.iter()).collect();
     let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
-    for (name, id, kind) in &new_entries {
-        let before = old_by_name.remove(name.as_str());
-        match kind {
-            Some(ObjectType::Tree) => match before {
-                Some((oid, Some(ObjectType::Tree))) => subdirs.push((Some(oid), Some(*id))),
-                Some((oid, Some(ObjectType::Blob))) => {
-                    record(name, Some(oid), None);
-                    subdirs.push((None, Some(*id)));
+    type Out = BTreeMap<String, (Option<Oid>, Option<Oid>)>;
+    fn record(
+        e: &git2::TreeEntry,
+        is_old: bool,
+        subdirs: &mut Vec<(Option<Oid>, Option<Oid>)>,
+        out: &mut Out,
+    ) {
+        match e.kind() {
+            Some(ObjectType::Tree) => subdirs.push(if is_old {
+                (Some(e.id()), None)
+            } else {
+                (None, Some(e.id()))
+            }),
+            Some(ObjectType::Blob) => {
+                if let Some(stem) = e.name_bytes().strip_suffix(b".yaml") {
+                    let slot = out
+                        .entry(String::from_utf8_lossy(stem).into_owned())
+                        .or_insert((None, None));
+                    if is_old {
+                        slot.0 = slot.0.or(Some(e.id()));
+                    } else {
+                        slot.1 = slot.1.or(Some(e.id()));
+                    }
                 }
-                _ => subdirs.push((None, Some(*id))),
-            },
-            Some(ObjectType::Blob) => match before {
-                Some((oid, Some(ObjectType::Blob))) if oid == *id => {}
-                Some((oid, Some(ObjectType::Blob))) => record(name, Some(oid), Some(*id)),
-                Some((oid, Some(ObjectType::Tree))) => {
-                    subdirs.push((Some(oid), None));
-                    record(name, None, Some(*id));
-                }
-                _ => record(name, None, Some(*id)),
-            },
+            }
             _ => {}
         }
     }
-    for (name, (id, kind)) in old_by_name {
-        match kind {
-            Some(ObjectType::Tree) => subdirs.push((Some(id), None)),
-            Some(ObjectType::Blob) => record(name, Some(id), None),
-            _ => {}
+    let (mut i, mut j) = (0, 0);
+    while i < old_entries.len() || j < new_entries.len() {
+        let order = match (old_entries.get(i), new_entries.get(j)) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                record(&old_entries[i], true, &mut subdirs, out);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                record(&new_entries[j], false, &mut subdirs, out);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (&old_entries[i], &new_entries[j]);
+                if a.id() != b.id() || a.kind() != b.kind() {
+                    if a.kind() == Some(ObjectType::Tree) && b.kind() == Some(ObjectType::Tree) {
+                        subdirs.push((Some(a.id()), Some(b.id())));
+                    } else {
+                        record(a, true, &mut subdirs, out);
+                        record(b, false, &mut subdirs, out);
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
         }
     }
     for (o, n) in subdirs {
         diff_trees(repo, o, n, out)?;
     }
     Ok(())
+}
+
+/// Git sorts tree entries by name, a directory as if its name ended in `/`; the same name as
+/// a file and as a directory sort apart, which the merge then treats as a removal and an add.
+fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
+    let key = |e: &git2::TreeEntry| {
+        let dir = e.kind() == Some(ObjectType::Tree);
+        e.name_bytes()
+            .to_vec()
+            .into_iter()
+            .chain(dir.then_some(b'/'))
+    };
+    let (na, nb) = (a.name_bytes(), b.name_bytes());
+    // Fast path: names that differ before either ends need no suffix.
+    match na.iter().zip(nb).find(|(x, y)| x != y) {
+        Some((x, y)) => x.cmp(y),
+        None if na.len() == nb.len()
+            && (a.kind() == Some(ObjectType::Tree)) == (b.kind() == Some(ObjectType::Tree)) =>
+        {
+            std::cmp::Ordering::Equal
+        }
+        None => key(a).cmp(key(b)),
+    }
 }
 
 /// The boundary commits of a shallow clone (`.git/shallow`).
@@ -412,4 +536,26 @@ fn shallow_roots(repo: &Repository) -> HashSet<Oid> {
         .lines()
         .filter_map(|l| Oid::from_str(l.trim()).ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_of_both_forms() {
+        let text = "# c\ndescription: d\nowner: o\ntype: release\nextra: tolerated\nenvironments:\n  development: everyone\n  staging:\n    stage: partners\n    since: 2026-01-01\n  production: off\n";
+        let got = parse_stages(text).unwrap();
+        let want: BTreeMap<String, String> = [
+            ("development", "everyone"),
+            ("production", "off"),
+            ("staging", "partners"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
+        assert_eq!(parse_stages("description: d\n").unwrap(), BTreeMap::new());
+        assert!(parse_stages("environments: [").is_none());
+    }
 }
