@@ -41,6 +41,7 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
             ..WalkOptions::default()
         },
     )?;
+    std::mem::forget(loc); // see `stale`: leave the filled caches to the process exit
     super::warn_shallow(ctx, &h);
     if let Some(key) = &args.key
         && repo.flag(key).is_none()

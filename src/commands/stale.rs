@@ -44,45 +44,54 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
     // costs nothing extra in a single pass, and it does not have to wait for the walk.
     let root = crate::repo::find_root(&ctx.dir)?;
     let (repo, walked, counts) = std::thread::scope(|scope| -> anyhow::Result<_> {
-        let walk = scope.spawn(|| -> anyhow::Result<Option<history::History>> {
-            let Some(loc) = crate::git::locate(&root) else {
-                return Ok(None);
-            };
-            let wanted = history::flags_at_head(&loc.repo, &loc.root_rel)?;
-            Ok(Some(history::walk(
-                &loc.repo,
-                &loc.root_rel,
-                &WalkOptions {
-                    transitions: false,
-                    date: wanted,
-                },
-            )?))
-        });
-        let repo = crate::repo::Repo::load(&root);
-        let refs_dir = args
-            .refs
-            .as_ref()
-            .map(|p| ctx.dir.join(p))
-            .or_else(|| crate::git::locate(&repo.root).map(|l| l.workdir));
-        let counts: Option<BTreeMap<String, usize>> = match refs_dir {
-            Some(dir) => {
-                let keys: Vec<String> = repo
-                    .flags
-                    .iter()
-                    .filter(|f| f.def.kind.value.is_temporary() || f.def.expires.is_some())
-                    .map(|f| f.name.clone())
-                    .collect();
-                let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-                for r in crate::refs::find(&repo.root, &keys, &dir)? {
-                    *counts.entry(r.key).or_default() += 1;
+        let load = scope.spawn(|| -> anyhow::Result<_> {
+            let repo = crate::repo::Repo::load(&root);
+            let refs_dir = args
+                .refs
+                .as_ref()
+                .map(|p| ctx.dir.join(p))
+                .or_else(|| crate::git::locate(&repo.root).map(|l| l.workdir));
+            let counts: Option<BTreeMap<String, usize>> = match refs_dir {
+                Some(dir) => {
+                    let keys: Vec<String> = repo
+                        .flags
+                        .iter()
+                        .filter(|f| f.def.kind.value.is_temporary() || f.def.expires.is_some())
+                        .map(|f| f.name.clone())
+                        .collect();
+                    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+                    for r in crate::refs::find(&repo.root, &keys, &dir)? {
+                        *counts.entry(r.key).or_default() += 1;
+                    }
+                    Some(counts)
                 }
-                Some(counts)
-            }
+                None => None,
+            };
+            Ok((repo, counts))
+        });
+        // The walk stays on the main thread: its many small allocations are cheapest in the
+        // main malloc arena (a thread arena grows by mprotect calls, tens of thousands here).
+        let walked = match crate::git::locate(&root) {
             None => None,
+            Some(loc) => {
+                let wanted = history::flags_at_head(&loc.repo, &loc.root_rel)?;
+                let h = history::walk(
+                    &loc.repo,
+                    &loc.root_rel,
+                    &WalkOptions {
+                        transitions: false,
+                        date: wanted,
+                    },
+                )?;
+                // The walk filled libgit2's caches: freeing them entry by entry costs more
+                // than the process exit that follows does.
+                std::mem::forget(loc);
+                Some(h)
+            }
         };
-        let walked = walk
+        let (repo, counts) = load
             .join()
-            .map_err(|_| anyhow::anyhow!("the history walk panicked"))??;
+            .map_err(|_| anyhow::anyhow!("loading the flags panicked"))??;
         Ok((repo, walked, counts))
     })?;
     super::warn_if_incomplete(ctx, &repo);

@@ -162,6 +162,7 @@ pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<His
 
     let mut walker = Walker {
         repo,
+        trees: Trees::new(repo),
         cache: HashMap::new(),
         opts,
         pending: opts.date.len(),
@@ -210,7 +211,12 @@ pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String
         Err(_) => return Ok(HashSet::new()), // unborn: nothing to date
     };
     let mut stems = BTreeMap::new();
-    diff_trees(repo, None, subtree(&tree, &flags_dir(root_rel)), &mut stems)?;
+    diff_trees(
+        &mut Trees::new(repo),
+        None,
+        subtree(&tree, &flags_dir(root_rel)),
+        &mut stems,
+    )?;
     Ok(stems.into_keys().collect())
 }
 
@@ -222,8 +228,9 @@ fn flags_dir(root_rel: &str) -> String {
     }
 }
 
-struct Walker<'a> {
-    repo: &'a Repository,
+struct Walker<'a, 'r> {
+    repo: &'r Repository,
+    trees: Trees<'r>,
     /// Parsed stages per blob: each version of a file is parsed once (`None`: unparsable).
     cache: HashMap<Oid, Option<Stages>>,
     opts: &'a WalkOptions,
@@ -232,7 +239,7 @@ struct Walker<'a> {
     history: &'a mut History,
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     fn stages(&mut self, oid: Oid) -> Option<Stages> {
         if let Some(s) = self.cache.get(&oid) {
             return s.clone();
@@ -262,7 +269,8 @@ impl Walker<'_> {
         new: Option<Oid>,
     ) -> Result<()> {
         let mut changes: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
-        diff_trees(self.repo, old, new, &mut changes)?;
+        diff_trees(&mut self.trees, old, new, &mut changes)?;
+        self.trees.advance();
         let author = String::from_utf8_lossy(commit.author().name_bytes()).into_owned();
         for (key, (old, new)) in changes {
             let wanted = self.wanted(&key);
@@ -332,7 +340,7 @@ impl Walker<'_> {
     fn boundary(&mut self, tree: Option<Oid>, date: Date) -> Result<()> {
         self.history.shallow_boundary = Some(date);
         let mut present: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
-        diff_trees(self.repo, None, tree, &mut present)?;
+        diff_trees(&mut self.trees, None, tree, &mut present)?;
         for key in present.into_keys() {
             if self.wanted(&key) {
                 let entry = self.history.flags.entry(key).or_default();
@@ -350,6 +358,103 @@ impl Walker<'_> {
 /// other ways, or older than today's format; the stages are what the walk compares), which
 /// costs a fraction of the full, located parse.
 pub(crate) fn parse_stages(text: &str) -> Option<BTreeMap<String, String>> {
+    if let Some(stages) = quick_stages(text) {
+        return Some(stages);
+    }
+    parse_stages_yaml(text)
+}
+
+/// The stages of a file in the plain layout that `flags` and people write (column-0 keys,
+/// `environments:` entries indented by two, long-form fields by four, bare lowercase names),
+/// without a YAML parser; `None` for anything else, which then gets the full parse. Every value
+/// accepted here is one YAML reads as the same plain string.
+fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
+    fn word(s: &str) -> Option<&str> {
+        let ok = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+            // YAML 1.1 booleans and nulls read as something else (`off` reads as false, which
+            // the full parse also takes for `off`).
+            && !matches!(s, "y" | "yes" | "n" | "no" | "on" | "true" | "false" | "null");
+        ok.then_some(s)
+    }
+    if text.contains(['\r', '\t']) || text.starts_with('\u{feff}') {
+        return None;
+    }
+    let mut stages = BTreeMap::new();
+    let (mut in_envs, mut seen_envs) = (false, false);
+    let mut current: Option<&str> = None; // a long-form entry waiting for its `stage`
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        match indent {
+            0 => {
+                if current.is_some() {
+                    return None;
+                }
+                let (key, value) = line.split_once(':')?;
+                if !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    || line.starts_with("---")
+                {
+                    return None;
+                }
+                // A quoted or flow value that goes on over more lines could hide a line that
+                // looks like a key; leave those files to the parser.
+                let value = value.trim();
+                let closed = |open: char, close: char| {
+                    !value.starts_with(open)
+                        || (value.len() > 1 && value.ends_with(close) && !value.ends_with("\\\""))
+                };
+                if !(closed('"', '"') && closed('\'', '\'') && closed('[', ']') && closed('{', '}'))
+                {
+                    return None;
+                }
+                in_envs = key == "environments";
+                if in_envs {
+                    if seen_envs || line != "environments:" {
+                        return None;
+                    }
+                    seen_envs = true;
+                }
+            }
+            2 if in_envs => {
+                if current.is_some() {
+                    return None;
+                }
+                let (name, value) = trimmed.split_once(':')?;
+                let name = word(name)?;
+                match value.strip_prefix(' ') {
+                    Some(v) => {
+                        stages.insert(name.to_string(), word(v)?.to_string());
+                    }
+                    None if value.is_empty() => current = Some(name),
+                    None => return None,
+                }
+            }
+            4 if in_envs => {
+                let (key, value) = trimmed.split_once(": ")?;
+                match key {
+                    "stage" => {
+                        let name = current.take()?;
+                        stages.insert(name.to_string(), word(value)?.to_string());
+                    }
+                    "since" | "segments" => {}
+                    _ => return None,
+                }
+            }
+            _ if in_envs => return None,
+            _ => {} // inside another top-level value
+        }
+    }
+    if current.is_some() {
+        return None;
+    }
+    Some(stages)
+}
+
+fn parse_stages_yaml(text: &str) -> Option<BTreeMap<String, String>> {
     use serde::Deserialize;
     use serde::de::{IgnoredAny, MapAccess, Visitor};
 
@@ -422,7 +527,7 @@ fn subtree(tree: &Tree, path: &str) -> Option<Oid> {
 /// new blob). Sub-trees with equal ids are skipped without being read; entries are merged in
 /// git's own sort order, so nothing is allocated for the unchanged ones.
 fn diff_trees(
-    repo: &Repository,
+    trees: &mut Trees<'_>,
     old: Option<Oid>,
     new: Option<Oid>,
     out: &mut BTreeMap<String, (Option<Oid>, Option<Oid>)>,
@@ -430,14 +535,8 @@ fn diff_trees(
     if old == new {
         return Ok(());
     }
-    let load = |id: Option<Oid>| -> Result<Option<Tree<'_>>> {
-        id.map(|id| {
-            repo.find_tree(id)
-                .with_context(|| format!("reading tree {id}"))
-        })
-        .transpose()
-    };
-    let (old_tree, new_tree) = (load(old)?, load(new)?);
+    let old_tree = old.map(|id| trees.get(id)).transpose()?;
+    let new_tree = new.map(|id| trees.get(id)).transpose()?;
     let old_entries: Vec<git2::TreeEntry> = old_tree.iter().flat_map(|t| t.iter()).collect();
     let new_entries: Vec<git2::TreeEntry> = new_tree.iter().flat_map(|t| t.iter()).collect();
     let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
@@ -501,9 +600,45 @@ fn diff_trees(
         }
     }
     for (o, n) in subdirs {
-        diff_trees(repo, o, n, out)?;
+        diff_trees(trees, o, n, out)?;
     }
     Ok(())
+}
+
+/// The trees read for the previous and the current commit: the older side of one diff is the
+/// newer side of the next, so each version of a folder is read and parsed once (libgit2's own
+/// cache evicts at random once full, which a 20,000-commit walk reaches).
+struct Trees<'r> {
+    repo: &'r Repository,
+    prev: HashMap<Oid, Tree<'r>>,
+    cur: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> Trees<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        Trees {
+            repo,
+            prev: HashMap::new(),
+            cur: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: Oid) -> Result<Tree<'r>> {
+        if let Some(t) = self.cur.get(&id).or_else(|| self.prev.get(&id)) {
+            return Ok(t.clone());
+        }
+        let tree = self
+            .repo
+            .find_tree(id)
+            .with_context(|| format!("reading tree {id}"))?;
+        self.cur.insert(id, tree.clone());
+        Ok(tree)
+    }
+
+    /// Moves on to the next (older) commit: keep what this one read, forget the one before.
+    fn advance(&mut self) {
+        self.prev = std::mem::take(&mut self.cur);
+    }
 }
 
 /// Git sorts tree entries by name, a directory as if its name ended in `/`; the same name as
@@ -557,5 +692,44 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(parse_stages("description: d\n").unwrap(), BTreeMap::new());
         assert!(parse_stages("environments: [").is_none());
+    }
+
+    #[test]
+    fn quick_path_agrees_with_yaml_or_declines() {
+        let cases = [
+            "description: d\nenvironments:\n  development: everyone\n  production:\n    stage: partners\n    since: 2026-01-01\n    segments: [beta]\n",
+            "environments:\n  production: off\n",
+            "environments:\n  production: no\n",
+            "environments:\n  production: \"everyone\"\n",
+            "environments:\n  production: everyone # note\n",
+            "environments:\n  production:\n    since: 2026-01-01\n    stage: internal\n",
+            "environments:\n  production:\n",
+            "environments: {production: everyone}\n",
+            "environments:\n    production: everyone\n",
+            "description: |\n  environments:\n  x: y\nenvironments:\n  staging: internal\n",
+            "environments:\n  staging: internal\nenvironments:\n  staging: everyone\n",
+            "environments:\n  staging: 12\n",
+            "environments:\n  staging: &a internal\n  production: *a\n",
+            "description: \"a\nenvironments:\n  b\"\nenvironments:\n  staging: internal\n",
+            "environments:\n  staging:\n    stage: internal\n  production: everyone\n",
+            "description: \"a\nenvironments:\n  staging: internal\"\n",
+            "description: 'it''s\nenvironments:\n  staging: internal'\n",
+            "description: \"it's \\\"quoted\\\"\"\nenvironments:\n  staging: internal\n",
+        ];
+        for text in cases {
+            if let Some(quick) = quick_stages(text) {
+                assert_eq!(Some(quick), parse_stages_yaml(text), "{text}");
+            }
+        }
+        // The common layouts take the quick path.
+        assert!(quick_stages(cases[0]).is_some());
+        assert!(quick_stages(cases[1]).is_some());
+        assert!(quick_stages(cases[5]).is_some());
+        assert!(quick_stages(cases[14]).is_some());
+        assert!(quick_stages(cases[2]).is_none());
+        assert!(quick_stages(cases[12]).is_none());
+        assert!(quick_stages(cases[15]).is_none());
+        assert!(quick_stages(cases[16]).is_none());
+        assert_eq!(quick_stages(cases[17]).map(|s| s.len()), Some(1));
     }
 }

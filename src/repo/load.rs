@@ -304,7 +304,9 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
         }
     }
     let file = fs::File::open(path).map_err(io_err)?;
-    let mut bytes = Vec::new();
+    // Sized from the metadata: `take` hides the size hint, and without it `read_to_end` reads
+    // in 32-byte steps (three syscalls for a small file instead of one).
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES) as usize + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;
