@@ -16,6 +16,7 @@ use crate::repo::{Repo, is_valid_name};
 pub enum RefsFormat {
     /// `file:line: key` lines
     #[default]
+    #[value(alias = "table")]
     Text,
     /// Machine-readable JSON
     Json,

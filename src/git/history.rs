@@ -126,13 +126,6 @@ pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<His
     // Objects are addressed by their hash already; re-hashing every object read costs a
     // quarter of the walk and protects against nothing git itself has not checked.
     git2::opts::strict_hash_verification(false);
-    // A team folder of 500 flags is a ~25 KiB tree, over libgit2's default 4 KiB cache limit
-    // for trees; each is read twice (as a commit's tree, then as its child's parent tree).
-    // SAFETY: a process-wide libgit2 setting; the CLI reads history from one thread, before
-    // any other libgit2 use can race with it.
-    unsafe {
-        let _ = git2::opts::set_cache_object_limit(ObjectType::Tree, 4 << 20);
-    }
     let mut history = History {
         shallow: repo.is_shallow(),
         ..History::default()
