@@ -155,7 +155,7 @@ pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<His
 
     let mut walker = Walker {
         repo,
-        trees: Trees::new(repo),
+        trees: Trees::new(repo)?,
         cache: HashMap::new(),
         opts,
         pending: opts.date.len(),
@@ -205,7 +205,7 @@ pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String
     };
     let mut stems = BTreeMap::new();
     diff_trees(
-        &mut Trees::new(repo),
+        &mut Trees::new(repo)?,
         None,
         subtree(&tree, &flags_dir(root_rel)),
         &mut stems,
@@ -530,35 +530,41 @@ fn diff_trees(
     }
     let old_tree = old.map(|id| trees.get(id)).transpose()?;
     let new_tree = new.map(|id| trees.get(id)).transpose()?;
-    let old_entries: Vec<git2::TreeEntry> = old_tree.iter().flat_map(|t| t.iter()).collect();
-    let new_entries: Vec<git2::TreeEntry> = new_tree.iter().flat_map(|t| t.iter()).collect();
+    let old_entries = match &old_tree {
+        Some(t) => raw_entries(t)?,
+        None => Vec::new(),
+    };
+    let new_entries = match &new_tree {
+        Some(t) => raw_entries(t)?,
+        None => Vec::new(),
+    };
     let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
     type Out = BTreeMap<String, (Option<Oid>, Option<Oid>)>;
     fn record(
-        e: &git2::TreeEntry,
+        e: &RawEntry,
         is_old: bool,
         subdirs: &mut Vec<(Option<Oid>, Option<Oid>)>,
         out: &mut Out,
     ) {
-        match e.kind() {
-            Some(ObjectType::Tree) => subdirs.push(if is_old {
-                (Some(e.id()), None)
+        match e.kind {
+            EntryKind::Tree => subdirs.push(if is_old {
+                (Some(e.id), None)
             } else {
-                (None, Some(e.id()))
+                (None, Some(e.id))
             }),
-            Some(ObjectType::Blob) => {
-                if let Some(stem) = e.name_bytes().strip_suffix(b".yaml") {
+            EntryKind::File => {
+                if let Some(stem) = e.name.strip_suffix(b".yaml") {
                     let slot = out
                         .entry(String::from_utf8_lossy(stem).into_owned())
                         .or_insert((None, None));
                     if is_old {
-                        slot.0 = slot.0.or(Some(e.id()));
+                        slot.0 = slot.0.or(Some(e.id));
                     } else {
-                        slot.1 = slot.1.or(Some(e.id()));
+                        slot.1 = slot.1.or(Some(e.id));
                     }
                 }
             }
-            _ => {}
+            EntryKind::Other => {}
         }
     }
     let (mut i, mut j) = (0, 0);
@@ -579,9 +585,9 @@ fn diff_trees(
             }
             std::cmp::Ordering::Equal => {
                 let (a, b) = (&old_entries[i], &new_entries[j]);
-                if a.id() != b.id() || a.kind() != b.kind() {
-                    if a.kind() == Some(ObjectType::Tree) && b.kind() == Some(ObjectType::Tree) {
-                        subdirs.push((Some(a.id()), Some(b.id())));
+                if a.id != b.id || a.kind != b.kind {
+                    if a.kind == EntryKind::Tree && b.kind == EntryKind::Tree {
+                        subdirs.push((Some(a.id), Some(b.id)));
                     } else {
                         record(a, true, &mut subdirs, out);
                         record(b, false, &mut subdirs, out);
@@ -602,30 +608,36 @@ fn diff_trees(
 /// newer side of the next, so each version of a folder is read and parsed once (libgit2's own
 /// cache evicts at random once full, which a 20,000-commit walk reaches).
 struct Trees<'r> {
-    repo: &'r Repository,
-    prev: HashMap<Oid, Tree<'r>>,
-    cur: HashMap<Oid, Tree<'r>>,
+    odb: git2::Odb<'r>,
+    prev: HashMap<Oid, Rc<[u8]>>,
+    cur: HashMap<Oid, Rc<[u8]>>,
 }
 
 impl<'r> Trees<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        Trees {
-            repo,
+    fn new(repo: &'r Repository) -> Result<Self> {
+        Ok(Trees {
+            odb: repo.odb().context("opening the object database")?,
             prev: HashMap::new(),
             cur: HashMap::new(),
-        }
+        })
     }
 
-    fn get(&mut self, id: Oid) -> Result<Tree<'r>> {
+    /// A tree's raw bytes (read straight from the object database: the diff walks the raw
+    /// entries, cheaper than having libgit2 build and cache an entry table for each version).
+    fn get(&mut self, id: Oid) -> Result<Rc<[u8]>> {
         if let Some(t) = self.cur.get(&id).or_else(|| self.prev.get(&id)) {
             return Ok(t.clone());
         }
-        let tree = self
-            .repo
-            .find_tree(id)
+        let obj = self
+            .odb
+            .read(id)
             .with_context(|| format!("reading tree {id}"))?;
-        self.cur.insert(id, tree.clone());
-        Ok(tree)
+        if obj.kind() != ObjectType::Tree {
+            anyhow::bail!("object {id} is not a tree");
+        }
+        let data: Rc<[u8]> = Rc::from(obj.data());
+        self.cur.insert(id, data.clone());
+        Ok(data)
     }
 
     /// Moves on to the next (older) commit: keep what this one read, forget the one before.
@@ -634,22 +646,58 @@ impl<'r> Trees<'r> {
     }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Tree,
+    File,
+    /// Symbolic links and submodules: never a flag file.
+    Other,
+}
+
+struct RawEntry<'a> {
+    kind: EntryKind,
+    name: &'a [u8],
+    id: Oid,
+}
+
+/// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, in git's order.
+fn raw_entries(data: &[u8]) -> Result<Vec<RawEntry<'_>>> {
+    let bad = || anyhow::anyhow!("malformed tree object");
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let space = memchr::memchr(b' ', rest).ok_or_else(bad)?;
+        let mode = &rest[..space];
+        let nul = memchr::memchr(0, &rest[space + 1..]).ok_or_else(bad)? + space + 1;
+        let name = &rest[space + 1..nul];
+        let id = rest.get(nul + 1..nul + 21).ok_or_else(bad)?;
+        let kind = match mode {
+            b"40000" | b"040000" => EntryKind::Tree,
+            b"100644" | b"100755" | b"100664" | b"100640" => EntryKind::File,
+            _ => EntryKind::Other,
+        };
+        out.push(RawEntry {
+            kind,
+            name,
+            id: Oid::from_bytes(id)?,
+        });
+        rest = &rest[nul + 21..];
+    }
+    Ok(out)
+}
+
 /// Git sorts tree entries by name, a directory as if its name ended in `/`; the same name as
 /// a file and as a directory sort apart, which the merge then treats as a removal and an add.
-fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
-    let key = |e: &git2::TreeEntry| {
-        let dir = e.kind() == Some(ObjectType::Tree);
-        e.name_bytes()
-            .to_vec()
-            .into_iter()
-            .chain(dir.then_some(b'/'))
-    };
-    let (na, nb) = (a.name_bytes(), b.name_bytes());
+fn git_order(a: &RawEntry, b: &RawEntry) -> std::cmp::Ordering {
+    fn key<'a>(e: &RawEntry<'a>) -> impl Iterator<Item = u8> + 'a {
+        let dir = e.kind == EntryKind::Tree;
+        e.name.iter().copied().chain(dir.then_some(b'/'))
+    }
     // Fast path: names that differ before either ends need no suffix.
-    match na.iter().zip(nb).find(|(x, y)| x != y) {
+    match a.name.iter().zip(b.name).find(|(x, y)| x != y) {
         Some((x, y)) => x.cmp(y),
-        None if na.len() == nb.len()
-            && (a.kind() == Some(ObjectType::Tree)) == (b.kind() == Some(ObjectType::Tree)) =>
+        None if a.name.len() == b.name.len()
+            && (a.kind == EntryKind::Tree) == (b.kind == EntryKind::Tree) =>
         {
             std::cmp::Ordering::Equal
         }
