@@ -19,13 +19,15 @@ export FLAGS_TODAY=2026-11-25
 EMPTY=$(mktemp -d)
 trap 'rm -rf "$EMPTY"' EXIT
 
-# median SECONDS of running "$@" (stdout and stderr discarded)
+# "MEDIAN_WALL CPU" seconds of running "$@" (stdout and stderr discarded); CPU is the mean
+# user+system time, which says more than wall time on a busy machine (CPU is "-" without
+# hyperfine).
 median() {
   if command -v hyperfine >/dev/null; then
     local json
     json=$(mktemp)
     hyperfine --style none --warmup 2 --runs "$RUNS" --export-json "$json" "$*" >/dev/null 2>&1
-    python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.3f %.3f" % (r["median"], r["user"]+r["system"]))' "$json"
     rm -f "$json"
   else
     "$@" >/dev/null 2>&1; "$@" >/dev/null 2>&1 # warm-up
@@ -35,13 +37,20 @@ median() {
       t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
       times+=("$(echo "$t1 - $t0" | bc)")
     done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.3f -\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
   fi
 }
 
-row() { # name ours baseline
-  python3 -c 'import sys; n,a,b=sys.argv[1],float(sys.argv[2]),float(sys.argv[3]); print(f"{n:<34} {a:7.3f} s   baseline {b:7.3f} s   ratio {a/b:5.2f}")' "$@"
+row() { # name "ours" "baseline" (each "wall cpu")
+  python3 - "$@" <<'PY'
+import sys
+name, (aw, ac), (bw, bc) = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+cpu = f"   cpu {float(ac):6.3f} s vs {float(bc):6.3f} s, ratio {float(ac)/float(bc):4.2f}" if ac != "-" else ""
+print(f"{name:<32} {float(aw):6.3f} s vs {float(bw):6.3f} s, ratio {float(aw)/float(bw):4.2f}{cpu}")
+PY
 }
+echo "median wall time (ours vs baseline, ratio) and mean CPU time (user + system)"
+
 
 echo "repository: $REPO ($(git rev-list --count HEAD) commits, $(find platform/flags/flags -name '*.yaml' | wc -l) flags, $(git ls-files services | wc -l) source files); runs: $RUNS; $(nproc) cores"
 git_log=$(median git log --format=%ct --name-only -- platform/flags)

@@ -192,3 +192,90 @@ pub fn created(def: &FlagDef, hist: Option<&FlagHistory>) -> Option<Dated> {
         None => hist.and_then(|h| h.added),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(flags: &[(&str, &str)]) -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, text).expect("write");
+        };
+        write(
+            "flags.yaml",
+            "cleanup:\n  after_days: 30\n  stalled_days: 90\n",
+        );
+        write("environments/staging.yaml", "");
+        write("environments/production.yaml", "after: staging\n");
+        for (key, envs) in flags {
+            write(
+                &format!("flags/{key}.yaml"),
+                &format!("description: d\nowner: o\ntype: release\nenvironments:\n{envs}"),
+            );
+        }
+        let repo = Repo::load(dir.path());
+        (dir, repo)
+    }
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).expect("date")
+    }
+
+    #[test]
+    fn a_cut_off_date_proves_age_but_is_never_shown() {
+        let (_dir, repo) = repo(&[
+            ("done", "  staging: everyone\n  production: everyone\n"),
+            (
+                "mixed",
+                "  staging: everyone\n  production:\n    stage: everyone\n    since: 2026-10-01\n",
+            ),
+            ("unknown", "  staging: everyone\n  production: everyone\n"),
+        ]);
+        let cut = Dated::OnOrBefore(d("2026-09-01"));
+        let mut history = HashMap::new();
+        history.insert(
+            "done".to_string(),
+            FlagHistory {
+                added: Some(cut),
+                ..FlagHistory::default()
+            },
+        );
+        // The recorded date is later than the boundary: it is the latest, so it is exact.
+        history.insert(
+            "mixed".to_string(),
+            FlagHistory {
+                added: Some(cut),
+                ..FlagHistory::default()
+            },
+        );
+        let cx = Context {
+            history: Some(&history),
+            as_of: d("2026-11-25"),
+            today: d("2026-11-25"),
+        };
+        let r = report(&repo, &cx);
+        let got: Vec<(&str, Option<Date>, Option<i64>)> = r
+            .candidates
+            .iter()
+            .map(|c| (c.key.as_str(), c.since, c.days))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("mixed", Some(d("2026-10-01")), Some(55)),
+                ("done", None, None)
+            ]
+        );
+        assert_eq!(r.undated, vec!["unknown".to_string()]);
+
+        // Too recent a boundary proves nothing.
+        let cx = Context {
+            as_of: d("2026-09-20"),
+            ..cx
+        };
+        assert!(report(&repo, &cx).candidates.is_empty());
+    }
+}
