@@ -37,6 +37,9 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
+            [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
+            [CompletionResult]::new('refs', 'refs', [CompletionResultType]::ParameterValue, 'Show where source code mentions flag keys (file:line), honouring .gitignore')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -153,6 +156,35 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'flags;log' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Only this environment')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flags;stale' {
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'Report what will be stale by DATE (YYYY-MM-DD) instead of today')
+            [CompletionResult]::new('--refs', '--refs', [CompletionResultType]::ParameterName, 'Count references in DIR (default: the enclosing git repository)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit 1 when there are candidates (for scheduled CI jobs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'flags;refs' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Directory to search (default: the enclosing git repository, else the flags root''s parent)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'flags;schema' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
@@ -185,6 +217,9 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
+            [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
+            [CompletionResult]::new('refs', 'refs', [CompletionResultType]::ParameterValue, 'Show where source code mentions flag keys (file:line), honouring .gitignore')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('manpage', 'manpage', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -219,6 +254,15 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;help;export' {
+            break
+        }
+        'flags;help;log' {
+            break
+        }
+        'flags;help;stale' {
+            break
+        }
+        'flags;help;refs' {
             break
         }
         'flags;help;schema' {

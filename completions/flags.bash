@@ -40,6 +40,9 @@ _flags() {
             flags,list)
                 cmd="flags__subcmd__list"
                 ;;
+            flags,log)
+                cmd="flags__subcmd__log"
+                ;;
             flags,manpage)
                 cmd="flags__subcmd__manpage"
                 ;;
@@ -49,11 +52,17 @@ _flags() {
             flags,promote)
                 cmd="flags__subcmd__promote"
                 ;;
+            flags,refs)
+                cmd="flags__subcmd__refs"
+                ;;
             flags,schema)
                 cmd="flags__subcmd__schema"
                 ;;
             flags,show)
                 cmd="flags__subcmd__show"
+                ;;
+            flags,stale)
+                cmd="flags__subcmd__stale"
                 ;;
             flags,validate)
                 cmd="flags__subcmd__validate"
@@ -82,6 +91,9 @@ _flags() {
             flags__subcmd__help,list)
                 cmd="flags__subcmd__help__subcmd__list"
                 ;;
+            flags__subcmd__help,log)
+                cmd="flags__subcmd__help__subcmd__log"
+                ;;
             flags__subcmd__help,manpage)
                 cmd="flags__subcmd__help__subcmd__manpage"
                 ;;
@@ -91,11 +103,17 @@ _flags() {
             flags__subcmd__help,promote)
                 cmd="flags__subcmd__help__subcmd__promote"
                 ;;
+            flags__subcmd__help,refs)
+                cmd="flags__subcmd__help__subcmd__refs"
+                ;;
             flags__subcmd__help,schema)
                 cmd="flags__subcmd__help__subcmd__schema"
                 ;;
             flags__subcmd__help,show)
                 cmd="flags__subcmd__help__subcmd__show"
+                ;;
+            flags__subcmd__help,stale)
+                cmd="flags__subcmd__help__subcmd__stale"
                 ;;
             flags__subcmd__help,validate)
                 cmd="flags__subcmd__help__subcmd__validate"
@@ -107,7 +125,7 @@ _flags() {
 
     case "${cmd}" in
         flags)
-            opts="-C -h -V --color --help --version init validate list show new promote demote diff eval export schema completions manpage help"
+            opts="-C -h -V --color --help --version init validate list show new promote demote diff eval export log stale refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +305,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help)
-            opts="init validate list show new promote demote diff eval export schema completions manpage help"
+            opts="init validate list show new promote demote diff eval export log stale refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +430,20 @@ _flags() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        flags__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         flags__subcmd__help__subcmd__manpage)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -454,6 +486,20 @@ _flags() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        flags__subcmd__help__subcmd__refs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         flags__subcmd__help__subcmd__schema)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -469,6 +515,20 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__help__subcmd__stale)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -538,6 +598,36 @@ _flags() {
                     return 0
                     ;;
                 --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__log)
+            opts="-C -h --env --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -654,6 +744,36 @@ _flags() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        flags__subcmd__refs)
+            opts="-C -h --path --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         flags__subcmd__schema)
             opts="-C -h --color --help settings environment segment flag"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -683,6 +803,40 @@ _flags() {
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__stale)
+            opts="-C -h --as-of --refs --check --format --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0

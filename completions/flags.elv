@@ -34,6 +34,9 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
             cand export 'Compile one environment to flagd flag definitions'
+            cand log 'Show stage changes from git history, newest first'
+            cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+            cand refs 'Show where source code mentions flag keys (file:line), honouring .gitignore'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -139,6 +142,32 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'flags;log'= {
+            cand --env 'Only this environment'
+            cand --format 'Output format'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flags;stale'= {
+            cand --as-of 'Report what will be stale by DATE (YYYY-MM-DD) instead of today'
+            cand --refs 'Count references in DIR (default: the enclosing git repository)'
+            cand --format 'Output format'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --check 'Exit 1 when there are candidates (for scheduled CI jobs)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'flags;refs'= {
+            cand --path 'Directory to search (default: the enclosing git repository, else the flags root''s parent)'
+            cand --format 'Output format'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'flags;schema'= {
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
@@ -168,6 +197,9 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
             cand export 'Compile one environment to flagd flag definitions'
+            cand log 'Show stage changes from git history, newest first'
+            cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+            cand refs 'Show where source code mentions flag keys (file:line), honouring .gitignore'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
             cand manpage 'Print the man page (roff)'
@@ -192,6 +224,12 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;help;eval'= {
         }
         &'flags;help;export'= {
+        }
+        &'flags;help;log'= {
+        }
+        &'flags;help;stale'= {
+        }
+        &'flags;help;refs'= {
         }
         &'flags;help;schema'= {
         }

@@ -40,6 +40,9 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll a flag
 complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
 complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile one environment to flagd flag definitions'
+complete -c flags -n "__fish_flags_needs_command" -f -a "log" -d 'Show stage changes from git history, newest first'
+complete -c flags -n "__fish_flags_needs_command" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
 complete -c flags -n "__fish_flags_needs_command" -f -a "schema" -d 'Print the JSON Schema of the file formats'
 complete -c flags -n "__fish_flags_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
@@ -139,6 +142,32 @@ complete -c flags -n "__fish_flags_using_subcommand export" -l color -d 'When to
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand log" -l env -d 'Only this environment' -r
+complete -c flags -n "__fish_flags_using_subcommand log" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand log" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand log" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand log" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand stale" -l as-of -d 'Report what will be stale by DATE (YYYY-MM-DD) instead of today' -r
+complete -c flags -n "__fish_flags_using_subcommand stale" -l refs -d 'Count references in DIR (default: the enclosing git repository)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand stale" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand stale" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand stale" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand stale" -l check -d 'Exit 1 when there are candidates (for scheduled CI jobs)'
+complete -c flags -n "__fish_flags_using_subcommand stale" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c flags -n "__fish_flags_using_subcommand refs" -l path -d 'Directory to search (default: the enclosing git repository, else the flags root\'s parent)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand refs" -l format -d 'Output format' -r -f -a "text\t'`file:line: key` lines'
+json\t'Machine-readable JSON'"
+complete -c flags -n "__fish_flags_using_subcommand refs" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand refs" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand refs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand schema" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand schema" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -154,17 +183,20 @@ complete -c flags -n "__fish_flags_using_subcommand manpage" -l color -d 'When t
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "export" -d 'Compile one environment to flagd flag definitions'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "export" -d 'Compile one environment to flagd flag definitions'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "log" -d 'Show stage changes from git history, newest first'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale refs schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

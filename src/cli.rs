@@ -48,6 +48,12 @@ pub enum Command {
     Eval(commands::eval::EvalArgs),
     /// Compile one environment to flagd flag definitions
     Export(commands::export::ExportArgs),
+    /// Show stage changes from git history, newest first
+    Log(commands::log::LogArgs),
+    /// List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)
+    Stale(commands::stale::StaleArgs),
+    /// Show where source code mentions flag keys (file:line), honouring .gitignore
+    Refs(commands::refs::RefsArgs),
     /// Print the JSON Schema of the file formats
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
@@ -113,6 +119,9 @@ impl Cli {
             Command::Demote(args) => commands::demote::run(&ctx, &args),
             Command::Eval(args) => commands::eval::run(&ctx, &args),
             Command::Export(args) => commands::export::run(&ctx, &args),
+            Command::Log(args) => commands::log::run(&ctx, &args),
+            Command::Stale(args) => commands::stale::run(&ctx, &args),
+            Command::Refs(args) => commands::refs::run(&ctx, &args),
             Command::Schema(_) | Command::Completions(_) | Command::Manpage => {
                 Ok(ExitCode::SUCCESS)
             }

@@ -30,9 +30,11 @@ mod fsutil;
 pub mod git;
 pub mod pipeline_checks;
 pub mod problem;
+pub mod refs;
 pub mod render;
 pub mod repo;
 pub mod semdiff;
+pub mod stale;
 pub mod validate;
 
 use std::ffi::OsString;

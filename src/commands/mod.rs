@@ -7,11 +7,14 @@ pub mod eval;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod log;
 pub(crate) mod mutate;
 pub mod new;
 pub mod promote;
+pub mod refs;
 pub mod schema;
 pub mod show;
+pub mod stale;
 pub mod validate;
 
 use std::io::Write;
@@ -69,4 +72,27 @@ pub(crate) fn require_valid(repo: &Repo) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Prints `warning: MESSAGE` to stderr.
+pub(crate) fn warn(ctx: &Ctx, message: &str) {
+    let label = crate::render::paint(ctx.style.stderr, crate::render::YELLOW, "warning");
+    let _ = writeln!(std::io::stderr(), "{label}: {message}");
+}
+
+/// Says on stderr that history is incomplete, and how to get all of it.
+pub(crate) fn warn_shallow(ctx: &Ctx, history: &crate::git::history::History) {
+    if !history.shallow {
+        return;
+    }
+    let cut = match history.shallow_boundary {
+        Some(d) => format!("history before {d} is missing, so dates it cut off are unknown"),
+        None => "the dates shown were all found in the history that is there".to_string(),
+    };
+    warn(
+        ctx,
+        &format!(
+            "this is a shallow clone: {cut}; fetch all history with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+        ),
+    );
 }

@@ -1,0 +1,112 @@
+//! `flags refs`: where source code mentions flag keys.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::cli::Ctx;
+use crate::render::escape;
+use crate::repo::{Repo, is_valid_name};
+
+/// `--format` for `refs`: one `file:line: key` line per mention, or JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum RefsFormat {
+    /// `file:line: key` lines
+    #[default]
+    #[value(alias = "table")]
+    Text,
+    /// Machine-readable JSON
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RefsArgs {
+    /// Flag keys to look for (default: every flag)
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
+    /// Directory to search (default: the enclosing git repository, else the flags root's parent)
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
+    pub format: RefsFormat,
+}
+
+/// The directory `refs` and `stale` search by default: the git work tree around the flags
+/// root, else (for `refs` only) the folder holding the flags root.
+pub(crate) fn default_path(repo: &Repo) -> Option<PathBuf> {
+    crate::git::locate(&repo.root).map(|l| l.workdir)
+}
+
+pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.repo()?;
+    let keys: Vec<String> = if args.keys.is_empty() {
+        let mut keys: Vec<String> = repo.flags.iter().map(|f| f.name.clone()).collect();
+        keys.dedup();
+        keys
+    } else {
+        for key in &args.keys {
+            if !is_valid_name(key) {
+                return Err(crate::user_error!("`{}` is not a flag key", escape(key))
+                    .hint(format!("keys are {}", crate::repo::NAME_RULE))
+                    .into());
+            }
+            if repo.flag(key).is_none() {
+                super::warn(
+                    ctx,
+                    &format!("`{key}` is not a flag in this repository; searching for it anyway"),
+                );
+            }
+        }
+        args.keys.clone()
+    };
+    let path = match &args.path {
+        Some(p) => ctx.dir.join(p),
+        None => default_path(&repo)
+            .or_else(|| repo.root.parent().map(|p| p.to_path_buf()))
+            .unwrap_or_else(|| repo.root.clone()),
+    };
+    let mut refs = crate::refs::find(&repo.root, &keys, &path)?;
+    // Paths as the user would type them: under `--path` as written (as grep and rg print
+    // them), else relative to the repository's top.
+    if let Some(given) = &args.path {
+        let prefix = given.to_string_lossy().trim_end_matches('/').to_string();
+        if !prefix.is_empty() && prefix != "." {
+            for r in &mut refs {
+                r.file = format!("{prefix}/{}", r.file);
+            }
+        }
+    }
+
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        RefsFormat::Json => {
+            let rows: Vec<_> = refs
+                .iter()
+                .map(|r| json!({"key": r.key, "file": r.file, "line": r.line}))
+                .collect();
+            drop(out);
+            super::print_json(&rows)?;
+        }
+        RefsFormat::Text => {
+            for r in &refs {
+                writeln!(out, "{}:{}: {}", escape(&r.file), r.line, r.key)?;
+            }
+        }
+    }
+    let files: std::collections::BTreeSet<&str> = refs.iter().map(|r| r.file.as_str()).collect();
+    let found: std::collections::BTreeSet<&str> = refs.iter().map(|r| r.key.as_str()).collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "{} reference(s) to {} of {} key(s) in {} file(s) under `{}`",
+        refs.len(),
+        found.len(),
+        keys.len(),
+        files.len(),
+        escape(&path.display().to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}

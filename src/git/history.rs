@@ -1,0 +1,776 @@
+//! One walk of git history for every flag at once.
+//!
+//! The walk follows first parents from HEAD (the mainline: a change is dated when it landed on
+//! the branch, which is when it took effect, and a merge is one step rather than a detour
+//! through a feature branch). For each commit it compares the tree id of the `flags/` folder
+//! with the parent's and skips the commit when they are equal, which is most commits of an
+//! application repository. Otherwise it diffs only that folder, parses the old and the new
+//! version of each changed flag file (each blob once) and compares the stage of every
+//! environment: a commit that only edits a comment or the description changes no stage and
+//! is not a transition.
+//!
+//! Flags are identified by file stem, so moving a file between sub-folders (a delete and an
+//! add of the same stem in one commit) is not mistaken for a new flag.
+//!
+//! Shallow clones: the oldest commit of a shallow clone has no parent, so its tree looks like it
+//! added every file on that date, which is later than the truth. The walk recognises that
+//! boundary and reports dates it cut off as [`Dated::OnOrBefore`] instead of a date.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::rc::Rc;
+
+use anyhow::{Context, Result};
+use git2::{ObjectType, Oid, Repository, Tree};
+
+use crate::date::Date;
+use crate::repo::{MAX_NESTING, OFF};
+
+/// One stage change of one flag in one environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// Full commit id.
+    pub commit: String,
+    /// Committer date (when the change landed on the branch).
+    pub date: Date,
+    pub author: String,
+    pub flag: String,
+    pub environment: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// When something happened, as far as the available history tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    /// On this date: the commit that made the change is in the history.
+    On(Date),
+    /// Cut off by a shallow clone: already so on this date (the boundary commit's), exact date
+    /// unknown.
+    OnOrBefore(Date),
+}
+
+impl Dated {
+    /// The exact date, if known.
+    pub fn exact(self) -> Option<Date> {
+        match self {
+            Dated::On(d) => Some(d),
+            Dated::OnOrBefore(_) => None,
+        }
+    }
+
+    /// The latest the true date can be.
+    pub fn latest(self) -> Date {
+        match self {
+            Dated::On(d) | Dated::OnOrBefore(d) => d,
+        }
+    }
+}
+
+/// What history says about one flag (by key).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlagHistory {
+    /// The commit that added the flag's file (the latest time it was added, if it was ever
+    /// deleted and re-added).
+    pub added: Option<Dated>,
+    /// Per environment, when the stage it has at HEAD was entered. An environment missing here
+    /// has not changed since the file was added: use `added`.
+    pub envs: BTreeMap<String, Dated>,
+    /// The stages at HEAD as history saw them (environments not listed are `off`); `None` when
+    /// the walk only reached the flag at a shallow boundary.
+    pub head: Option<BTreeMap<String, String>>,
+}
+
+impl FlagHistory {
+    /// When the environment entered its HEAD stage.
+    pub fn env(&self, env: &str) -> Option<Dated> {
+        self.envs.get(env).copied().or(self.added)
+    }
+
+    /// The flag's stage in an environment at HEAD, if history saw it.
+    pub fn head_stage(&self, env: &str) -> Option<&str> {
+        self.head
+            .as_ref()
+            .map(|h| h.get(env).map_or(OFF, String::as_str))
+    }
+}
+
+/// What to collect.
+#[derive(Debug, Default)]
+pub struct WalkOptions {
+    /// Collect every transition (for `flags log`); this walks the whole history.
+    pub transitions: bool,
+    /// Date these flags; when `transitions` is off the walk stops as soon as all are dated.
+    pub date: HashSet<String>,
+}
+
+/// The result of one walk.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Newest first.
+    pub transitions: Vec<Transition>,
+    pub flags: HashMap<String, FlagHistory>,
+    /// The repository is a shallow clone and the walk reached its boundary.
+    pub shallow_boundary: Option<Date>,
+    /// The repository is a shallow clone (whether or not the walk reached the boundary).
+    pub shallow: bool,
+    /// Commits looked at.
+    pub commits: usize,
+}
+
+type Stages = Rc<BTreeMap<String, String>>;
+
+/// Walks first-parent history from HEAD for the flags root at `root_rel` (relative to the work
+/// tree, `/`-separated, `""` for the top). An unborn HEAD gives an empty history.
+pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<History> {
+    // Objects are addressed by their hash already; re-hashing every object read costs a
+    // quarter of the walk and protects against nothing git itself has not checked.
+    git2::opts::strict_hash_verification(false);
+    let mut history = History {
+        shallow: repo.is_shallow(),
+        ..History::default()
+    };
+    let head = match repo.head() {
+        Ok(h) => h.peel_to_commit().context("reading HEAD")?,
+        Err(e)
+            if matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            ) =>
+        {
+            return Ok(history);
+        }
+        Err(e) => return Err(e).context("reading HEAD"),
+    };
+    let flags_path = if root_rel.is_empty() {
+        "flags".to_string()
+    } else {
+        format!("{root_rel}/flags")
+    };
+    let shallow_roots = if history.shallow {
+        shallow_roots(repo)
+    } else {
+        HashSet::new()
+    };
+
+    let mut walker = Walker {
+        repo,
+        trees: Trees::new(repo)?,
+        cache: HashMap::new(),
+        opts,
+        pending: opts.date.len(),
+        history: &mut history,
+    };
+    let mut commit = head;
+    let mut tree = subtree(&commit.tree()?, &flags_path);
+    loop {
+        walker.history.commits += 1;
+        let parent = if shallow_roots.contains(&commit.id()) {
+            None
+        } else {
+            commit.parent(0).ok()
+        };
+        let date = Date::from_unix(commit.time().seconds());
+        if parent.is_none() && (commit.parent_count() > 0 || shallow_roots.contains(&commit.id())) {
+            walker.boundary(tree, date)?;
+            break;
+        }
+        let parent_tree = match &parent {
+            Some(p) => subtree(&p.tree()?, &flags_path),
+            None => None,
+        };
+        if tree != parent_tree {
+            walker.commit(&commit, date, parent_tree, tree)?;
+        }
+        if !opts.transitions && walker.pending == 0 {
+            break;
+        }
+        match parent {
+            Some(p) => {
+                commit = p;
+                tree = parent_tree;
+            }
+            None => break,
+        }
+    }
+    Ok(history)
+}
+
+/// The keys (file stems) of the flags at HEAD: what a walk that dates every current flag
+/// wants. Lists trees only, reads no file.
+pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String>> {
+    let tree = match repo.head().and_then(|h| h.peel_to_tree()) {
+        Ok(t) => t,
+        Err(_) => return Ok(HashSet::new()), // unborn: nothing to date
+    };
+    let mut stems = BTreeMap::new();
+    diff_trees(
+        &mut Trees::new(repo)?,
+        None,
+        subtree(&tree, &flags_dir(root_rel)),
+        &mut stems,
+    )?;
+    Ok(stems.into_keys().collect())
+}
+
+fn flags_dir(root_rel: &str) -> String {
+    if root_rel.is_empty() {
+        "flags".to_string()
+    } else {
+        format!("{root_rel}/flags")
+    }
+}
+
+struct Walker<'a, 'r> {
+    repo: &'r Repository,
+    trees: Trees<'r>,
+    /// Parsed stages per blob: each version of a file is parsed once (`None`: unparsable).
+    cache: HashMap<Oid, Option<Stages>>,
+    opts: &'a WalkOptions,
+    /// Flags to date that are not dated yet.
+    pending: usize,
+    history: &'a mut History,
+}
+
+impl Walker<'_, '_> {
+    fn stages(&mut self, oid: Oid) -> Option<Stages> {
+        if let Some(s) = self.cache.get(&oid) {
+            return s.clone();
+        }
+        let parsed = self.repo.find_blob(oid).ok().and_then(|blob| {
+            let text = std::str::from_utf8(blob.content()).ok()?;
+            parse_stages(text).map(Rc::new)
+        });
+        self.cache.insert(oid, parsed.clone());
+        parsed
+    }
+
+    fn wanted(&self, key: &str) -> bool {
+        self.opts.date.contains(key)
+            && self
+                .history
+                .flags
+                .get(key)
+                .is_none_or(|f| f.added.is_none())
+    }
+
+    fn commit(
+        &mut self,
+        commit: &git2::Commit,
+        date: Date,
+        old: Option<Oid>,
+        new: Option<Oid>,
+    ) -> Result<()> {
+        let mut changes: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
+        diff_trees(&mut self.trees, old, new, &mut changes)?;
+        self.trees.advance();
+        let author = String::from_utf8_lossy(commit.author().name_bytes()).into_owned();
+        for (key, (old, new)) in changes {
+            let wanted = self.wanted(&key);
+            if !self.opts.transitions && !wanted {
+                continue;
+            }
+            let Some(new) = new else { continue }; // a removal is not a stage change
+            let Some(new_stages) = self.stages(new) else {
+                continue;
+            };
+            let old_stages = match old {
+                Some(o) => match self.stages(o) {
+                    Some(s) => Some(s),
+                    None => continue, // unparsable old version: nothing to compare with
+                },
+                None => None,
+            };
+            let stage = |s: &Option<Stages>, env: &str| -> String {
+                s.as_ref()
+                    .and_then(|m| m.get(env).cloned())
+                    .unwrap_or_else(|| OFF.to_string())
+            };
+            let mut envs: Vec<&String> = new_stages.keys().collect();
+            if let Some(o) = &old_stages {
+                envs.extend(o.keys().filter(|k| !new_stages.contains_key(*k)));
+            }
+            let mut moved = Vec::new();
+            for env in envs {
+                let from = stage(&old_stages, env);
+                let to = new_stages
+                    .get(env)
+                    .cloned()
+                    .unwrap_or_else(|| OFF.to_string());
+                if from != to {
+                    moved.push(env.clone());
+                    if self.opts.transitions {
+                        self.history.transitions.push(Transition {
+                            commit: commit.id().to_string(),
+                            date,
+                            author: author.clone(),
+                            flag: key.clone(),
+                            environment: env.clone(),
+                            from,
+                            to,
+                        });
+                    }
+                }
+            }
+            if wanted {
+                let entry = self.history.flags.entry(key.clone()).or_default();
+                if entry.head.is_none() {
+                    entry.head = Some((*new_stages).clone());
+                }
+                for env in moved {
+                    entry.envs.entry(env).or_insert(Dated::On(date));
+                }
+                if old_stages.is_none() {
+                    entry.added = Some(Dated::On(date));
+                    self.pending = self.pending.saturating_sub(1);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The oldest commit of a shallow clone: whatever is still undated was already so then.
+    fn boundary(&mut self, tree: Option<Oid>, date: Date) -> Result<()> {
+        self.history.shallow_boundary = Some(date);
+        let mut present: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
+        diff_trees(&mut self.trees, None, tree, &mut present)?;
+        for key in present.into_keys() {
+            if self.wanted(&key) {
+                let entry = self.history.flags.entry(key).or_default();
+                entry.added = Some(Dated::OnOrBefore(date));
+                self.pending = self.pending.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The stage per environment of one version of a flag file; `None` when it is not YAML.
+///
+/// Reads only `environments` and each entry's stage (a version from history may be invalid in
+/// other ways, or older than today's format; the stages are what the walk compares), which
+/// costs a fraction of the full, located parse.
+pub(crate) fn parse_stages(text: &str) -> Option<BTreeMap<String, String>> {
+    if let Some(stages) = quick_stages(text) {
+        return Some(stages);
+    }
+    parse_stages_yaml(text)
+}
+
+/// The stages of a file in the plain layout that `flags` and people write (column-0 keys,
+/// `environments:` entries indented by two, long-form fields by four, bare lowercase names),
+/// without a YAML parser; `None` for anything else, which then gets the full parse. Every value
+/// accepted here is one YAML reads as the same plain string.
+fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
+    fn word(s: &str) -> Option<&str> {
+        let ok = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+            // YAML 1.1 booleans and nulls read as something else (`off` reads as false, which
+            // the full parse also takes for `off`).
+            && !matches!(s, "y" | "yes" | "n" | "no" | "on" | "true" | "false" | "null");
+        ok.then_some(s)
+    }
+    if text.contains(['\r', '\t']) || text.starts_with('\u{feff}') {
+        return None;
+    }
+    let mut stages = BTreeMap::new();
+    let (mut in_envs, mut seen_envs) = (false, false);
+    let mut current: Option<&str> = None; // a long-form entry waiting for its `stage`
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        match indent {
+            0 => {
+                if current.is_some() {
+                    return None;
+                }
+                let (key, value) = line.split_once(':')?;
+                if !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    || line.starts_with("---")
+                {
+                    return None;
+                }
+                // A quoted or flow value that goes on over more lines could hide a line that
+                // looks like a key; leave those files to the parser.
+                let value = value.trim();
+                let closed = |open: char, close: char| {
+                    !value.starts_with(open)
+                        || (value.len() > 1 && value.ends_with(close) && !value.ends_with("\\\""))
+                };
+                if !(closed('"', '"') && closed('\'', '\'') && closed('[', ']') && closed('{', '}'))
+                {
+                    return None;
+                }
+                in_envs = key == "environments";
+                if in_envs {
+                    if seen_envs || line != "environments:" {
+                        return None;
+                    }
+                    seen_envs = true;
+                }
+            }
+            2 if in_envs => {
+                if current.is_some() {
+                    return None;
+                }
+                let (name, value) = trimmed.split_once(':')?;
+                let name = word(name)?;
+                match value.strip_prefix(' ') {
+                    Some(v) => {
+                        stages.insert(name.to_string(), word(v)?.to_string());
+                    }
+                    None if value.is_empty() => current = Some(name),
+                    None => return None,
+                }
+            }
+            4 if in_envs => {
+                let (key, value) = trimmed.split_once(": ")?;
+                match key {
+                    "stage" => {
+                        let name = current.take()?;
+                        stages.insert(name.to_string(), word(value)?.to_string());
+                    }
+                    "since" | "segments" => {}
+                    _ => return None,
+                }
+            }
+            _ if in_envs => return None,
+            _ => {} // inside another top-level value
+        }
+    }
+    if current.is_some() {
+        return None;
+    }
+    Some(stages)
+}
+
+fn parse_stages_yaml(text: &str) -> Option<BTreeMap<String, String>> {
+    use serde::Deserialize;
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+    struct Entry(String);
+    impl<'de> Deserialize<'de> for Entry {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Entry;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a stage or a mapping with `stage`")
+                }
+                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+                    Ok(Entry(v.to_owned()))
+                }
+                fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Entry, E> {
+                    if v {
+                        Err(E::custom("`true` is not a stage"))
+                    } else {
+                        Ok(Entry(OFF.into()))
+                    }
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
+                    let mut stage = None;
+                    while let Some(key) = map.next_key::<String>()? {
+                        if key == "stage" {
+                            stage = Some(map.next_value::<String>()?);
+                        } else {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    stage
+                        .map(Entry)
+                        .ok_or_else(|| serde::de::Error::missing_field("stage"))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        environments: Option<BTreeMap<String, Entry>>,
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_NESTING,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 100_000,
+        },
+    };
+    let file: File = serde_saphyr::from_str_with_options(text, options).ok()?;
+    Some(
+        file.environments
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, v.0))
+            .collect(),
+    )
+}
+
+/// The id of the tree at `path` inside `tree`, if there is one.
+fn subtree(tree: &Tree, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    (entry.kind() == Some(ObjectType::Tree)).then(|| entry.id())
+}
+
+/// Changed `.yaml` files between two versions of the flags folder, by file stem: (old blob,
+/// new blob). Sub-trees with equal ids are skipped without being read; entries are merged in
+/// git's own sort order, so nothing is allocated for the unchanged ones.
+fn diff_trees(
+    trees: &mut Trees<'_>,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    out: &mut BTreeMap<String, (Option<Oid>, Option<Oid>)>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let old_tree = old.map(|id| trees.get(id)).transpose()?;
+    let new_tree = new.map(|id| trees.get(id)).transpose()?;
+    let old_entries = match &old_tree {
+        Some(t) => raw_entries(t)?,
+        None => Vec::new(),
+    };
+    let new_entries = match &new_tree {
+        Some(t) => raw_entries(t)?,
+        None => Vec::new(),
+    };
+    let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
+    type Out = BTreeMap<String, (Option<Oid>, Option<Oid>)>;
+    fn record(
+        e: &RawEntry,
+        is_old: bool,
+        subdirs: &mut Vec<(Option<Oid>, Option<Oid>)>,
+        out: &mut Out,
+    ) {
+        match e.kind {
+            EntryKind::Tree => subdirs.push(if is_old {
+                (Some(e.id), None)
+            } else {
+                (None, Some(e.id))
+            }),
+            EntryKind::File => {
+                if let Some(stem) = e.name.strip_suffix(b".yaml") {
+                    let slot = out
+                        .entry(String::from_utf8_lossy(stem).into_owned())
+                        .or_insert((None, None));
+                    if is_old {
+                        slot.0 = slot.0.or(Some(e.id));
+                    } else {
+                        slot.1 = slot.1.or(Some(e.id));
+                    }
+                }
+            }
+            EntryKind::Other => {}
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < old_entries.len() || j < new_entries.len() {
+        let order = match (old_entries.get(i), new_entries.get(j)) {
+            (Some(a), Some(b)) => git_order(a, b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                record(&old_entries[i], true, &mut subdirs, out);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                record(&new_entries[j], false, &mut subdirs, out);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (&old_entries[i], &new_entries[j]);
+                if a.id != b.id || a.kind != b.kind {
+                    if a.kind == EntryKind::Tree && b.kind == EntryKind::Tree {
+                        subdirs.push((Some(a.id), Some(b.id)));
+                    } else {
+                        record(a, true, &mut subdirs, out);
+                        record(b, false, &mut subdirs, out);
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    for (o, n) in subdirs {
+        diff_trees(trees, o, n, out)?;
+    }
+    Ok(())
+}
+
+/// The trees read for the previous and the current commit: the older side of one diff is the
+/// newer side of the next, so each version of a folder is read and parsed once (libgit2's own
+/// cache evicts at random once full, which a 20,000-commit walk reaches).
+struct Trees<'r> {
+    odb: git2::Odb<'r>,
+    prev: HashMap<Oid, Rc<[u8]>>,
+    cur: HashMap<Oid, Rc<[u8]>>,
+}
+
+impl<'r> Trees<'r> {
+    fn new(repo: &'r Repository) -> Result<Self> {
+        Ok(Trees {
+            odb: repo.odb().context("opening the object database")?,
+            prev: HashMap::new(),
+            cur: HashMap::new(),
+        })
+    }
+
+    /// A tree's raw bytes (read straight from the object database: the diff walks the raw
+    /// entries, cheaper than having libgit2 build and cache an entry table for each version).
+    fn get(&mut self, id: Oid) -> Result<Rc<[u8]>> {
+        if let Some(t) = self.cur.get(&id).or_else(|| self.prev.get(&id)) {
+            return Ok(t.clone());
+        }
+        let obj = self
+            .odb
+            .read(id)
+            .with_context(|| format!("reading tree {id}"))?;
+        if obj.kind() != ObjectType::Tree {
+            anyhow::bail!("object {id} is not a tree");
+        }
+        let data: Rc<[u8]> = Rc::from(obj.data());
+        self.cur.insert(id, data.clone());
+        Ok(data)
+    }
+
+    /// Moves on to the next (older) commit: keep what this one read, forget the one before.
+    fn advance(&mut self) {
+        self.prev = std::mem::take(&mut self.cur);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Tree,
+    File,
+    /// Symbolic links and submodules: never a flag file.
+    Other,
+}
+
+struct RawEntry<'a> {
+    kind: EntryKind,
+    name: &'a [u8],
+    id: Oid,
+}
+
+/// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, in git's order.
+fn raw_entries(data: &[u8]) -> Result<Vec<RawEntry<'_>>> {
+    let bad = || anyhow::anyhow!("malformed tree object");
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let space = memchr::memchr(b' ', rest).ok_or_else(bad)?;
+        let mode = &rest[..space];
+        let nul = memchr::memchr(0, &rest[space + 1..]).ok_or_else(bad)? + space + 1;
+        let name = &rest[space + 1..nul];
+        let id = rest.get(nul + 1..nul + 21).ok_or_else(bad)?;
+        let kind = match mode {
+            b"40000" | b"040000" => EntryKind::Tree,
+            b"100644" | b"100755" | b"100664" | b"100640" => EntryKind::File,
+            _ => EntryKind::Other,
+        };
+        out.push(RawEntry {
+            kind,
+            name,
+            id: Oid::from_bytes(id)?,
+        });
+        rest = &rest[nul + 21..];
+    }
+    Ok(out)
+}
+
+/// Git sorts tree entries by name, a directory as if its name ended in `/`; the same name as
+/// a file and as a directory sort apart, which the merge then treats as a removal and an add.
+fn git_order(a: &RawEntry, b: &RawEntry) -> std::cmp::Ordering {
+    fn key<'a>(e: &RawEntry<'a>) -> impl Iterator<Item = u8> + 'a {
+        let dir = e.kind == EntryKind::Tree;
+        e.name.iter().copied().chain(dir.then_some(b'/'))
+    }
+    // Fast path: names that differ before either ends need no suffix.
+    match a.name.iter().zip(b.name).find(|(x, y)| x != y) {
+        Some((x, y)) => x.cmp(y),
+        None if a.name.len() == b.name.len()
+            && (a.kind == EntryKind::Tree) == (b.kind == EntryKind::Tree) =>
+        {
+            std::cmp::Ordering::Equal
+        }
+        None => key(a).cmp(key(b)),
+    }
+}
+
+/// The boundary commits of a shallow clone (`.git/shallow`).
+fn shallow_roots(repo: &Repository) -> HashSet<Oid> {
+    std::fs::read_to_string(repo.path().join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| Oid::from_str(l.trim()).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_of_both_forms() {
+        let text = "# c\ndescription: d\nowner: o\ntype: release\nextra: tolerated\nenvironments:\n  development: everyone\n  staging:\n    stage: partners\n    since: 2026-01-01\n  production: off\n";
+        let got = parse_stages(text).unwrap();
+        let want: BTreeMap<String, String> = [
+            ("development", "everyone"),
+            ("production", "off"),
+            ("staging", "partners"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
+        assert_eq!(parse_stages("description: d\n").unwrap(), BTreeMap::new());
+        assert!(parse_stages("environments: [").is_none());
+    }
+
+    #[test]
+    fn quick_path_agrees_with_yaml_or_declines() {
+        let cases = [
+            "description: d\nenvironments:\n  development: everyone\n  production:\n    stage: partners\n    since: 2026-01-01\n    segments: [beta]\n",
+            "environments:\n  production: off\n",
+            "environments:\n  production: no\n",
+            "environments:\n  production: \"everyone\"\n",
+            "environments:\n  production: everyone # note\n",
+            "environments:\n  production:\n    since: 2026-01-01\n    stage: internal\n",
+            "environments:\n  production:\n",
+            "environments: {production: everyone}\n",
+            "environments:\n    production: everyone\n",
+            "description: |\n  environments:\n  x: y\nenvironments:\n  staging: internal\n",
+            "environments:\n  staging: internal\nenvironments:\n  staging: everyone\n",
+            "environments:\n  staging: 12\n",
+            "environments:\n  staging: &a internal\n  production: *a\n",
+            "description: \"a\nenvironments:\n  b\"\nenvironments:\n  staging: internal\n",
+            "environments:\n  staging:\n    stage: internal\n  production: everyone\n",
+            "description: \"a\nenvironments:\n  staging: internal\"\n",
+            "description: 'it''s\nenvironments:\n  staging: internal'\n",
+            "description: \"it's \\\"quoted\\\"\"\nenvironments:\n  staging: internal\n",
+        ];
+        for text in cases {
+            if let Some(quick) = quick_stages(text) {
+                assert_eq!(Some(quick), parse_stages_yaml(text), "{text}");
+            }
+        }
+        // The common layouts take the quick path.
+        assert!(quick_stages(cases[0]).is_some());
+        assert!(quick_stages(cases[1]).is_some());
+        assert!(quick_stages(cases[5]).is_some());
+        assert!(quick_stages(cases[14]).is_some());
+        assert!(quick_stages(cases[2]).is_none());
+        assert!(quick_stages(cases[12]).is_none());
+        assert!(quick_stages(cases[15]).is_none());
+        assert!(quick_stages(cases[16]).is_none());
+        assert_eq!(quick_stages(cases[17]).map(|s| s.len()), Some(1));
+    }
+}
