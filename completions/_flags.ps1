@@ -39,6 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
             [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a flag whose cleanup is done (refuses while code still mentions it)')
             [CompletionResult]::new('refs', 'refs', [CompletionResultType]::ParameterValue, 'Show where source code mentions flag keys (file:line), honouring .gitignore')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -176,6 +177,19 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'flags;remove' {
+            [CompletionResult]::new('--refs', '--refs', [CompletionResultType]::ParameterName, 'Where to look for references (default: the enclosing git repository, else the folder holding the flags root)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete even while source code still mentions the key')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
+            [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'flags;refs' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Directory to search (default: the enclosing git repository, else the flags root''s parent)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -219,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
             [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a flag whose cleanup is done (refuses while code still mentions it)')
             [CompletionResult]::new('refs', 'refs', [CompletionResultType]::ParameterValue, 'Show where source code mentions flag keys (file:line), honouring .gitignore')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file formats')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -260,6 +275,9 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;help;stale' {
+            break
+        }
+        'flags;help;remove' {
             break
         }
         'flags;help;refs' {

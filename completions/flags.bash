@@ -55,6 +55,9 @@ _flags() {
             flags,refs)
                 cmd="flags__subcmd__refs"
                 ;;
+            flags,remove)
+                cmd="flags__subcmd__remove"
+                ;;
             flags,schema)
                 cmd="flags__subcmd__schema"
                 ;;
@@ -106,6 +109,9 @@ _flags() {
             flags__subcmd__help,refs)
                 cmd="flags__subcmd__help__subcmd__refs"
                 ;;
+            flags__subcmd__help,remove)
+                cmd="flags__subcmd__help__subcmd__remove"
+                ;;
             flags__subcmd__help,schema)
                 cmd="flags__subcmd__help__subcmd__schema"
                 ;;
@@ -125,7 +131,7 @@ _flags() {
 
     case "${cmd}" in
         flags)
-            opts="-C -h -V --color --help --version init validate list show new promote demote diff eval export log stale refs schema completions manpage help"
+            opts="-C -h -V --color --help --version init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,7 +311,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help)
-            opts="init validate list show new promote demote diff eval export log stale refs schema completions manpage help"
+            opts="init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,6 +493,20 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help__subcmd__refs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__help__subcmd__remove)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -757,6 +777,32 @@ _flags() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__remove)
+            opts="-y -C -h --force --refs --yes --dry-run --no-commit --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --refs)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)

@@ -36,6 +36,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand export 'Compile one environment to flagd flag definitions'
             cand log 'Show stage changes from git history, newest first'
             cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+            cand remove 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
             cand refs 'Show where source code mentions flag keys (file:line), honouring .gitignore'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
@@ -160,6 +161,18 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'flags;remove'= {
+            cand --refs 'Where to look for references (default: the enclosing git repository, else the folder holding the flags root)'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --force 'Delete even while source code still mentions the key'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'flags;refs'= {
             cand --path 'Directory to search (default: the enclosing git repository, else the flags root''s parent)'
             cand --format 'Output format'
@@ -199,6 +212,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand export 'Compile one environment to flagd flag definitions'
             cand log 'Show stage changes from git history, newest first'
             cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+            cand remove 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
             cand refs 'Show where source code mentions flag keys (file:line), honouring .gitignore'
             cand schema 'Print the JSON Schema of the file formats'
             cand completions 'Print a shell completion script'
@@ -228,6 +242,8 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;help;log'= {
         }
         &'flags;help;stale'= {
+        }
+        &'flags;help;remove'= {
         }
         &'flags;help;refs'= {
         }

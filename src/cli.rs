@@ -52,6 +52,8 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)
     Stale(commands::stale::StaleArgs),
+    /// Delete a flag whose cleanup is done (refuses while code still mentions it)
+    Remove(commands::remove::RemoveArgs),
     /// Show where source code mentions flag keys (file:line), honouring .gitignore
     Refs(commands::refs::RefsArgs),
     /// Print the JSON Schema of the file formats
@@ -119,6 +121,7 @@ impl Cli {
             Command::Demote(args) => commands::demote::run(&ctx, &args),
             Command::Eval(args) => commands::eval::run(&ctx, &args),
             Command::Export(args) => commands::export::run(&ctx, &args),
+            Command::Remove(args) => commands::remove::run(&ctx, &args),
             Command::Log(args) => commands::log::run(&ctx, &args),
             Command::Stale(args) => commands::stale::run(&ctx, &args),
             Command::Refs(args) => commands::refs::run(&ctx, &args),

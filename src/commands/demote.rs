@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
             continue;
         };
         if envs.contains(&gate.value) && mine > gate_pos {
-            mutate::warn(
+            super::warn(
                 ctx,
                 &format!(
                     "`{}` is now ahead of `{}` ({} > {}), which it comes after; demote it too: `flags demote {} --env {} --to {}`",

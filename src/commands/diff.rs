@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
     for (side, repo) in [(base_rev, &base), (head_name, &head)] {
         let broken = repo.load_problems.iter().filter(|p| p.is_error()).count();
         if broken > 0 {
-            super::mutate::warn(
+            super::warn(
                 ctx,
                 &format!(
                     "{broken} file(s) in {} could not be read and are left out; run `flags validate`",

@@ -8,8 +8,9 @@ use serde_json::json;
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::unknown;
-use crate::git::history::{self, WalkOptions};
+use crate::git::history::{self, History, Transition, WalkOptions};
 use crate::render::{escape, table, table_lines};
+use crate::repo::Repo;
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
@@ -55,27 +56,7 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
     {
         return Err(unknown("environment", env, repo.environment_order()).into());
     }
-    let mut rows: Vec<_> = h
-        .transitions
-        .iter()
-        .filter(|t| args.key.as_ref().is_none_or(|k| &t.flag == k))
-        .filter(|t| args.env.as_ref().is_none_or(|e| &t.environment == e))
-        .collect();
-    // Newest commit first; within a commit by flag, then environments in gate order.
-    let order = repo.environment_order();
-    let rank = |env: &str| order.iter().position(|e| *e == env).unwrap_or(order.len());
-    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for (i, t) in rows.iter().enumerate() {
-        first_seen.entry(t.commit.as_str()).or_insert(i);
-    }
-    rows.sort_by_key(|t| {
-        (
-            first_seen.get(t.commit.as_str()).copied(),
-            t.flag.as_str(),
-            rank(&t.environment),
-            t.environment.as_str(),
-        )
-    });
+    let rows = sorted(&repo, &h, args.key.as_deref(), args.env.as_deref());
 
     match args.format.format {
         DataFormat::Json => {
@@ -121,4 +102,35 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The transitions of one flag and/or environment (all when `None`), newest commit first;
+/// within a commit by flag, then environments in gate order.
+pub(crate) fn sorted<'h>(
+    repo: &Repo,
+    h: &'h History,
+    key: Option<&str>,
+    env: Option<&str>,
+) -> Vec<&'h Transition> {
+    let mut rows: Vec<&Transition> = h
+        .transitions
+        .iter()
+        .filter(|t| key.is_none_or(|k| t.flag == k))
+        .filter(|t| env.is_none_or(|e| t.environment == e))
+        .collect();
+    let order = repo.environment_order();
+    let rank = |env: &str| order.iter().position(|e| *e == env).unwrap_or(order.len());
+    let mut first_seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, t) in rows.iter().enumerate() {
+        first_seen.entry(t.commit.as_str()).or_insert(i);
+    }
+    rows.sort_by_key(|t| {
+        (
+            first_seen.get(t.commit.as_str()).copied(),
+            t.flag.as_str(),
+            rank(&t.environment),
+            t.environment.as_str(),
+        )
+    });
+    rows
 }

@@ -12,6 +12,7 @@ pub(crate) mod mutate;
 pub mod new;
 pub mod promote;
 pub mod refs;
+pub mod remove;
 pub mod schema;
 pub mod show;
 pub mod stale;

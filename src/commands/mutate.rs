@@ -12,7 +12,7 @@ use crate::cli::Ctx;
 use crate::error::{UserError, unknown};
 use crate::fsutil::atomic_write;
 use crate::git::{Git, Touch};
-use crate::render::{YELLOW, escape, paint, unified_diff};
+use crate::render::{escape, unified_diff};
 use crate::repo::Repo;
 
 /// Options shared by `new`, `promote` and `demote`.
@@ -40,12 +40,6 @@ pub(crate) struct FileChange {
 /// Whether a person can answer a question: stdin and stderr are both terminals.
 pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
-}
-
-/// Prints a warning line on stderr.
-pub(crate) fn warn(ctx: &Ctx, message: &str) {
-    let label = paint(ctx.style.stderr, YELLOW, "warning");
-    let _ = writeln!(std::io::stderr(), "{label}: {message}");
 }
 
 /// The flag key from the command line, or chosen on a terminal among every flag under

@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
             None => from + 1,
         };
         if let Some(warning) = check(&repo, flag, env, from, to, &positions, today, args.force)? {
-            mutate::warn(ctx, &warning);
+            super::warn(ctx, &warning);
         }
         positions.insert(env.clone(), to);
         edits.push(StageEdit {

@@ -8,6 +8,7 @@ use serde_json::{Map, json};
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::unknown;
+use crate::git::history::{self, History, WalkOptions};
 use crate::render::{BOLD, escape, paint, table, table_lines};
 use crate::repo::Audience;
 
@@ -33,6 +34,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let def = &flag.def;
     let envs = repo.environment_order();
     let opt = |o: &Option<crate::repo::Sp<String>>| o.as_ref().map(|s| s.value.clone());
+    let history = stage_history(ctx, &repo)?;
 
     if args.format.format == DataFormat::Json {
         let mut environments = Map::new();
@@ -58,6 +60,17 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             "created": opt(&def.created),
             "expires": opt(&def.expires),
             "environments": environments,
+            "history": history.as_ref().map(|h| super::log::sorted(&repo, h, Some(&flag.name), None)
+                .iter()
+                .map(|t| json!({
+                    "commit": t.commit,
+                    "date": t.date,
+                    "author": t.author,
+                    "environment": t.environment,
+                    "from": t.from,
+                    "to": t.to,
+                }))
+                .collect::<Vec<_>>()),
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -106,7 +119,55 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         ]);
     }
     out.write_all(table_lines(&mut t).as_bytes())?;
+
+    if let Some(h) = &history {
+        let rows = super::log::sorted(&repo, h, Some(&flag.name), None);
+        writeln!(out)?;
+        if rows.is_empty() {
+            writeln!(out, "no stage changes in git history")?;
+        } else {
+            let mut t = table(&["DATE", "COMMIT", "AUTHOR", "ENVIRONMENT", "CHANGE"]);
+            for r in rows.iter().take(HISTORY_ROWS) {
+                t.add_row(vec![
+                    r.date.to_string(),
+                    r.commit.chars().take(7).collect(),
+                    escape(&r.author).into_owned(),
+                    escape(&r.environment).into_owned(),
+                    format!("{} -> {}", escape(&r.from), escape(&r.to)),
+                ]);
+            }
+            out.write_all(table_lines(&mut t).as_bytes())?;
+            if rows.len() > HISTORY_ROWS {
+                writeln!(
+                    out,
+                    "... {} older change(s): `flags log {}`",
+                    rows.len() - HISTORY_ROWS,
+                    escape(&flag.name)
+                )?;
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many stage changes `show` lists before pointing at `flags log`.
+const HISTORY_ROWS: usize = 10;
+
+/// The stage history from git, when the flags root is in a git repository.
+fn stage_history(ctx: &Ctx, repo: &crate::repo::Repo) -> anyhow::Result<Option<History>> {
+    let Some(loc) = crate::git::locate(&repo.root) else {
+        return Ok(None);
+    };
+    let h = history::walk(
+        &loc.repo,
+        &loc.root_rel,
+        &WalkOptions {
+            transitions: true,
+            ..WalkOptions::default()
+        },
+    )?;
+    super::warn_shallow(ctx, &h);
+    Ok(Some(h))
 }
 
 /// "internal, partners + 10% of users", "everyone", "nobody".

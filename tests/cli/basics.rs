@@ -246,7 +246,8 @@ fn show_json_with_rollout() {
                 "development": {"stage": "canary", "since": null, "segments": ["internal", "partners"], "rollout": 12.5},
                 "staging": {"stage": "off", "since": null, "segments": [], "rollout": 0.0},
                 "production": {"stage": "off", "since": null, "segments": [], "rollout": 0.0}
-            }
+            },
+            "history": null
         })
     );
     let text = r.run(&["show", "a"]);
@@ -511,4 +512,46 @@ fn bundled_example_lists() {
     run.success();
     assert_eq!(run.stdout.lines().count(), 15);
     assert!(run.stdout.contains("new-tax-engine         team-checkout       release      everyone     everyone  canary\n"), "{}", run.stdout);
+}
+
+#[test]
+fn show_lists_the_stage_history_from_git() {
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag("a", "  development: internal\n");
+    r.commit_all("add a", "2026-10-01");
+    r.flag("a", "  development: partners  # moved\n");
+    r.commit_all("promote a", "2026-10-05");
+    r.flag(
+        "a",
+        "  development: partners  # comment only: not a stage change\n",
+    );
+    r.commit_all("reword", "2026-10-06");
+    let run = r.run(&["show", "a"]);
+    run.success();
+    let history = run.stdout.split("\n\n").last().unwrap();
+    let git = r.git();
+    let head = git.head().unwrap().peel_to_commit().unwrap();
+    let promote = head.parent(0).unwrap();
+    let add = promote.parent(0).unwrap();
+    let short = |c: &git2::Commit| c.id().to_string()[..7].to_string();
+    assert_eq!(
+        history,
+        format!(
+            "DATE        COMMIT   AUTHOR       ENVIRONMENT  CHANGE\n2026-10-05  {}  Test Author  development  internal -> partners\n2026-10-01  {}  Test Author  development  off -> internal\n",
+            short(&promote),
+            short(&add)
+        )
+    );
+    let json = r.run(&["show", "a", "--format", "json"]).json();
+    assert_eq!(json["history"][0]["to"], "partners");
+    assert_eq!(json["history"][0]["date"], "2026-10-05");
+    assert_eq!(json["history"].as_array().unwrap().len(), 2);
+    // Outside git there is no history section, and JSON says null.
+    let plain = TestRepo::new();
+    plain.flag("a", "  development: internal\n");
+    assert_eq!(
+        plain.run(&["show", "a", "--format", "json"]).json()["history"],
+        serde_json::Value::Null
+    );
 }

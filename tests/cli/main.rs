@@ -14,6 +14,7 @@ mod log;
 mod new;
 mod promote;
 mod refs;
+mod remove;
 mod stale;
 mod terminal;
 mod validate;
