@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::unknown;
-use crate::git::history::{self, History, Transition, WalkOptions};
+use crate::git::history::{History, Transition};
 use crate::render::{escape, table, table_lines};
 use crate::repo::Repo;
 
@@ -26,7 +26,7 @@ pub struct LogArgs {
 
 pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
-    let Some(loc) = crate::git::locate(&repo.root) else {
+    let Some(h) = super::stage_history(ctx, &repo)? else {
         return Err(crate::user_error!(
             "`{}` is not in a git repository; `flags log` reads git history",
             repo.root.display()
@@ -34,16 +34,6 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
         .hint("run `git init` and commit the flags, or use `flags list` for the current stages")
         .into());
     };
-    let h = history::walk(
-        &loc.repo,
-        &loc.root_rel,
-        &WalkOptions {
-            transitions: true,
-            ..WalkOptions::default()
-        },
-    )?;
-    std::mem::forget(loc); // see `stale`: leave the filled caches to the process exit
-    super::warn_shallow(ctx, &h);
     if let Some(key) = &args.key
         && repo.flag(key).is_none()
         && !h.transitions.iter().any(|t| &t.flag == key)

@@ -97,3 +97,27 @@ pub(crate) fn warn_shallow(ctx: &Ctx, history: &crate::git::history::History) {
         ),
     );
 }
+
+/// Every stage transition in the history of the git repository around the flags root (one
+/// walk), or `None` outside git. Warns on stderr when the clone is shallow.
+pub(crate) fn stage_history(
+    ctx: &Ctx,
+    repo: &Repo,
+) -> anyhow::Result<Option<crate::git::history::History>> {
+    use crate::git::history::{WalkOptions, walk};
+    let Some(loc) = crate::git::locate(&repo.root) else {
+        return Ok(None);
+    };
+    let h = walk(
+        &loc.repo,
+        &loc.root_rel,
+        &WalkOptions {
+            transitions: true,
+            ..WalkOptions::default()
+        },
+    )?;
+    // Leave libgit2's filled caches to the process exit rather than freeing them one by one.
+    std::mem::forget(loc);
+    warn_shallow(ctx, &h);
+    Ok(Some(h))
+}

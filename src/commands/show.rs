@@ -8,7 +8,6 @@ use serde_json::{Map, json};
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::unknown;
-use crate::git::history::{self, History, WalkOptions};
 use crate::render::{BOLD, escape, paint, table, table_lines};
 use crate::repo::Audience;
 
@@ -34,7 +33,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let def = &flag.def;
     let envs = repo.environment_order();
     let opt = |o: &Option<crate::repo::Sp<String>>| o.as_ref().map(|s| s.value.clone());
-    let history = stage_history(ctx, &repo)?;
+    let history = super::stage_history(ctx, &repo)?;
 
     if args.format.format == DataFormat::Json {
         let mut environments = Map::new();
@@ -152,23 +151,6 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
 
 /// How many stage changes `show` lists before pointing at `flags log`.
 const HISTORY_ROWS: usize = 10;
-
-/// The stage history from git, when the flags root is in a git repository.
-fn stage_history(ctx: &Ctx, repo: &crate::repo::Repo) -> anyhow::Result<Option<History>> {
-    let Some(loc) = crate::git::locate(&repo.root) else {
-        return Ok(None);
-    };
-    let h = history::walk(
-        &loc.repo,
-        &loc.root_rel,
-        &WalkOptions {
-            transitions: true,
-            ..WalkOptions::default()
-        },
-    )?;
-    super::warn_shallow(ctx, &h);
-    Ok(Some(h))
-}
 
 /// "internal, partners + 10% of users", "everyone", "nobody".
 pub(crate) fn describe(a: &Audience) -> String {

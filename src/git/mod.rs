@@ -304,7 +304,7 @@ impl Git {
                 format!("cannot read file from git: {}", e.message()),
             )
         })?;
-        crate::repo::check_bytes(blob.content(), rel)
+        crate::repo::check_bytes(blob.content().to_vec(), rel)
     }
 
     fn walk_tree(
@@ -357,17 +357,11 @@ pub struct Located {
 /// Opens the git repository enclosing `root`, if any (a bare repository has no work tree and
 /// counts as none).
 pub fn locate(root: &Path) -> Option<Located> {
-    let repo = Repository::discover(root).ok()?;
-    let workdir = repo.workdir()?.canonicalize().ok()?;
-    let root = root.canonicalize().ok()?;
-    let rel = root.strip_prefix(&workdir).ok()?;
-    let root_rel = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
+    let git = Git::discover(root).ok()??;
+    let workdir = git.repo.workdir()?.canonicalize().ok()?;
+    let root_rel = git.prefix.trim_end_matches('/').to_string();
     Some(Located {
-        repo,
+        repo: git.repo,
         workdir,
         root_rel,
     })

@@ -234,9 +234,9 @@ fn parse_file(kind: Kind, rel: String, source: String) -> Result<Parsed, Problem
     })
 }
 
-/// Checks the text of a file read from elsewhere than the disk (a git blob) the way
-/// [`read_checked`] checks files: size limit and UTF-8.
-pub(crate) fn check_bytes(bytes: &[u8], rel: &str) -> Result<String, Problem> {
+/// Checks the bytes of a file, from the disk or from a git blob: the size limit, and UTF-8
+/// (located at the first bad byte).
+pub(crate) fn check_bytes(bytes: Vec<u8>, rel: &str) -> Result<String, Problem> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Problem::error(
             rel,
@@ -247,8 +247,25 @@ pub(crate) fn check_bytes(bytes: &[u8], rel: &str) -> Result<String, Problem> {
             ),
         ));
     }
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| Problem::error(rel, None, "file is not valid UTF-8; save it as UTF-8 text"))
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Problem::error(
+            rel,
+            Some(Loc {
+                line: line as u32,
+                column: column as u32,
+                start: valid.len(),
+                len: 1,
+            }),
+            "file is not valid UTF-8; save it as UTF-8 text",
+        )
+    })
 }
 
 fn resolve_pipeline(settings: &Settings) -> Pipeline {
@@ -373,35 +390,7 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Problem::error(
-            rel,
-            None,
-            format!(
-                "file is larger than the {} KiB limit; flag files are small, split or trim it",
-                MAX_FILE_BYTES / 1024
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
-        Problem::error(
-            rel,
-            Some(Loc {
-                line: line as u32,
-                column: column as u32,
-                start: valid.len(),
-                len: 1,
-            }),
-            "file is not valid UTF-8; save it as UTF-8 text",
-        )
-    })
+    check_bytes(bytes, rel)
 }
 
 /// Whether a document holds nothing but comments and blank lines.
