@@ -21,6 +21,12 @@ pub struct Git {
     prefix: String,
 }
 
+/// Held while `flags` checks, writes and commits; see [`Git::lock`]. Dropping it (or the
+/// process ending) releases the lock.
+pub struct CommitLock {
+    _file: std::fs::File,
+}
+
 /// What a commit did to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Touch {
@@ -71,6 +77,42 @@ impl Git {
             Ok(h) => Ok(Some(h.peel_to_commit().context("reading HEAD")?.id())),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
             Err(e) => Err(e).context("reading HEAD"),
+        }
+    }
+
+    /// Takes the exclusive lock that `flags` holds from its last checks to the end of its
+    /// commit, so that concurrent `flags` runs on one repository queue instead of racing
+    /// (two commits from the same HEAD, one index write undoing another). It is an advisory
+    /// `flock` on `flags.lock` in the git directory, released when the process ends, even
+    /// by SIGKILL: a crash never leaves it held. The file itself stays and is harmless.
+    /// Waits up to 30 seconds for another run, then refuses.
+    pub fn lock(&self) -> Result<CommitLock> {
+        let path = self.repo.path().join("flags.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("opening `{}`", path.display()))?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(CommitLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if std::time::Instant::now() > deadline {
+                        return Err(UserError::new(format!(
+                            "another `flags` command has held `{}` for 30 seconds; nothing was changed",
+                            path.display()
+                        ))
+                        .hint("wait for it to finish, then run the command again")
+                        .into());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking `{}`", path.display()));
+                }
+            }
         }
     }
 

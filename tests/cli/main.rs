@@ -5,6 +5,7 @@ mod harness;
 mod against;
 mod badinput;
 mod basics;
+mod concurrency;
 mod corpus;
 mod diff;
 mod new;
