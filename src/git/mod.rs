@@ -248,10 +248,13 @@ impl Git {
             self.repo
                 .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
                 .map_err(|e| {
-                    anyhow::Error::from(UserError::new(format!(
-                        "git refused the commit: {}",
-                        e.message()
-                    )))
+                    let err = UserError::new(format!("git refused the commit: {}", e.message()));
+                    // A `.lock` left by a killed git process is the usual cause.
+                    anyhow::Error::from(if e.code() == ErrorCode::Locked {
+                        err.hint("another git command is running; wait for it, or remove the lock file if it crashed")
+                    } else {
+                        err
+                    })
                 })
         })();
         let oid = match result {

@@ -7,6 +7,7 @@ mod badinput;
 mod basics;
 mod concurrency;
 mod corpus;
+mod crash;
 mod diff;
 mod new;
 mod promote;
