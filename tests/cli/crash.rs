@@ -3,8 +3,6 @@
 //! only ever one of the states listed in `Leftovers`, each refused cleanly or recovered with
 //! an ordinary git command, and a run that is not killed leaves no temporary file.
 
-use std::process::Command;
-
 use crate::harness::{Rng, Run, TestRepo, finish};
 
 const FLAGS: usize = 4;
@@ -28,15 +26,7 @@ fn setup() -> TestRepo {
 }
 
 fn git(r: &TestRepo, args: &[&str]) -> Run {
-    let mut cmd = Command::new("git");
-    cmd.current_dir(r.path()).args(args);
-    r.apply_env(&mut cmd);
-    let out = cmd.output().expect("running git");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    r.git_cli(r.path(), args)
 }
 
 /// Temporary files of `atomic_write` anywhere under the flags root.

@@ -290,3 +290,18 @@ pub fn head_file(repo: &git2::Repository, path: &str) -> Option<String> {
     let blob = repo.find_blob(entry.id()).ok()?;
     Some(String::from_utf8_lossy(blob.content()).into_owned())
 }
+
+impl TestRepo {
+    /// Runs the `git` command-line tool in `cwd` with the test's isolated environment.
+    pub fn git_cli(&self, cwd: &Path, args: &[&str]) -> Run {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(cwd).args(args);
+        self.apply_env(&mut cmd);
+        let out = cmd.stdin(Stdio::null()).output().expect("running git");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
