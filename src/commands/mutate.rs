@@ -45,7 +45,11 @@ pub(crate) fn interactive() -> bool {
 /// Prints a warning line on stderr.
 pub(crate) fn warn(ctx: &Ctx, message: &str) {
     let label = paint(ctx.style.stderr, YELLOW, "warning");
-    let _ = writeln!(std::io::stderr(), "{label}: {message}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "{label}: {}",
+        crate::render::escape_message(message)
+    );
 }
 
 /// The flag key from the command line, or chosen on a terminal among every flag under
@@ -271,7 +275,10 @@ pub(crate) fn apply(
                     )
                 })
                 .collect();
-            match g.commit(&touched, message, head) {
+            // The message names stages and environments from the files: keep controls out of
+            // git history too (`git log` prints messages raw).
+            let message = escape(message);
+            match g.commit(&touched, &message, head) {
                 Ok(oid) => {
                     let short = oid.to_string().chars().take(7).collect::<String>();
                     let _ = writeln!(stderr, "committed {short}: {message}");

@@ -59,7 +59,15 @@ fn a_submodule_does_not_confuse_status_or_the_commit() {
     git_ok(
         &r,
         r.path(),
-        &["-c", "protocol.file.allow=always", "submodule", "add", "-q", url, "vendor/lib"],
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            url,
+            "vendor/lib",
+        ],
     );
     git_ok(&r, r.path(), &["commit", "-qm", "add submodule"]);
     // Work in progress inside the submodule.
@@ -99,7 +107,14 @@ fn a_linked_worktree_commits_to_its_own_branch() {
     git_ok(
         &r,
         r.path(),
-        &["worktree", "add", "-q", "-b", "feature", wt.to_str().unwrap()],
+        &[
+            "worktree",
+            "add",
+            "-q",
+            "-b",
+            "feature",
+            wt.to_str().unwrap(),
+        ],
     );
     let main = r.git();
     let main_branch = main.head().unwrap().name().unwrap().to_string();
@@ -114,7 +129,10 @@ fn a_linked_worktree_commits_to_its_own_branch() {
         commit.message(),
         Ok("flags: promote nd to partners in development")
     );
-    assert_eq!(main.find_reference(&main_branch).unwrap().target(), Some(init));
+    assert_eq!(
+        main.find_reference(&main_branch).unwrap().target(),
+        Some(init)
+    );
     // The worktree is clean and holds the change; the main worktree is as it was.
     assert_eq!(git_ok(&r, &wt, &["status", "--porcelain"]).stdout, "");
     let wt_repo = git2::Repository::open(&wt).unwrap();
@@ -133,7 +151,11 @@ fn a_linked_worktree_commits_to_its_own_branch() {
 fn a_bare_repository_is_a_clear_error() {
     let r = TestRepo::empty();
     let bare = r.join("bare.git");
-    git_ok(&r, r.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
+    git_ok(
+        &r,
+        r.path(),
+        &["init", "-q", "--bare", bare.to_str().unwrap()],
+    );
     for args in [
         &["validate"][..],
         &["list"],
