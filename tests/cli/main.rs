@@ -9,6 +9,7 @@ mod concurrency;
 mod corpus;
 mod crash;
 mod diff;
+mod edit_props;
 mod escaping;
 mod gitedge;
 mod new;
