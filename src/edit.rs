@@ -37,6 +37,18 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
     if let Some(rest) = source.strip_prefix('\u{feff}') {
         return Ok(format!("\u{feff}{}", set_stage(rest, edit)?));
     }
+    // YAML also breaks lines at a lone `\r`; the edit only knows `\n` and `\r\n` (found by
+    // fuzzing: such a file gave an "internal" error instead of this one).
+    if source
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\r' && w[1] != b'\n')
+        || source.ends_with('\r')
+    {
+        bail!(
+            "the flag file breaks lines with a lone carriage return (`\\r`); convert it to LF or CRLF line ends, or edit it by hand"
+        );
+    }
     let def = parse_flag(source)
         .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
     let nl = if source.contains("\r\n") {
@@ -599,6 +611,23 @@ mod tests {
             assert!(
                 set_stage(src, &e("production", "partners")).is_err(),
                 "{src:?}"
+            );
+        }
+    }
+
+    /// Regression (fuzzing): YAML breaks lines at a lone `\r`, which the edit's line logic
+    /// does not; such a file is refused with a clear error, not an "internal" one.
+    #[test]
+    fn lone_carriage_returns_are_refused_clearly() {
+        for src in [
+            format!("{HEAD}environments:\r  production: internal\r"),
+            format!("{HEAD}environments:\n  production: internal # a\rb\n"),
+        ] {
+            let err = set_stage(&src, &e("production", "partners")).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("the flag file breaks lines with a lone carriage return"),
+                "{err}"
             );
         }
     }

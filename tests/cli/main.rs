@@ -11,6 +11,7 @@ mod crash;
 mod diff;
 mod edit_props;
 mod escaping;
+mod fuzz_regressions;
 mod gitedge;
 mod new;
 mod promote;
