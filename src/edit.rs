@@ -37,6 +37,18 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
     if let Some(rest) = source.strip_prefix('\u{feff}') {
         return Ok(format!("\u{feff}{}", set_stage(rest, edit)?));
     }
+    // YAML also breaks lines at a lone `\r`; the edit only knows `\n` and `\r\n` (found by
+    // fuzzing: such a file gave an "internal" error instead of this one).
+    if source
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\r' && w[1] != b'\n')
+        || source.ends_with('\r')
+    {
+        bail!(
+            "the flag file breaks lines with a lone carriage return (`\\r`); convert it to LF or CRLF line ends, or edit it by hand"
+        );
+    }
     let def = parse_flag(source)
         .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
     let nl = if source.contains("\r\n") {
@@ -54,7 +66,18 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
         Some((key, entry)) => edit_entry(source, nl, key, &entry.value, edit)?,
         None => append_entry(source, nl, &def, edit)?,
     };
-    verify(source, &def, &new, edit)?;
+    if let Err(e) = verify(source, &def, &new, edit) {
+        // Without entries the `environments` key is found by reading lines, not from spans:
+        // a layout that reading misses (`"environments" :`, a complex key) is the user's to
+        // edit, not an internal error (found by fuzzing).
+        if def.environments.value.0.is_empty() {
+            bail!(
+                "`environments` has an unusual layout; add `{}` by hand",
+                edit.env
+            );
+        }
+        return Err(e);
+    }
     Ok(new)
 }
 
@@ -288,6 +311,22 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
     for line in source.split_inclusive('\n') {
         let content = line.trim_end_matches(['\n', '\r']);
         let code = content.split(" #").next().unwrap_or(content).trim_end();
+        // `environments :` and `"environments":` are the same key.
+        let code = match code.split_once(':') {
+            Some((key, rest)) if !key.starts_with([' ', '\t']) => {
+                let key = key.trim_end().trim_matches(|c| c == '"' || c == '\'');
+                if key == "environments" {
+                    if rest.trim().is_empty() {
+                        "environments:"
+                    } else {
+                        "environments: (value)"
+                    }
+                } else {
+                    code
+                }
+            }
+            _ => code,
+        };
         if code == "environments:" {
             let at = offset + content.len();
             return apply(
@@ -599,6 +638,48 @@ mod tests {
             assert!(
                 set_stage(src, &e("production", "partners")).is_err(),
                 "{src:?}"
+            );
+        }
+    }
+
+    /// Regression (fuzzing): an empty `environments` key written unusually got a second
+    /// `environments:` block appended (a duplicate key, caught only as an internal error).
+    #[test]
+    fn empty_environments_key_with_spaces_or_quotes_gets_the_entry() {
+        for key in [
+            "environments  :  # done",
+            "\"environments\":",
+            "'environments' :",
+        ] {
+            let src = format!("{HEAD}{key}\n# end\n");
+            let out = set_stage(&src, &e("production", "internal")).unwrap();
+            assert_eq!(
+                out,
+                format!(
+                    "{HEAD}{key}\n  production:\n    stage: internal\n    since: 2026-11-25\n# end\n"
+                )
+            );
+        }
+        // A layout the line reading cannot place is refused as such, not as an internal error.
+        let src = format!("{HEAD}? environments\n:\n");
+        if let Err(err) = set_stage(&src, &e("production", "internal")) {
+            assert!(!err.to_string().contains("internal:"), "{err}");
+        }
+    }
+
+    /// Regression (fuzzing): YAML breaks lines at a lone `\r`, which the edit's line logic
+    /// does not; such a file is refused with a clear error, not an "internal" one.
+    #[test]
+    fn lone_carriage_returns_are_refused_clearly() {
+        for src in [
+            format!("{HEAD}environments:\r  production: internal\r"),
+            format!("{HEAD}environments:\n  production: internal # a\rb\n"),
+        ] {
+            let err = set_stage(&src, &e("production", "partners")).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("the flag file breaks lines with a lone carriage return"),
+                "{err}"
             );
         }
     }

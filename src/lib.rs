@@ -70,15 +70,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 fn report(err: &anyhow::Error, color: bool) {
     let mut stderr = std::io::stderr().lock();
     let label = render::paint(color, &format!("{}{}", render::BOLD, render::RED), "error");
-    let _ = writeln!(stderr, "{label}: {err}");
+    // Messages name things from files and from git: never let them drive the terminal.
+    let text = |d: &dyn std::fmt::Display| render::escape_message(&d.to_string()).into_owned();
+    let _ = writeln!(stderr, "{label}: {}", text(err));
     for cause in err.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let _ = writeln!(stderr, "  caused by: {}", text(cause));
     }
     if let Some(hint) = err
         .chain()
         .find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref())
     {
         let label = render::paint(color, &format!("{}{}", render::BOLD, render::CYAN), "hint");
-        let _ = writeln!(stderr, "{label}: {hint}");
+        let _ = writeln!(stderr, "{label}: {}", render::escape_message(hint));
     }
 }

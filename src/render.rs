@@ -77,6 +77,17 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`escape`] for a message that may span lines: newlines stay, every other control
+/// character is escaped. Used on every message `flags` prints to stderr, since names and
+/// values from files (a stage, an environment) end up in them.
+pub fn escape_message(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(escape).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
@@ -166,5 +177,7 @@ mod tests {
         assert_eq!(escape("two\nlines"), "two\\nlines");
         assert_eq!(escape("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(escape("\u{9b}"), "\\u{9b}");
+        assert_eq!(escape_message("a\nb\u{202e}\u{85}"), "a\nb\\u{202e}\\u{85}");
+        assert_eq!(escape_message("plain\nlines"), "plain\nlines");
     }
 }

@@ -78,7 +78,11 @@ pub(crate) fn require_valid(repo: &Repo) -> anyhow::Result<()> {
 /// Prints `warning: MESSAGE` to stderr.
 pub(crate) fn warn(ctx: &Ctx, message: &str) {
     let label = crate::render::paint(ctx.style.stderr, crate::render::YELLOW, "warning");
-    let _ = writeln!(std::io::stderr(), "{label}: {message}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "{label}: {}",
+        crate::render::escape_message(message)
+    );
 }
 
 /// Says on stderr that history is incomplete, and how to get all of it.

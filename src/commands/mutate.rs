@@ -154,9 +154,17 @@ pub(crate) fn apply(
     } else {
         Git::discover(&repo.root)?
     };
+    let files: Vec<&str> = changes.iter().map(|c| c.rel.as_str()).collect();
+    // Concurrent `flags` runs queue on one lock from their last checks to their commit. With
+    // `--yes` it is taken now, so the checks and HEAD below are the ones the commit builds
+    // on; when a person confirms, only after the answer (HEAD must then not have moved since
+    // the diff was shown).
+    let mut lock = match &git {
+        Some(g) if !ask => Some(g.lock()?),
+        _ => None,
+    };
     let head = match &git {
         Some(g) => {
-            let files: Vec<&str> = changes.iter().map(|c| c.rel.as_str()).collect();
             g.preflight(&files)?;
             Some(g.head()?)
         }
@@ -188,6 +196,28 @@ pub(crate) fn apply(
             .interact()?;
         if !yes {
             return Err(UserError::new("cancelled; nothing was changed").into());
+        }
+        if let Some(g) = &git {
+            lock = Some(g.lock()?);
+            g.preflight(&files)?;
+        }
+    }
+    // The plan was made from the files as read before the lock: if another run changed one
+    // since, writing now would undo that change.
+    for c in changes {
+        let path = repo.root.join(&c.rel);
+        let now = match std::fs::read(&path) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("reading `{}`", path.display())),
+        };
+        if now.as_deref() != c.old.as_deref().map(str::as_bytes) {
+            return Err(UserError::new(format!(
+                "`{}` changed while the command ran (another `flags` or editor); nothing was changed",
+                escape(&c.rel)
+            ))
+            .hint("run the command again")
+            .into());
         }
     }
 
@@ -235,7 +265,10 @@ pub(crate) fn apply(
                     )
                 })
                 .collect();
-            match g.commit(&touched, message, head) {
+            // The message names stages and environments from the files: keep controls out of
+            // git history too (`git log` prints messages raw).
+            let message = escape(message);
+            match g.commit(&touched, &message, head) {
                 Ok(oid) => {
                     let short = oid.to_string().chars().take(7).collect::<String>();
                     let _ = writeln!(stderr, "committed {short}: {message}");
@@ -256,6 +289,7 @@ pub(crate) fn apply(
             );
         }
     }
+    drop(lock);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -23,6 +23,12 @@ pub struct Git {
     prefix: String,
 }
 
+/// Held while `flags` checks, writes and commits; see [`Git::lock`]. Dropping it (or the
+/// process ending) releases the lock.
+pub struct CommitLock {
+    _file: std::fs::File,
+}
+
 /// What a commit did to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Touch {
@@ -73,6 +79,42 @@ impl Git {
             Ok(h) => Ok(Some(h.peel_to_commit().context("reading HEAD")?.id())),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
             Err(e) => Err(e).context("reading HEAD"),
+        }
+    }
+
+    /// Takes the exclusive lock that `flags` holds from its last checks to the end of its
+    /// commit, so that concurrent `flags` runs on one repository queue instead of racing
+    /// (two commits from the same HEAD, one index write undoing another). It is an advisory
+    /// `flock` on `flags.lock` in the git directory, released when the process ends, even
+    /// by SIGKILL: a crash never leaves it held. The file itself stays and is harmless.
+    /// Waits up to 30 seconds for another run, then refuses.
+    pub fn lock(&self) -> Result<CommitLock> {
+        let path = self.repo.path().join("flags.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("opening `{}`", path.display()))?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(CommitLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if std::time::Instant::now() > deadline {
+                        return Err(UserError::new(format!(
+                            "another `flags` command has held `{}` for 30 seconds; nothing was changed",
+                            path.display()
+                        ))
+                        .hint("wait for it to finish, then run the command again")
+                        .into());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("locking `{}`", path.display()));
+                }
+            }
         }
     }
 
@@ -208,10 +250,13 @@ impl Git {
             self.repo
                 .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
                 .map_err(|e| {
-                    anyhow::Error::from(UserError::new(format!(
-                        "git refused the commit: {}",
-                        e.message()
-                    )))
+                    let err = UserError::new(format!("git refused the commit: {}", e.message()));
+                    // A `.lock` left by a killed git process is the usual cause.
+                    anyhow::Error::from(if e.code() == ErrorCode::Locked {
+                        err.hint("another git command is running; wait for it, or remove the lock file if it crashed")
+                    } else {
+                        err
+                    })
                 })
         })();
         let oid = match result {

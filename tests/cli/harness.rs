@@ -218,3 +218,90 @@ pub fn unix_noon(date: &str) -> i64 {
     let d = flags::date::Date::parse(date).expect("date");
     d.days() * 86_400 + 12 * 3600
 }
+
+impl TestRepo {
+    /// Starts `flags -C <dir> ARGS` without waiting (no terminal, output captured).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = Command::new(BIN);
+        cmd.current_dir(self.path()).args(args);
+        self.apply_env(&mut cmd);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting flags")
+    }
+}
+
+/// Waits for a spawned run. A watchdog, not a timing assertion: a run still going after a
+/// minute is hung, so it is killed and the test fails.
+pub fn finish(mut child: std::process::Child) -> Run {
+    use std::io::Read;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("waiting for flags") {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("flags hung for a minute and was killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut stdout);
+    }
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout,
+        stderr,
+    }
+}
+
+/// A small deterministic PRNG (xorshift64*): reproducible "random" choices in tests.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The text of `path` in HEAD's tree, if it is there.
+pub fn head_file(repo: &git2::Repository, path: &str) -> Option<String> {
+    let tree = repo.head().ok()?.peel_to_tree().ok()?;
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    Some(String::from_utf8_lossy(blob.content()).into_owned())
+}
+
+impl TestRepo {
+    /// Runs the `git` command-line tool in `cwd` with the test's isolated environment.
+    pub fn git_cli(&self, cwd: &Path, args: &[&str]) -> Run {
+        let mut cmd = Command::new("git");
+        cmd.current_dir(cwd).args(args);
+        self.apply_env(&mut cmd);
+        let out = cmd.stdin(Stdio::null()).output().expect("running git");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}

@@ -91,3 +91,100 @@ fn on_a_terminal_a_missing_env_is_chosen() {
         "flags: promote nd to partners in development"
     );
 }
+
+/// Runs `flags ARGS` on a pseudo-terminal; once the confirmation prompt is on screen, calls
+/// `meanwhile` (another party changing the repository) and then answers `y`.
+fn on_terminal_change_then_yes(
+    r: &TestRepo,
+    args: &str,
+    meanwhile: impl FnOnce(),
+) -> Option<(i32, String)> {
+    use std::io::Read;
+    use std::sync::{Arc, Mutex};
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        eprintln!("skipped: /usr/bin/script is not installed");
+        return None;
+    }
+    let mut cmd = Command::new("/usr/bin/script");
+    cmd.current_dir(r.path())
+        .args(["-qec", &format!("{BIN} {args}"), "/dev/null"]);
+    r.apply_env(&mut cmd);
+    cmd.env("NO_COLOR", "1")
+        .env("TERM", "dumb")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("running script");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let shown = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let shown = Arc::clone(&shown);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                shown.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    // Wait for the question (a watchdog, not a timing assumption).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !String::from_utf8_lossy(&shown.lock().unwrap()).contains("[y/N]") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no prompt within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    meanwhile();
+    stdin.write_all(b"y").unwrap();
+    drop(stdin);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let shown = String::from_utf8_lossy(&shown.lock().unwrap()).replace('\r', "");
+    Some((status.code().unwrap_or(-1), shown))
+}
+
+/// Regression: a change planned from the file as it was when the diff was shown must not
+/// overwrite what someone else wrote and committed while the question was open.
+#[test]
+fn a_file_committed_by_someone_else_while_asking_is_not_overwritten() {
+    let r = setup();
+    let theirs = "description: Flag nd\nowner: team-a\ntype: release\nenvironments:\n  development: partners # theirs\n";
+    let Some((code, shown)) =
+        on_terminal_change_then_yes(&r, "promote nd --env development", || {
+            r.write("flags/nd.yaml", theirs);
+            r.commit_all("their change", "2026-11-02");
+        })
+    else {
+        return;
+    };
+    assert_eq!(code, 2, "{shown}");
+    assert!(
+        shown.contains("error: `flags/nd.yaml` changed while the command ran (another `flags` or editor); nothing was changed\nhint: run the command again"),
+        "{shown}"
+    );
+    assert_eq!(r.read("flags/nd.yaml"), theirs);
+    assert_eq!(r.commit_count(), 2);
+    assert_eq!(r.status(), vec![]);
+}
+
+/// The same check without git: `--no-commit` does not overwrite an edit made meanwhile.
+#[test]
+fn a_file_edited_while_asking_is_not_overwritten_with_no_commit() {
+    let r = setup();
+    let edited = "description: Flag nd\nowner: team-a\ntype: release\nenvironments:\n  development: internal # edited\n";
+    let Some((code, shown)) =
+        on_terminal_change_then_yes(&r, "promote nd --env development --no-commit", || {
+            r.write("flags/nd.yaml", edited);
+        })
+    else {
+        return;
+    };
+    assert_eq!(code, 2, "{shown}");
+    assert!(shown.contains("changed while the command ran"), "{shown}");
+    assert_eq!(r.read("flags/nd.yaml"), edited);
+}
