@@ -178,7 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;remove' {
-            [CompletionResult]::new('--refs', '--refs', [CompletionResultType]::ParameterName, 'Where to look for references (default: the enclosing git repository, else the folder holding the flags root)')
+            [CompletionResult]::new('--refs', '--refs', [CompletionResultType]::ParameterName, 'Where to look for references (default: the enclosing git repository, else the flags root)')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete even while source code still mentions the key')
@@ -191,7 +191,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;refs' {
-            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Directory to search (default: the enclosing git repository, else the flags root''s parent)')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Directory to search (default: the enclosing git repository, else the flags root)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')

@@ -162,7 +162,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'flags;remove'= {
-            cand --refs 'Where to look for references (default: the enclosing git repository, else the folder holding the flags root)'
+            cand --refs 'Where to look for references (default: the enclosing git repository, else the flags root)'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand --force 'Delete even while source code still mentions the key'
@@ -174,7 +174,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --help 'Print help'
         }
         &'flags;refs'= {
-            cand --path 'Directory to search (default: the enclosing git repository, else the flags root''s parent)'
+            cand --path 'Directory to search (default: the enclosing git repository, else the flags root)'
             cand --format 'Output format'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'

@@ -161,7 +161,7 @@ always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand stale" -l check -d 'Exit 1 when there are candidates (for scheduled CI jobs)'
 complete -c flags -n "__fish_flags_using_subcommand stale" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c flags -n "__fish_flags_using_subcommand remove" -l refs -d 'Where to look for references (default: the enclosing git repository, else the folder holding the flags root)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand remove" -l refs -d 'Where to look for references (default: the enclosing git repository, else the flags root)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand remove" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand remove" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -171,7 +171,7 @@ complete -c flags -n "__fish_flags_using_subcommand remove" -s y -l yes -d 'Appl
 complete -c flags -n "__fish_flags_using_subcommand remove" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l no-commit -d 'Write the file but do not commit it'
 complete -c flags -n "__fish_flags_using_subcommand remove" -s h -l help -d 'Print help'
-complete -c flags -n "__fish_flags_using_subcommand refs" -l path -d 'Directory to search (default: the enclosing git repository, else the flags root\'s parent)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand refs" -l path -d 'Directory to search (default: the enclosing git repository, else the flags root)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand refs" -l format -d 'Output format' -r -f -a "text\t'`file:line: key` lines'
 json\t'Machine-readable JSON'"
 complete -c flags -n "__fish_flags_using_subcommand refs" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F

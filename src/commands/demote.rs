@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
     let today = Date::today();
     let p = &repo.pipeline;
 
-    let mut positions = current_positions(&repo, &flag.def)?;
+    let mut positions = current_positions(&repo, &flag.def, Some(&envs))?;
     let mut edits = Vec::new();
     for env in &envs {
         let from = positions.get(env.as_str()).copied().unwrap_or(0);

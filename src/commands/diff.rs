@@ -47,19 +47,36 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
         None => Repo::load(&root),
     };
     let head_name = args.head.as_deref().unwrap_or("working tree");
+    // A flag whose file cannot be read on either side is left out of the comparison: it has
+    // not been added or removed, and its stages are unknown.
+    let mut unreadable = std::collections::BTreeSet::new();
     for (side, repo) in [(base_rev, &base), (head_name, &head)] {
-        let broken = repo.load_problems.iter().filter(|p| p.is_error()).count();
-        if broken > 0 {
+        let broken: Vec<&str> = repo
+            .load_problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.file.as_str())
+            .collect();
+        if !broken.is_empty() {
             super::warn(
                 ctx,
                 &format!(
-                    "{broken} file(s) in {} could not be read and are left out; run `flags validate`",
-                    escape(side)
+                    "{} file(s) in {} could not be read and are left out ({}); run `flags validate`",
+                    broken.len(),
+                    escape(side),
+                    escape(&broken.join(", "))
                 ),
             );
         }
+        for file in broken {
+            if let Some(f) = file.strip_prefix("flags/") {
+                let name = f.rsplit('/').next().unwrap_or(f);
+                unreadable.insert(name.trim_end_matches(".yaml").to_string());
+            }
+        }
     }
-    let d = diff(&base, &head);
+    let mut d = diff(&base, &head);
+    d.flags.retain(|f| !unreadable.contains(&f.key));
     if args.format.format == DataFormat::Json {
         super::print_json(&Report {
             base: base_rev,

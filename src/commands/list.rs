@@ -80,7 +80,10 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         }
         DataFormat::Table => {
             let mut header = vec!["FLAG", "OWNER", "TYPE"];
-            let upper: Vec<String> = envs.iter().map(|e| e.to_uppercase()).collect();
+            let upper: Vec<String> = envs
+                .iter()
+                .map(|e| escape(&e.to_uppercase()).into_owned())
+                .collect();
             header.extend(upper.iter().map(String::as_str));
             let mut t = table(&header);
             for f in &selected {

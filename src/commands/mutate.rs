@@ -42,6 +42,18 @@ pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Refuses at once when the change would need a confirmation and nobody can give one.
+pub(crate) fn check_can_confirm(opts: &MutateArgs) -> Result<()> {
+    if !opts.yes && !opts.dry_run && !interactive() {
+        return Err(UserError::new(
+            "refusing to change files without confirmation: there is no terminal to ask on",
+        )
+        .hint("pass `--yes` to apply the change, or `--dry-run` to only see it")
+        .into());
+    }
+    Ok(())
+}
+
 /// The flag key from the command line, or chosen on a terminal among every flag under
 /// `root` (only then is the whole repository loaded).
 pub(crate) fn key_or_ask(root: &std::path::Path, key: Option<&str>, usage: &str) -> Result<String> {
@@ -130,14 +142,22 @@ pub(crate) fn apply(
     message: &str,
     opts: &MutateArgs,
 ) -> Result<ExitCode> {
-    let ask = !opts.yes && !opts.dry_run;
-    if ask && !interactive() {
-        return Err(UserError::new(
-            "refusing to change files without confirmation: there is no terminal to ask on",
-        )
-        .hint("pass `--yes` to apply the change, or `--dry-run` to only see it")
+    // The stages and gates a change is planned with come from these files: a broken one
+    // would silently stand in for the default pipeline or drop a gate.
+    if let Some(p) = repo.load_problems.iter().find(|p| {
+        p.is_error()
+            && (p.file == crate::repo::SETTINGS_FILE || p.file.starts_with("environments/"))
+    }) {
+        return Err(UserError::new(format!(
+            "`{}` cannot be read: {}",
+            escape(&p.file),
+            escape(&p.message)
+        ))
+        .hint("fix it first (`flags validate` shows every problem); nothing was changed")
         .into());
     }
+    check_can_confirm(opts)?;
+    let ask = !opts.yes && !opts.dry_run;
     for c in changes {
         let path = repo.root.join(&c.rel);
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {

@@ -36,7 +36,7 @@ pub struct NewArgs {
 pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
     let root = crate::repo::find_root(&ctx.dir)?;
     let key = mutate::text_or_ask(args.key.as_deref(), "Flag key", "KEY")?;
-    let (repo, _) = crate::repo::Repo::load_one_flag(&root, &key);
+    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
     if !is_valid_name(&key) {
         return Err(
             UserError::new(format!("`{}` is not a valid flag key", escape(&key)))
@@ -52,10 +52,13 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
         .into());
     }
     let rel = format!("flags/{key}.yaml");
-    if repo.root.join(&rel).exists() {
-        return Err(UserError::new(format!("`{rel}` already exists"))
-            .hint("fix or remove it first (`flags validate`)")
-            .into());
+    // Also a file of that name that cannot be parsed, in any sub-folder.
+    if keys.contains(&key) || repo.root.join(&rel).exists() {
+        return Err(
+            UserError::new(format!("a file for flag `{key}` already exists"))
+                .hint("fix or remove it first (`flags validate`)")
+                .into(),
+        );
     }
     let kind = FlagType::parse(&args.kind)
         .ok_or_else(|| UserError::new(format!("unknown flag type `{}`", escape(&args.kind))))?;

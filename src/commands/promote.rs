@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
     let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
     let today = Date::today();
 
-    let mut positions = current_positions(&repo, &flag.def)?;
+    let mut positions = current_positions(&repo, &flag.def, None)?;
     let mut edits = Vec::new();
     for env in &envs {
         let from = positions.get(env.as_str()).copied().unwrap_or(0);
@@ -111,11 +111,21 @@ pub(crate) fn find_flag<'a>(
 }
 
 /// The position of every environment's current stage; an unknown stage stops the command.
-pub(crate) fn current_positions(repo: &Repo, def: &FlagDef) -> Result<HashMap<String, usize>> {
+/// The flag's stage position in every environment. An unknown stage is an error in the
+/// environments of `required` (all when `None`) and is left out elsewhere, so a typo in one
+/// environment never blocks an emergency demote in another.
+pub(crate) fn current_positions(
+    repo: &Repo,
+    def: &FlagDef,
+    required: Option<&[String]>,
+) -> Result<HashMap<String, usize>> {
     let mut out = HashMap::new();
     for env in repo.environment_order() {
         let state = repo.state(def, env);
         let Some(pos) = state.position else {
+            if required.is_some_and(|r| !r.iter().any(|e| e == env)) {
+                continue;
+            }
             return Err(UserError::new(format!(
                 "the flag is at unknown stage `{}` in `{env}`",
                 escape(state.stage)

@@ -27,7 +27,7 @@ pub struct RefsArgs {
     /// Flag keys to look for (default: every flag)
     #[arg(value_name = "KEY")]
     pub keys: Vec<String>,
-    /// Directory to search (default: the enclosing git repository, else the flags root's parent)
+    /// Directory to search (default: the enclosing git repository, else the flags root)
     #[arg(long, value_name = "DIR")]
     pub path: Option<PathBuf>,
     /// Output format
@@ -35,10 +35,16 @@ pub struct RefsArgs {
     pub format: RefsFormat,
 }
 
-/// The directory `refs` and `stale` search by default: the git work tree around the flags
-/// root, else (for `refs` only) the folder holding the flags root.
-pub(crate) fn default_path(repo: &Repo) -> Option<PathBuf> {
-    crate::git::locate(&repo.root).map(|l| l.workdir)
+/// The directory `refs` and `remove` search: `--path`/`--refs` (relative to `-C`), else the
+/// git work tree around the flags root, else the flags root itself (never a parent folder
+/// that may hold anything, such as a home directory).
+pub(crate) fn search_dir(ctx: &Ctx, repo: &Repo, given: Option<&std::path::Path>) -> PathBuf {
+    match given {
+        Some(p) => ctx.dir.join(p),
+        None => crate::git::locate(&repo.root)
+            .map(|l| l.workdir)
+            .unwrap_or_else(|| repo.root.clone()),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
@@ -61,14 +67,12 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        args.keys.clone()
+        let mut keys = args.keys.clone();
+        keys.sort();
+        keys.dedup();
+        keys
     };
-    let path = match &args.path {
-        Some(p) => ctx.dir.join(p),
-        None => default_path(&repo)
-            .or_else(|| repo.root.parent().map(|p| p.to_path_buf()))
-            .unwrap_or_else(|| repo.root.clone()),
-    };
+    let path = search_dir(ctx, &repo, args.path.as_deref());
     let mut refs = crate::refs::find(&repo.root, &keys, &path)?;
     // Paths as the user would type them: under `--path` as written (as grep and rg print
     // them), else relative to the repository's top.
@@ -93,7 +97,7 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
         }
         RefsFormat::Text => {
             for r in &refs {
-                writeln!(out, "{}:{}: {}", escape(&r.file), r.line, r.key)?;
+                writeln!(out, "{}:{}: {}", escape(&r.file), r.line, escape(&r.key))?;
             }
         }
     }

@@ -25,8 +25,8 @@ pub struct RemoveArgs {
     /// Delete even while source code still mentions the key
     #[arg(long)]
     pub force: bool,
-    /// Where to look for references (default: the enclosing git repository, else the folder
-    /// holding the flags root)
+    /// Where to look for references (default: the enclosing git repository, else the flags
+    /// root)
     #[arg(long = "refs", value_name = "DIR")]
     pub refs: Option<PathBuf>,
     #[command(flatten)]
@@ -39,12 +39,9 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
     let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
     let flag = find_flag(&repo, &keys, &key)?;
 
-    let search = match &args.refs {
-        Some(p) => ctx.dir.join(p),
-        None => super::refs::default_path(&repo)
-            .or_else(|| repo.root.parent().map(|p| p.to_path_buf()))
-            .unwrap_or_else(|| repo.root.clone()),
-    };
+    // Without a terminal and without `--yes`, refuse at once: before searching the tree.
+    mutate::check_can_confirm(&args.mutate)?;
+    let search = super::refs::search_dir(ctx, &repo, args.refs.as_deref());
     let refs = crate::refs::find(&repo.root, std::slice::from_ref(&key), &search)?;
     if !refs.is_empty() {
         let mut listing: Vec<String> = refs

@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     for env in &envs {
         let s = repo.state(def, env);
         t.add_row(vec![
-            env.to_string(),
+            escape(env).into_owned(),
             escape(s.stage).into_owned(),
             s.since
                 .map_or("-".to_string(), |d| escape(&d.value).into_owned()),

@@ -1,5 +1,6 @@
 //! Reading a flags root from disk: discovery, safe file reading, parsing into the model.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -85,22 +86,33 @@ fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
     let settings = read_checked(&canon_root, &canon_root.join(SETTINGS_FILE), SETTINGS_FILE);
 
     let mut found = Vec::new();
+    let mut walked = HashSet::new();
     for (dir, recursive) in [
         ("environments", false),
         ("segments", false),
         ("flags", true),
     ] {
         let abs = canon_root.join(dir);
-        if abs.is_dir() {
-            walk(
-                &canon_root,
-                &abs,
+        // The folders themselves may be links too: the same rule as for the files in them.
+        let Ok(target) = fs::canonicalize(&abs) else {
+            continue;
+        };
+        if !target.starts_with(&canon_root) {
+            problems.push(Problem::error(
                 dir,
+                None,
+                "symbolic link leads out of the flags root and is not followed; replace it with the folder itself",
+            ));
+        } else if target.is_dir() {
+            walked.insert(target);
+            let mut w = Walk {
+                root: &canon_root,
                 recursive,
-                &mut found,
-                &mut problems,
-                0,
-            );
+                found: &mut found,
+                problems: &mut problems,
+                walked: &mut walked,
+            };
+            w.dir(&abs, dir, 0);
         }
     }
     let mut keys: Vec<String> = found
@@ -292,74 +304,112 @@ fn stem(rel: &str) -> String {
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    root: &Path,
-    dir: &Path,
-    rel_dir: &str,
+/// The walk over the folders of a flags root, collecting `.yaml` files.
+struct Walk<'a> {
+    root: &'a Path,
     recursive: bool,
-    found: &mut Vec<Found>,
-    problems: &mut Vec<Problem>,
-    depth: usize,
-) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.push(Problem::error(
-                rel_dir,
-                None,
-                format!("cannot read directory: {e}"),
-            ));
-            return;
-        }
-    };
-    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') {
-            continue;
-        }
-        let rel = format!("{rel_dir}/{file_name}");
-        let path = entry.path();
-        // The type from the directory entry itself (no `stat` per file: a repository of
-        // 10,000 flags would pay 10,000 system calls for it).
-        let Ok(file_type) = entry.file_type() else {
-            continue;
+    found: &'a mut Vec<Found>,
+    problems: &'a mut Vec<Problem>,
+    /// Canonical folders already walked: a link back to one of them is not walked again, so
+    /// link loops end (and nothing is listed twice).
+    walked: &'a mut HashSet<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path, rel_dir: &str, depth: usize) {
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.problems.push(Problem::error(
+                    rel_dir,
+                    None,
+                    format!("cannot read directory: {e}"),
+                ));
+                return;
+            }
         };
-        let mut is_dir = file_type.is_dir();
-        if file_type.is_symlink() {
-            match fs::canonicalize(&path) {
-                Ok(target) if target.starts_with(root) => is_dir = target.is_dir(),
-                Ok(_) => {
-                    problems.push(Problem::error(
+        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if file_name.starts_with('.') {
+                continue;
+            }
+            let rel = format!("{rel_dir}/{file_name}");
+            let path = entry.path();
+            // The type from the directory entry itself (no `stat` per file: a repository of
+            // 10,000 flags would pay 10,000 system calls for it).
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            let (is_dir, is_file) = if file_type.is_symlink() {
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(self.root) => {
+                        if target.is_dir()
+                            && fs::canonicalize(dir).is_ok_and(|here| here.starts_with(&target))
+                        {
+                            self.problems.push(Problem::error(
+                                &rel,
+                                None,
+                                "symbolic link points back to a folder that contains it (a loop); remove it",
+                            ));
+                            continue;
+                        }
+                        if target.is_dir() && !self.walked.insert(target.clone()) {
+                            continue; // a link to a folder already walked
+                        }
+                        (target.is_dir(), target.is_file())
+                    }
+                    Ok(_) => {
+                        self.problems.push(Problem::error(
+                            &rel,
+                            None,
+                            "symbolic link leads out of the flags root and is not followed; replace it with the file itself",
+                        ));
+                        continue;
+                    }
+                    Err(_) => {
+                        self.problems.push(Problem::error(
+                            &rel,
+                            None,
+                            "broken symbolic link; remove it or point it at a file inside the flags root",
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                if file_type.is_dir()
+                    && fs::canonicalize(&path).is_ok_and(|c| !self.walked.insert(c))
+                {
+                    continue; // already walked through a link to it
+                }
+                (file_type.is_dir(), file_type.is_file())
+            };
+            if is_dir {
+                // Sub-folders group flags; 32 levels is far beyond any real layout.
+                if self.recursive && depth < 32 {
+                    self.dir(&path, &rel, depth + 1);
+                }
+                continue;
+            }
+            if file_name.ends_with(".yaml") {
+                if is_file {
+                    self.found.push(Found { abs: path, rel });
+                } else {
+                    // A FIFO or socket would block the read: never open one.
+                    self.problems.push(Problem::error(
                         &rel,
                         None,
-                        "symbolic link leads out of the flags root and is not followed; replace it with the file itself",
+                        "not a regular file; replace it with a YAML file",
                     ));
-                    continue;
                 }
-                Err(_) => {
-                    problems.push(Problem::error(&rel, None, "broken symbolic link; remove it or point it at a file inside the flags root"));
-                    continue;
-                }
+            } else if file_name.ends_with(".yml") {
+                self.problems.push(Problem::warning(
+                    &rel,
+                    None,
+                    "ignored: only `.yaml` files are read; rename it to `.yaml`",
+                ));
             }
-        }
-        if is_dir {
-            // Sub-folders group flags; 32 levels is far beyond any real layout and stops link loops.
-            if recursive && depth < 32 {
-                walk(root, &path, &rel, recursive, found, problems, depth + 1);
-            }
-            continue;
-        }
-        if file_name.ends_with(".yaml") {
-            found.push(Found { abs: path, rel });
-        } else if file_name.ends_with(".yml") {
-            problems.push(Problem::warning(
-                &rel,
-                None,
-                "ignored: only `.yaml` files are read; rename it to `.yaml`",
-            ));
         }
     }
 }
@@ -369,7 +419,7 @@ fn walk(
 fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> {
     let io_err = |e: std::io::Error| Problem::error(rel, None, format!("cannot read file: {e}"));
     let meta = fs::symlink_metadata(path).map_err(io_err)?;
-    if meta.file_type().is_symlink() {
+    let is_file = if meta.file_type().is_symlink() {
         let target = fs::canonicalize(path).map_err(io_err)?;
         if !target.starts_with(root) {
             return Err(Problem::error(
@@ -378,6 +428,17 @@ fn read_checked(root: &Path, path: &Path, rel: &str) -> Result<String, Problem> 
                 "symbolic link leads out of the flags root and is not followed; replace it with the file itself",
             ));
         }
+        fs::metadata(&target).map_err(io_err)?.is_file()
+    } else {
+        meta.is_file()
+    };
+    // A FIFO, socket or device would block the read or never end: never open one.
+    if !is_file {
+        return Err(Problem::error(
+            rel,
+            None,
+            "not a regular file; replace it with a YAML file",
+        ));
     }
     let file = fs::File::open(path).map_err(io_err)?;
     // Sized from the metadata, as `fs::read` does: `take` hides the size hint otherwise.

@@ -241,3 +241,84 @@ fn binary_file() {
         "flags/a.yaml:1:1: error: file is not valid UTF-8; save it as UTF-8 text\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_flags_folder_outside_the_root_is_not_followed() {
+    // Regression: only links inside the folders were checked, so `flags -> /elsewhere` was read
+    // (and `flags new` wrote there).
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("leak.yaml"),
+        "description: d\nowner: o\ntype: release\n",
+    )
+    .unwrap();
+    let r = TestRepo::new();
+    std::os::unix::fs::symlink(outside.path(), r.join("flags")).unwrap();
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "flags: error: symbolic link leads out of the flags root and is not followed; replace it with the folder itself\n"
+    );
+    let list = r.run(&["list", "--format", "json"]);
+    assert_eq!(list.json(), serde_json::json!([]));
+}
+
+#[cfg(unix)]
+#[test]
+fn folder_link_loops_end_and_list_nothing_twice() {
+    // Regression: three links back to `flags/` made the walk exponential (a hang).
+    let r = TestRepo::new();
+    r.flag("a", "  development: internal\n");
+    for name in ["x", "y", "z"] {
+        std::os::unix::fs::symlink(r.join("flags"), r.join(&format!("flags/{name}"))).unwrap();
+    }
+    std::os::unix::fs::symlink(r.path(), r.join("flags/root")).unwrap();
+    let run = r.run(&["validate"]);
+    run.code(1);
+    let lp = "error: symbolic link points back to a folder that contains it (a loop); remove it";
+    assert_eq!(
+        run.stdout,
+        format!("flags/root: {lp}\nflags/x: {lp}\nflags/y: {lp}\nflags/z: {lp}\n")
+    );
+    // A link to a sibling folder already walked is not walked twice.
+    std::fs::remove_file(r.join("flags/root")).unwrap();
+    for name in ["x", "y", "z"] {
+        std::fs::remove_file(r.join(&format!("flags/{name}"))).unwrap();
+    }
+    r.write(
+        "flags/team/b.yaml",
+        "description: d\nowner: o\ntype: release\n",
+    );
+    std::os::unix::fs::symlink(r.join("flags/team"), r.join("flags/also-team")).unwrap();
+    let run = r.run(&["validate"]);
+    run.success();
+    assert_eq!(
+        r.run(&["list", "--format", "json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_reported_and_never_opened() {
+    // Regression: opening a FIFO named `*.yaml` blocked forever.
+    let r = TestRepo::new();
+    std::fs::create_dir_all(r.join("flags")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(r.join("flags/pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "flags/pipe.yaml: error: not a regular file; replace it with a YAML file\n"
+    );
+}

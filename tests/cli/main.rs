@@ -20,6 +20,7 @@ mod log;
 mod new;
 mod promote;
 mod refs;
+mod regressions;
 mod remove;
 mod stale;
 mod terminal;

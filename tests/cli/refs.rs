@@ -130,7 +130,7 @@ fn refs_unknown_and_invalid_keys() {
 }
 
 #[test]
-fn refs_without_git_searches_beside_the_flags_root() {
+fn refs_without_git_searches_the_flags_root_or_the_given_path() {
     let r = TestRepo::empty();
     r.write("app/flags/flags.yaml", SETTINGS);
     r.write(
@@ -140,11 +140,31 @@ fn refs_without_git_searches_beside_the_flags_root() {
     r.write("app/main.go", "if enabled(\"a\") {}\n");
     r.write("app/.gitignore", "main.go\n");
     r.write("app/other.go", "// a\n");
+    r.write("app/flags/README.md", "The flag a is documented here.\n");
+    // Outside git the default is the flags root itself, never a parent folder (which could be
+    // a home directory).
     let run = r.run(&["-C", "app/flags", "refs", "--format", "json"]);
     run.success();
-    // .gitignore is honoured without git too.
     assert_eq!(
         run.json(),
-        serde_json::json!([{"key": "a", "file": "other.go", "line": 1}])
+        serde_json::json!([{"key": "a", "file": "README.md", "line": 1}])
+    );
+    // With --path: .gitignore is honoured without git too.
+    let run = r.run(&[
+        "-C",
+        "app/flags",
+        "refs",
+        "--path",
+        "..",
+        "--format",
+        "json",
+    ]);
+    run.success();
+    assert_eq!(
+        run.json(),
+        serde_json::json!([
+            {"key": "a", "file": "../flags/README.md", "line": 1},
+            {"key": "a", "file": "../other.go", "line": 1}
+        ])
     );
 }

@@ -1,0 +1,150 @@
+//! Regressions found by a review of the whole tool; each test says what broke.
+
+use crate::harness::TestRepo;
+
+fn committed() -> TestRepo {
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag(
+        "a",
+        "  development: everyon\n  staging: partners\n  production: partners\n",
+    );
+    r.commit_all("init", "2026-11-01");
+    r
+}
+
+#[test]
+fn demote_is_not_blocked_by_an_unknown_stage_in_another_environment() {
+    // Demote is the emergency path: a typo in `development` used to block it in production.
+    let r = committed();
+    let run = r.run(&["demote", "a", "--env", "production", "--yes"]);
+    run.success();
+    assert!(
+        r.read("flags/a.yaml")
+            .contains("  production:\n    stage: internal\n    since: 2026-11-25\n")
+    );
+    // Promote still refuses: its gate checks need every stage.
+    let run = r.run(&["promote", "a", "--env", "staging", "--yes"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("unknown stage `everyon` in `development`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn mutating_commands_refuse_while_flags_yaml_is_broken() {
+    // A broken flags.yaml used to fall back silently to the default pipeline, so promote and
+    // new wrote stages the real pipeline does not have.
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag("a", "  development: internal\n");
+    r.write("flags.yaml", "pipeline:\n  - stage: a\n    segments: [internal]\n  - stage: b\n    rollout: 100\ncleanup:\n  after_days: soon\n");
+    r.commit_all("init", "2026-11-01");
+    for args in [
+        &["promote", "a", "--env", "development", "--yes"][..],
+        &["new", "b", "--owner", "o", "--description", "d", "--yes"],
+        &["demote", "a", "--env", "development", "--dry-run"],
+    ] {
+        let run = r.run(args);
+        run.code(2);
+        assert!(
+            run.stderr.starts_with(
+                "error: `flags.yaml` cannot be read: expected a whole number, 0 or more\n"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!r.join("flags/b.yaml").exists());
+    assert_eq!(
+        r.read("flags/a.yaml"),
+        "description: Flag a\nowner: team-a\ntype: release\nenvironments:\n  development: internal\n"
+    );
+}
+
+#[test]
+fn new_refuses_a_key_whose_file_in_a_sub_folder_is_broken() {
+    // `flags new foo` used to write flags/foo.yaml beside a broken flags/team/foo.yaml.
+    let r = TestRepo::new();
+    r.write("flags/team/foo.yaml", "description: [\n");
+    let run = r.run(&["new", "foo", "--owner", "o", "--description", "d", "--yes"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: a file for flag `foo` already exists"),
+        "{}",
+        run.stderr
+    );
+    assert!(!r.join("flags/foo.yaml").exists());
+}
+
+#[test]
+fn diff_leaves_out_a_flag_that_cannot_be_read_instead_of_calling_it_removed() {
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag("foo", "  development: internal\n");
+    r.commit_all("init", "2026-11-01");
+    r.write("flags/foo.yaml", "description: d\nowner: o\ntype: relase\n");
+    let run = r.run(&["diff", "--format", "json"]);
+    run.success();
+    assert_eq!(run.json()["flags"], serde_json::json!([]));
+    assert!(
+        run.stderr.contains(
+            "1 file(s) in working tree could not be read and are left out (flags/foo.yaml)"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn environment_names_are_escaped_in_tables() {
+    // Environment names come from file names; list's header and show's column printed them raw.
+    let r = TestRepo::new();
+    r.write("environments/qa\u{1b}[31m.yaml", "description: x\n");
+    r.flag("a", "  development: internal\n");
+    // (The warning for the invalid file name is printed escaped on stderr.)
+    for args in [&["list"][..], &["show", "a"]] {
+        let run = r.run(args);
+        run.success();
+        // Nothing may reach the terminal raw: neither the escape character nor the rest of
+        // the sequence unescaped.
+        assert!(!run.stdout.contains('\u{1b}'), "{args:?}: {:?}", run.stdout);
+        assert!(!run.stderr.contains('\u{1b}'), "{args:?}: {:?}", run.stderr);
+        assert!(
+            run.stdout.to_lowercase().contains("\\u{1b}[31m"),
+            "{args:?}: {}",
+            run.stdout
+        );
+        // Before the fix, the environment was printed as is.
+        assert!(!run.stdout.contains("qa\u{1b}"), "{args:?}");
+    }
+}
+
+#[test]
+fn refs_lists_a_key_given_twice_once() {
+    let r = TestRepo::new();
+    r.flag("a", "  development: internal\n");
+    r.write("README.md", "flag a\n");
+    let run = r.run(&["refs", "a", "a"]);
+    run.success();
+    assert_eq!(run.stdout, "README.md:1: a\n");
+}
+
+#[test]
+fn remove_without_a_terminal_refuses_before_searching() {
+    let r = TestRepo::new();
+    r.flag("a", "  development: internal\n");
+    let run = r.run(&["remove", "a"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: refusing to change files without confirmation"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("mentions"), "{}", run.stderr);
+}
