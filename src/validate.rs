@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::date::Date;
 use crate::error::nearest;
+use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Problem};
 use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
@@ -255,6 +256,16 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
                 check_segment_ref(repo, file, inc, &format!("segment `{}`", seg.name), out);
             }
         }
+        if !expansion_fits(repo, &seg.name, &mut Vec::new(), &mut { MAX_EXPANSIONS }) {
+            out.push(Problem::error(
+                file,
+                seg.def.segments.first().map(|s| s.loc),
+                format!(
+                    "segment `{}` includes segments more than {MAX_INCLUDE_DEPTH} levels deep or more than {MAX_EXPANSIONS} times in all; flatten its includes (eval and export stop there)",
+                    seg.name
+                ),
+            ));
+        }
         if let Some(cycle) = include_cycle(repo, &seg.name) {
             let at = seg.def.segments.iter().find(|s| s.value == cycle[1]);
             out.push(Problem::error(
@@ -314,6 +325,37 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// Whether following `name`'s includes (repeats counted, as evaluation does) stays within
+/// the limits that `flags eval` and `flags export` enforce. Cycles are reported on their own.
+fn expansion_fits<'a>(
+    repo: &'a Repo,
+    name: &'a str,
+    path: &mut Vec<&'a str>,
+    budget: &mut usize,
+) -> bool {
+    if path.contains(&name) {
+        return true;
+    }
+    if path.len() > MAX_INCLUDE_DEPTH {
+        return false;
+    }
+    let Some(left) = budget.checked_sub(1) else {
+        return false;
+    };
+    *budget = left;
+    let Some(seg) = repo.segment(name) else {
+        return true;
+    };
+    path.push(name);
+    let fits = seg
+        .def
+        .segments
+        .iter()
+        .all(|inc| expansion_fits(repo, &inc.value, path, budget));
+    path.pop();
+    fits
 }
 
 /// The include path from `start` back to itself, if there is one (`[a, b, a]`).

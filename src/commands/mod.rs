@@ -33,16 +33,13 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
         .map(|p| p.file.as_str())
         .collect();
     if !broken.is_empty() {
-        let label = crate::render::paint(ctx.style.stderr, crate::render::YELLOW, "warning");
-        let _ = writeln!(
-            std::io::stderr(),
-            "{label}: {} file(s) could not be read and are left out ({}); run `flags validate` for details",
-            broken.len(),
-            broken
-                .into_iter()
-                .map(|f| crate::render::escape(f).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
+        warn(
+            ctx,
+            &format!(
+                "{} file(s) could not be read and are left out ({}); run `flags validate` for details",
+                broken.len(),
+                broken.into_iter().collect::<Vec<_>>().join(", ")
+            ),
         );
     }
 }

@@ -349,6 +349,10 @@ impl Git {
                 format!("cannot read file from git: {}", e.message()),
             )
         })?;
+        // An oversized blob is refused before it is copied.
+        if blob.size() as u64 > crate::repo::MAX_FILE_BYTES {
+            return Err(crate::repo::too_large(rel));
+        }
         crate::repo::check_bytes(blob.content().to_vec(), rel)
     }
 

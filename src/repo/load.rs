@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -246,18 +246,23 @@ fn parse_file(kind: Kind, rel: String, source: String) -> Result<Parsed, Problem
     })
 }
 
+/// The problem of a file over [`MAX_FILE_BYTES`].
+pub(crate) fn too_large(rel: &str) -> Problem {
+    Problem::error(
+        rel,
+        None,
+        format!(
+            "file is larger than the {} KiB limit; flag files are small, split or trim it",
+            MAX_FILE_BYTES / 1024
+        ),
+    )
+}
+
 /// Checks the bytes of a file, from the disk or from a git blob: the size limit, and UTF-8
 /// (located at the first bad byte).
 pub(crate) fn check_bytes(bytes: Vec<u8>, rel: &str) -> Result<String, Problem> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Problem::error(
-            rel,
-            None,
-            format!(
-                "file is larger than the {} KiB limit; flag files are small, split or trim it",
-                MAX_FILE_BYTES / 1024
-            ),
-        ));
+        return Err(too_large(rel));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -569,11 +574,4 @@ fn is_line_column(s: &str) -> bool {
     };
     let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
     digits(line) && digits(column)
-}
-
-impl Repo {
-    /// Reads one file's text relative to the root (used by commands that edit it).
-    pub fn read_source(&self, rel: &str) -> Result<String> {
-        fs::read_to_string(self.root.join(rel)).with_context(|| format!("reading `{rel}`"))
-    }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
-pub(crate) use load::{check_bytes, load_from_sources};
+pub(crate) use load::{check_bytes, load_from_sources, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
@@ -165,13 +165,6 @@ impl Repo {
     pub fn discover(start: &Path) -> anyhow::Result<Repo> {
         let root = find_root(start)?;
         Ok(Repo::load(&root))
-    }
-
-    /// Finds the flags root from `start` and loads it with only the flag files named
-    /// `<key>.yaml` (see [`Repo::load_one_flag`]).
-    pub fn discover_one_flag(start: &Path, key: &str) -> anyhow::Result<(Repo, Vec<String>)> {
-        let root = find_root(start)?;
-        Ok(load::load_one_flag(&root, key))
     }
 
     /// Loads settings, environments, segments and only the flag files named `<key>.yaml`

@@ -148,3 +148,79 @@ fn remove_without_a_terminal_refuses_before_searching() {
     );
     assert!(!run.stderr.contains("mentions"), "{}", run.stderr);
 }
+
+#[test]
+fn validate_reports_include_webs_that_eval_and_export_cut_short() {
+    // eval silently stopped past the expansion budget and export refused, while validate
+    // passed: all three must agree.
+    let r = TestRepo::new();
+    // 13 levels, each reaching the next through two segments: over 2^13 expansions, yet only
+    // 26 levels deep.
+    for level in 0..13 {
+        let next = level + 1;
+        r.write(
+            &format!("segments/web-{level}.yaml"),
+            format!("segments: [a-{next}, b-{next}]\n"),
+        );
+        r.write(
+            &format!("segments/a-{next}.yaml"),
+            format!("segments: [web-{next}]\n"),
+        );
+        r.write(
+            &format!("segments/b-{next}.yaml"),
+            format!("segments: [web-{next}]\n"),
+        );
+    }
+    r.write("segments/web-13.yaml", "users: [x]\n");
+    r.flag(
+        "a",
+        "  development:\n    stage: internal\n    segments: [web-0]\n",
+    );
+    let run = r.run(&["validate", "--format", "json"]);
+    run.code(1);
+    let problems = run.json()["problems"].clone();
+    // Every segment whose includes reach that far is reported: web-0, a-1, b-1, web-1, ...
+    let first = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["file"] == "segments/web-0.yaml")
+        .unwrap()
+        .clone();
+    assert_eq!(first["severity"], "error");
+    assert_eq!(
+        first["message"],
+        "segment `web-0` includes segments more than 32 levels deep or more than 10000 times in all; flatten its includes (eval and export stop there)"
+    );
+    assert_eq!(
+        r.run(&["eval", "a", "--env", "development", "--user", "x"])
+            .code,
+        2
+    );
+    assert_eq!(r.run(&["export", "--env", "development"]).code, 2);
+    // A chain deeper than 32 is the same error; 32 levels are fine.
+    let r = TestRepo::new();
+    for level in 0..32 {
+        r.write(
+            &format!("segments/c{level}.yaml"),
+            format!("segments: [c{}]\n", level + 1),
+        );
+    }
+    r.write("segments/c32.yaml", "users: [x]\n");
+    r.flag(
+        "a",
+        "  development:\n    stage: internal\n    segments: [c0]\n",
+    );
+    r.run(&["validate"]).success();
+    r.write("segments/c32.yaml", "segments: [c33]\n");
+    r.write("segments/c33.yaml", "users: [x]\n");
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert!(
+        run.stdout.starts_with(
+            "segments/c0.yaml:1:12: error: segment `c0` includes segments more than 32 levels deep"
+        ),
+        "{}",
+        run.stdout
+    );
+}
