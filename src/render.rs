@@ -165,6 +165,22 @@ pub fn unified_diff(path: &str, old: Option<&str>, new: Option<&str>, color: boo
     out
 }
 
+/// "internal, partners + 10% of users", "everyone", "nobody".
+pub fn describe_audience(a: &crate::repo::Audience) -> String {
+    if a.rollout >= 100.0 {
+        return "everyone".into();
+    }
+    let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
+    if a.rollout > 0.0 {
+        parts.push(format!("{}% of users", a.rollout));
+    }
+    if parts.is_empty() {
+        "nobody".into()
+    } else {
+        parts.join(" + ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

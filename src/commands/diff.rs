@@ -119,7 +119,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
         }
         for e in &f.environments {
             let aud = |a: &crate::semdiff::AudienceJson| {
-                audience(&Audience {
+                crate::render::describe_audience(&Audience {
                     segments: a.segments.clone(),
                     rollout: a.rollout,
                 })
@@ -183,18 +183,5 @@ fn value(v: &Option<String>) -> String {
     match v {
         Some(s) => format!("{:?}", escape(s).as_ref()),
         None => "(none)".into(),
-    }
-}
-
-/// `internal, partners + 10%`, `everyone (100%)`, `nobody`.
-fn audience(a: &Audience) -> String {
-    let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
-    if a.rollout > 0.0 {
-        parts.push(format!("{}%", a.rollout));
-    }
-    if parts.is_empty() {
-        "nobody".into()
-    } else {
-        parts.join(" + ")
     }
 }

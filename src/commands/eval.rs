@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         escape(&user.key),
         args.env
     )?;
-    let audience = crate::commands::show::describe(&decision.audience);
+    let audience = crate::render::describe_audience(&decision.audience);
     writeln!(out, "stage:  {} ({audience})", escape(&decision.stage))?;
     writeln!(out, "reason: {}", escape(&decision.explain()))?;
     Ok(ExitCode::SUCCESS)

@@ -9,7 +9,6 @@ use serde_json::{Map, json};
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::unknown;
 use crate::render::{BOLD, escape, paint, table, table_lines};
-use crate::repo::Audience;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -114,7 +113,7 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             escape(s.stage).into_owned(),
             s.since
                 .map_or("-".to_string(), |d| escape(&d.value).into_owned()),
-            describe(&repo.audience(def, env)),
+            crate::render::describe_audience(&repo.audience(def, env)),
         ]);
     }
     out.write_all(table_lines(&mut t).as_bytes())?;
@@ -151,19 +150,3 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
 
 /// How many stage changes `show` lists before pointing at `flags log`.
 const HISTORY_ROWS: usize = 10;
-
-/// "internal, partners + 10% of users", "everyone", "nobody".
-pub(crate) fn describe(a: &Audience) -> String {
-    if a.rollout >= 100.0 {
-        return "everyone".into();
-    }
-    let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
-    if a.rollout > 0.0 {
-        parts.push(format!("{}% of users", a.rollout));
-    }
-    if parts.is_empty() {
-        "nobody".into()
-    } else {
-        parts.join(" + ")
-    }
-}
