@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::cli::Ctx;
 use crate::render::escape;
-use crate::repo::{Repo, is_valid_name};
+use crate::repo::is_valid_name;
 
 /// `--format` for `refs`: one `file:line: key` line per mention, or JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -35,19 +35,40 @@ pub struct RefsArgs {
     pub format: RefsFormat,
 }
 
-/// The directory `refs` and `stale` search by default: the git work tree around the flags
-/// root, else (for `refs` only) the folder holding the flags root.
-pub(crate) fn default_path(repo: &Repo) -> Option<PathBuf> {
-    crate::git::locate(&repo.root).map(|l| l.workdir)
-}
-
 pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
-    let repo = ctx.repo()?;
-    let keys: Vec<String> = if args.keys.is_empty() {
+    let root = crate::repo::find_root(&ctx.dir)?;
+    let search_path = |root: &std::path::Path| match &args.path {
+        Some(p) => ctx.dir.join(p),
+        None => crate::git::locate(root)
+            .map(|l| l.workdir)
+            .or_else(|| root.parent().map(|p| p.to_path_buf()))
+            .unwrap_or_else(|| root.to_path_buf()),
+    };
+    let (keys, path, mut refs) = if args.keys.is_empty() {
+        // Every flag: load the repository (only the flags that parse count) while the search
+        // runs beside it for every flag file's key, then keep the mentions of loaded flags.
+        // A mention of one key never depends on another key being searched, so this is the
+        // search for the loaded keys alone, without waiting for the parse.
+        let (repo, found) = std::thread::scope(|scope| -> anyhow::Result<_> {
+            let load = scope.spawn(|| crate::repo::Repo::load(&root));
+            let found = (|| {
+                let all_keys = crate::repo::flag_keys(&root);
+                let canon = root.canonicalize().unwrap_or_else(|_| root.clone());
+                let path = search_path(&canon);
+                crate::refs::find(&canon, &all_keys, &path).map(|refs| (path, refs))
+            })();
+            let repo = load
+                .join()
+                .map_err(|_| anyhow::anyhow!("loading the flags panicked"))?;
+            Ok((repo, found))
+        })?;
+        let (path, mut refs) = found?;
         let mut keys: Vec<String> = repo.flags.iter().map(|f| f.name.clone()).collect();
         keys.dedup();
-        keys
+        refs.retain(|r| keys.binary_search(&r.key).is_ok());
+        (keys, path, refs)
     } else {
+        let repo = crate::repo::Repo::load(&root);
         for key in &args.keys {
             if !is_valid_name(key) {
                 return Err(crate::user_error!("`{}` is not a flag key", escape(key))
@@ -61,15 +82,11 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        args.keys.clone()
+        let keys = args.keys.clone();
+        let path = search_path(&repo.root);
+        let refs = crate::refs::find(&repo.root, &keys, &path)?;
+        (keys, path, refs)
     };
-    let path = match &args.path {
-        Some(p) => ctx.dir.join(p),
-        None => default_path(&repo)
-            .or_else(|| repo.root.parent().map(|p| p.to_path_buf()))
-            .unwrap_or_else(|| repo.root.clone()),
-    };
-    let mut refs = crate::refs::find(&repo.root, &keys, &path)?;
     // Paths as the user would type them: under `--path` as written (as grep and rg print
     // them), else relative to the repository's top.
     if let Some(given) = &args.path {

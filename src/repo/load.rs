@@ -81,6 +81,29 @@ pub(super) fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
     load_filtered(root, Some(key))
 }
 
+/// The keys (file stems) of every flag file under the root, sorted and unique, from the
+/// directory listing alone: no file is read.
+pub(crate) fn flag_keys(root: &Path) -> Vec<String> {
+    let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let (mut found, mut problems) = (Vec::new(), Vec::new());
+    let abs = canon_root.join("flags");
+    if abs.is_dir() {
+        walk(
+            &canon_root,
+            &abs,
+            "flags",
+            true,
+            &mut found,
+            &mut problems,
+            0,
+        );
+    }
+    let mut keys: Vec<String> = found.iter().map(|f| stem(&f.rel)).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
     let mut problems = Vec::new();
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
-pub(crate) use load::{check_bytes, load_from_sources};
+pub(crate) use load::{check_bytes, flag_keys, load_from_sources};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
