@@ -785,12 +785,19 @@ fn diff_trees(
     }
     let old_tree = old.map(|id| trees.get(id)).transpose()?;
     let new_tree = new.map(|id| trees.get(id)).transpose()?;
+    // Both versions usually differ in one or two entries of hundreds: the entries wholly
+    // inside their common leading bytes are equal (same bytes, same boundaries), so the merge
+    // starts after them.
+    let skip = match (&old_tree, &new_tree) {
+        (Some(a), Some(b)) => equal_entries_len(a, b),
+        _ => 0,
+    };
     let old_entries = match &old_tree {
-        Some(t) => raw_entries(t)?,
+        Some(t) => raw_entries(&t[skip..])?,
         None => Vec::new(),
     };
     let new_entries = match &new_tree {
-        Some(t) => raw_entries(t)?,
+        Some(t) => raw_entries(&t[skip..])?,
         None => Vec::new(),
     };
     let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
@@ -913,6 +920,31 @@ struct RawEntry<'a> {
     kind: EntryKind,
     name: &'a [u8],
     id: Oid,
+}
+
+/// The length of the leading entries two raw trees have byte for byte in common.
+fn equal_entries_len(a: &[u8], b: &[u8]) -> usize {
+    let common = a
+        .chunks(32)
+        .zip(b.chunks(32))
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len())
+        .sum::<usize>();
+    let common = common
+        + a[common.min(a.len())..]
+            .iter()
+            .zip(&b[common.min(b.len())..])
+            .take_while(|(x, y)| x == y)
+            .count();
+    let mut at = 0;
+    while let Some(nul) = memchr::memchr(0, &a[at..]) {
+        let end = at + nul + 21;
+        if end > common {
+            break;
+        }
+        at = end;
+    }
+    at
 }
 
 /// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, in git's order.
