@@ -50,8 +50,14 @@ done
 
 # --- binaries and repository ------------------------------------------------------------------
 say "building release binaries"
-cargo build --release --quiet --bin flags --example gen-repo
+cargo build --release --quiet --bin flags
 cargo build --release --quiet --manifest-path benches/floor/Cargo.toml
+# The generator uses only std: compiled on its own, it does not pull in (and optimise) every
+# dev-dependency the way `cargo build --example` does.
+mkdir -p target/bench-tools
+if [ ! target/bench-tools/gen-repo -nt examples/gen-repo.rs ]; then
+  rustc --edition 2024 -O -o target/bench-tools/gen-repo examples/gen-repo.rs
+fi
 FLAGS=${FLAGS_BIN:-$ROOT/target/release/flags}
 FLOOR=$ROOT/benches/floor/target/release/flags-bench-floor
 
@@ -61,7 +67,7 @@ if [ ! -d "$REPO/.git" ]; then
   say "generating $REPO (once)"
   rm -rf "$REPO.tmp"
   mkdir -p "$(dirname "$REPO")"
-  target/release/examples/gen-repo --flags "$FLAGS_N" --segments "$SEGMENTS_N" \
+  target/bench-tools/gen-repo --flags "$FLAGS_N" --segments "$SEGMENTS_N" \
     --commits "$COMMITS_N" --sources "$SOURCES_N" "$REPO.tmp"
   git -C "$REPO.tmp" config gc.auto 0
   git -C "$REPO.tmp" config user.name Bench
