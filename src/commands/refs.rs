@@ -51,12 +51,10 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
         // search for the loaded keys alone, without waiting for the parse.
         let (repo, found) = std::thread::scope(|scope| -> anyhow::Result<_> {
             let load = scope.spawn(|| crate::repo::Repo::load(&root));
-            let found = (|| {
-                let all_keys = crate::repo::flag_keys(&root);
-                let canon = root.canonicalize().unwrap_or_else(|_| root.clone());
-                let path = search_path(&canon);
-                crate::refs::find(&canon, &all_keys, &path).map(|refs| (path, refs))
-            })();
+            let all_keys = crate::repo::flag_keys(&root);
+            let canon = root.canonicalize().unwrap_or_else(|_| root.clone());
+            let path = search_path(&canon);
+            let found = crate::refs::find(&canon, &all_keys, &path).map(|refs| (path, refs));
             let repo = load
                 .join()
                 .map_err(|_| anyhow::anyhow!("loading the flags panicked"))?;
