@@ -85,9 +85,19 @@ impl Flag {
     }
 }
 
+/// `YYYY-MM-DD` of a Unix time (UTC). Only std, so `benches/run.sh` can compile this file on
+/// its own (civil-from-days, after Howard Hinnant's algorithm).
 fn date(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    flags::date::Date::from_days(days).to_string()
+    let z = ts.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn source(rng: &mut Rng, svc: usize, n: usize, keys: &[String], rev: usize) -> String {

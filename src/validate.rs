@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::date::Date;
 use crate::error::nearest;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
@@ -17,9 +19,17 @@ pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
     check_pipeline(repo, &mut out);
     check_environments(repo, &mut out);
     check_segments(repo, &mut out);
-    for flag in &repo.flags {
-        check_flag(repo, flag, today, &mut out);
-    }
+    // Flags are checked on every core; each flag's problems keep their order.
+    let per_flag: Vec<Vec<Problem>> = repo
+        .flags
+        .par_iter()
+        .map(|flag| {
+            let mut problems = Vec::new();
+            check_flag(repo, flag, today, &mut problems);
+            problems
+        })
+        .collect();
+    out.extend(per_flag.into_iter().flatten());
     check_unused_segments(repo, &mut out);
     problem::sort(&mut out);
     out

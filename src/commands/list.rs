@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::{UserError, unknown};
@@ -72,7 +71,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
 
     match args.format.format {
         DataFormat::Json => {
-            let rows: Vec<Value> = selected
+            let rows: Vec<FlagJson> = selected
                 .iter()
                 .map(|f| flag_json(&repo, &envs, f))
                 .collect();
@@ -119,24 +118,56 @@ struct EnvJson<'a> {
     since: Option<&'a str>,
 }
 
-fn flag_json(repo: &Repo, envs: &[&str], f: &crate::repo::Doc<crate::repo::FlagDef>) -> Value {
-    let mut environments = Map::new();
-    for env in envs {
-        let s = repo.state(&f.def, env);
-        let since = s.since.map(|d| d.value.as_str());
-        environments.insert(
-            env.to_string(),
-            json!(EnvJson {
-                stage: s.stage,
-                since
-            }),
-        );
+/// One row of `--format json`, serialized straight from the model (no intermediate
+/// `serde_json::Value` tree: 10,000 flags made that a third of the command's time).
+#[derive(Serialize)]
+struct FlagJson<'a> {
+    key: &'a str,
+    owner: &'a str,
+    #[serde(rename = "type")]
+    kind: FlagType,
+    description: &'a str,
+    environments: EnvsJson<'a>,
+}
+
+/// Environments in gate order, as a JSON object.
+struct EnvsJson<'a>(Vec<(&'a str, EnvJson<'a>)>);
+
+impl Serialize for EnvsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (env, state) in &self.0 {
+            map.serialize_entry(env, state)?;
+        }
+        map.end()
     }
-    json!({
-        "key": f.name,
-        "owner": f.def.owner.value,
-        "type": f.def.kind.value,
-        "description": f.def.description.value,
-        "environments": environments,
-    })
+}
+
+fn flag_json<'a>(
+    repo: &'a Repo,
+    envs: &[&'a str],
+    f: &'a crate::repo::Doc<crate::repo::FlagDef>,
+) -> FlagJson<'a> {
+    let environments = envs
+        .iter()
+        .map(|env| {
+            let s = repo.state(&f.def, env);
+            let since = s.since.map(|d| d.value.as_str());
+            (
+                *env,
+                EnvJson {
+                    stage: s.stage,
+                    since,
+                },
+            )
+        })
+        .collect();
+    FlagJson {
+        key: &f.name,
+        owner: &f.def.owner.value,
+        kind: f.def.kind.value,
+        description: &f.def.description.value,
+        environments: EnvsJson(environments),
+    }
 }

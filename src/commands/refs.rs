@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::cli::Ctx;
 use crate::render::escape;
-use crate::repo::{Repo, is_valid_name};
+use crate::repo::is_valid_name;
 
 /// `--format` for `refs`: one `file:line: key` line per mention, or JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -38,22 +38,45 @@ pub struct RefsArgs {
 /// The directory `refs` and `remove` search: `--path`/`--refs` (relative to `-C`), else the
 /// git work tree around the flags root, else the flags root itself (never a parent folder
 /// that may hold anything, such as a home directory).
-pub(crate) fn search_dir(ctx: &Ctx, repo: &Repo, given: Option<&std::path::Path>) -> PathBuf {
+pub(crate) fn search_dir(
+    ctx: &Ctx,
+    root: &std::path::Path,
+    given: Option<&std::path::Path>,
+) -> PathBuf {
     match given {
         Some(p) => ctx.dir.join(p),
-        None => crate::git::locate(&repo.root)
+        None => crate::git::locate(root)
             .map(|l| l.workdir)
-            .unwrap_or_else(|| repo.root.clone()),
+            .unwrap_or_else(|| root.to_path_buf()),
     }
 }
 
 pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
-    let repo = ctx.repo()?;
-    let keys: Vec<String> = if args.keys.is_empty() {
+    let root = crate::repo::find_root(&ctx.dir)?;
+    let search_path = |root: &std::path::Path| search_dir(ctx, root, args.path.as_deref());
+    let (keys, path, mut refs) = if args.keys.is_empty() {
+        // Every flag: load the repository (only the flags that parse count) while the search
+        // runs beside it for every flag file's key, then keep the mentions of loaded flags.
+        // A mention of one key never depends on another key being searched, so this is the
+        // search for the loaded keys alone, without waiting for the parse.
+        let (repo, found) = std::thread::scope(|scope| -> anyhow::Result<_> {
+            let load = scope.spawn(|| crate::repo::Repo::load(&root));
+            let all_keys = crate::repo::flag_keys(&root);
+            let canon = root.canonicalize().unwrap_or_else(|_| root.clone());
+            let path = search_path(&canon);
+            let found = crate::refs::find(&canon, &all_keys, &path).map(|refs| (path, refs));
+            let repo = load
+                .join()
+                .map_err(|_| anyhow::anyhow!("loading the flags panicked"))?;
+            Ok((repo, found))
+        })?;
+        let (path, mut refs) = found?;
         let mut keys: Vec<String> = repo.flags.iter().map(|f| f.name.clone()).collect();
         keys.dedup();
-        keys
+        refs.retain(|r| keys.binary_search(&r.key).is_ok());
+        (keys, path, refs)
     } else {
+        let repo = crate::repo::Repo::load(&root);
         for key in &args.keys {
             if !is_valid_name(key) {
                 return Err(crate::user_error!("`{}` is not a flag key", escape(key))
@@ -70,10 +93,10 @@ pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
         let mut keys = args.keys.clone();
         keys.sort();
         keys.dedup();
-        keys
+        let path = search_path(&repo.root);
+        let refs = crate::refs::find(&repo.root, &keys, &path)?;
+        (keys, path, refs)
     };
-    let path = search_dir(ctx, &repo, args.path.as_deref());
-    let mut refs = crate::refs::find(&repo.root, &keys, &path)?;
     // Paths as the user would type them: under `--path` as written (as grep and rg print
     // them), else relative to the repository's top.
     if let Some(given) = &args.path {

@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
 
     // Without a terminal and without `--yes`, refuse at once: before searching the tree.
     mutate::check_can_confirm(&args.mutate)?;
-    let search = super::refs::search_dir(ctx, &repo, args.refs.as_deref());
+    let search = super::refs::search_dir(ctx, &repo.root, args.refs.as_deref());
     let refs = crate::refs::find(&repo.root, std::slice::from_ref(&key), &search)?;
     if !refs.is_empty() {
         let mut listing: Vec<String> = refs

@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use git2::{ObjectType, Oid, Repository, Tree};
@@ -153,47 +154,300 @@ pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<His
         HashSet::new()
     };
 
+    let git_dir = repo.path().to_path_buf();
+    let path: Vec<&str> = flags_path.split('/').collect();
+    let head_id = head.id();
+    let stop = AtomicBool::new(false);
+    let pending = opts.date.len();
     let mut walker = Walker {
         repo,
-        trees: Trees::new(repo)?,
         cache: HashMap::new(),
         opts,
-        pending: opts.date.len(),
+        pending,
         history: &mut history,
     };
-    let mut commit = head;
-    let mut tree = subtree(&commit.tree()?, &flags_path);
+    // A pipeline of three stages, in order, newest first, so that the walk uses both cores:
+    // a reader follows the first-parent chain and finds, per commit, the id of the flags
+    // folder (what `git log -- <dir>` does); a differ lists the files changed where that id
+    // changed; this thread parses the flag versions and dates the flags.
+    let (tx, rx_diff) = std::sync::mpsc::sync_channel::<Vec<Step>>(64);
+    let (tx_diff, rx) = std::sync::mpsc::sync_channel::<Vec<Step>>(64);
+    let total = std::thread::scope(|scope| -> Result<usize> {
+        let reader =
+            scope.spawn(|| read_chain(&git_dir, head_id, &path, &shallow_roots, tx, &stop));
+        let differ = scope.spawn(|| diff_chain(&git_dir, rx_diff, tx_diff, &stop));
+        let mut result = Ok(None);
+        'steps: for batch in &rx {
+            for step in batch {
+                let done = match step {
+                    Step::Unchanged(n) => n,
+                    Step::Changed {
+                        n,
+                        id,
+                        date,
+                        changes,
+                        ..
+                    } => {
+                        if let Err(e) = walker.commit(id, date, changes) {
+                            result = Err(e);
+                            break 'steps;
+                        }
+                        n
+                    }
+                    Step::Boundary {
+                        n, date, present, ..
+                    } => {
+                        if let Err(e) = walker.boundary(present, date) {
+                            result = Err(e);
+                            break 'steps;
+                        }
+                        n
+                    }
+                };
+                if !opts.transitions && walker.pending == 0 {
+                    result = Ok(Some(done));
+                    break 'steps;
+                }
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        drop(rx); // the other stages stop at their next send
+        let diffed = differ
+            .join()
+            .map_err(|_| anyhow::anyhow!("the history differ panicked"))?;
+        let read = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the history reader panicked"))?;
+        diffed?;
+        match result? {
+            Some(n) => Ok(n),
+            None => read,
+        }
+    })?;
+    history.commits = total;
+    Ok(history)
+}
+
+/// What the history reader found about one commit (`n`: its place in the walk, from 1).
+enum Step {
+    /// The flags folder is the same as in the parent.
+    Unchanged(usize),
+    /// The flags folder changed from `old` (the parent's) to `new`; `changes` is filled in by
+    /// the differ.
+    Changed {
+        n: usize,
+        id: Oid,
+        date: Date,
+        old: Option<Oid>,
+        new: Option<Oid>,
+        changes: Changes,
+    },
+    /// The oldest commit of a shallow clone (its parent is missing); `present` (its flag
+    /// files) is filled in by the differ.
+    Boundary {
+        n: usize,
+        tree: Option<Oid>,
+        date: Date,
+        present: Changes,
+    },
+}
+
+/// Changed `.yaml` files by stem: (old blob, new blob).
+type Changes = BTreeMap<String, (Option<Oid>, Option<Oid>)>;
+
+/// The middle stage: diffs the flags folder of each changed commit, in order, with its own
+/// repository handle (the older side of one diff is the newer side of the next, which
+/// [`Trees`] keeps).
+fn diff_chain(
+    git_dir: &Path,
+    rx: std::sync::mpsc::Receiver<Vec<Step>>,
+    tx: std::sync::mpsc::SyncSender<Vec<Step>>,
+    stop: &AtomicBool,
+) -> Result<()> {
+    let repo = Repository::open(git_dir).context("opening the repository")?;
+    let mut trees = Trees::new(&repo)?;
+    for mut batch in rx {
+        for step in &mut batch {
+            match step {
+                Step::Unchanged(_) => {}
+                Step::Changed {
+                    old, new, changes, ..
+                } => {
+                    diff_trees(&mut trees, *old, *new, changes)?;
+                    trees.advance();
+                }
+                Step::Boundary { tree, present, .. } => {
+                    diff_trees(&mut trees, None, *tree, present)?;
+                }
+            }
+        }
+        if stop.load(Ordering::Relaxed) || tx.send(batch).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a raw commit object the walk needs.
+struct RawCommit {
+    tree: Oid,
+    first_parent: Option<Oid>,
+    parents: usize,
+    /// Committer time (when the commit landed), in seconds since the epoch.
+    time: i64,
+}
+
+fn read_commit(odb: &git2::Odb, id: Oid) -> Result<RawCommit> {
+    let obj = odb
+        .read(id)
+        .with_context(|| format!("reading commit {id}"))?;
+    if obj.kind() != ObjectType::Commit {
+        anyhow::bail!("object {id} is not a commit");
+    }
+    parse_commit(obj.data())
+        .with_context(|| format!("reading commit {id}: malformed commit object"))
+}
+
+/// Parses the header of a raw commit: `tree`, `parent` lines, and the committer's time.
+fn parse_commit(data: &[u8]) -> Result<RawCommit> {
+    let hex = |s: &[u8]| -> Result<Oid> {
+        Ok(Oid::from_str(std::str::from_utf8(
+            s.get(..40).unwrap_or(s),
+        )?)?)
+    };
+    let (mut tree, mut first_parent, mut parents, mut time) = (None, None, 0, None);
+    for line in data.split(|&b| b == b'\n') {
+        if line.is_empty() {
+            break; // the message follows
+        }
+        if let Some(rest) = line.strip_prefix(b"tree ") {
+            tree = Some(hex(rest)?);
+        } else if let Some(rest) = line.strip_prefix(b"parent ") {
+            if parents == 0 {
+                first_parent = Some(hex(rest)?);
+            }
+            parents += 1;
+        } else if let Some(rest) = line.strip_prefix(b"committer ") {
+            // `Name <email> SECONDS TZ`: the time is the second field from the end.
+            let mut fields = rest.rsplit(|&b| b == b' ');
+            let _tz = fields.next();
+            time = fields
+                .next()
+                .and_then(|t| std::str::from_utf8(t).ok()?.parse::<i64>().ok());
+        }
+    }
+    Ok(RawCommit {
+        tree: tree.ok_or_else(|| anyhow::anyhow!("no tree"))?,
+        first_parent,
+        parents,
+        time: time.unwrap_or(0),
+    })
+}
+
+/// The id of the sub-tree at `path` inside a tree, read from raw tree objects. `memo` holds,
+/// per depth, the last tree id seen there and what it led to: consecutive commits mostly
+/// share everything below the top, so most lookups read one tree.
+fn subtree_raw(
+    odb: &git2::Odb,
+    tree: Oid,
+    path: &[&str],
+    memo: &mut [Option<(Oid, Option<Oid>)>],
+) -> Result<Option<Oid>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Ok(Some(tree));
+    };
+    if let Some((id, found)) = memo[0]
+        && id == tree
+    {
+        return Ok(found);
+    }
+    let obj = odb
+        .read(tree)
+        .with_context(|| format!("reading tree {tree}"))?;
+    if obj.kind() != ObjectType::Tree {
+        anyhow::bail!("object {tree} is not a tree");
+    }
+    let child = raw_entries(obj.data())?
+        .into_iter()
+        .find(|e| e.kind == EntryKind::Tree && e.name == first.as_bytes())
+        .map(|e| e.id);
+    let found = match child {
+        Some(c) => subtree_raw(odb, c, rest, &mut memo[1..])?,
+        None => None,
+    };
+    memo[0] = Some((tree, found));
+    Ok(found)
+}
+
+/// Follows first parents from `head` and sends, in batches and in order, what changed in the
+/// flags folder at `path`; stops at the root, at a shallow boundary, when `stop` is set or
+/// when the receiver is gone. Returns the number of commits looked at.
+fn read_chain(
+    git_dir: &Path,
+    head: Oid,
+    path: &[&str],
+    shallow_roots: &HashSet<Oid>,
+    tx: std::sync::mpsc::SyncSender<Vec<Step>>,
+    stop: &AtomicBool,
+) -> Result<usize> {
+    let repo = Repository::open(git_dir).context("opening the repository")?;
+    let odb = repo.odb().context("opening the object database")?;
+    let mut memo = vec![None; path.len()];
+    let mut batch = Vec::with_capacity(256);
+    let mut id = head;
+    let mut commit = read_commit(&odb, head).context("reading HEAD")?;
+    let mut tree = subtree_raw(&odb, commit.tree, path, &mut memo)?;
+    let mut n = 0;
     loop {
-        walker.history.commits += 1;
-        let parent = if shallow_roots.contains(&commit.id()) {
-            None
-        } else {
-            commit.parent(0).ok()
+        n += 1;
+        let shallow_root = shallow_roots.contains(&id);
+        let parent = match commit.first_parent {
+            Some(p) if !shallow_root => read_commit(&odb, p).ok().map(|c| (p, c)),
+            _ => None,
         };
-        let date = Date::from_unix(commit.time().seconds());
-        if parent.is_none() && (commit.parent_count() > 0 || shallow_roots.contains(&commit.id())) {
-            walker.boundary(tree, date)?;
+        let date = Date::from_unix(commit.time);
+        if parent.is_none() && (commit.parents > 0 || shallow_root) {
+            batch.push(Step::Boundary {
+                n,
+                tree,
+                date,
+                present: Changes::new(),
+            });
             break;
         }
         let parent_tree = match &parent {
-            Some(p) => subtree(&p.tree()?, &flags_path),
+            Some((_, c)) => subtree_raw(&odb, c.tree, path, &mut memo)?,
             None => None,
         };
-        if tree != parent_tree {
-            walker.commit(&commit, date, parent_tree, tree)?;
-        }
-        if !opts.transitions && walker.pending == 0 {
-            break;
+        batch.push(if tree != parent_tree {
+            Step::Changed {
+                n,
+                id,
+                date,
+                old: parent_tree,
+                new: tree,
+                changes: Changes::new(),
+            }
+        } else {
+            Step::Unchanged(n)
+        });
+        if batch.len() == 256 {
+            if stop.load(Ordering::Relaxed) || tx.send(std::mem::take(&mut batch)).is_err() {
+                return Ok(n);
+            }
+            batch.reserve(256);
         }
         match parent {
-            Some(p) => {
-                commit = p;
+            Some((p, c)) => {
+                id = p;
+                commit = c;
                 tree = parent_tree;
             }
             None => break,
         }
     }
-    Ok(history)
+    let _ = tx.send(batch);
+    Ok(n)
 }
 
 /// The keys (file stems) of the flags at HEAD: what a walk that dates every current flag
@@ -223,7 +477,6 @@ fn flags_dir(root_rel: &str) -> String {
 
 struct Walker<'a, 'r> {
     repo: &'r Repository,
-    trees: Trees<'r>,
     /// Parsed stages per blob: each version of a file is parsed once (`None`: unparsable).
     cache: HashMap<Oid, Option<Stages>>,
     opts: &'a WalkOptions,
@@ -254,17 +507,10 @@ impl Walker<'_, '_> {
                 .is_none_or(|f| f.added.is_none())
     }
 
-    fn commit(
-        &mut self,
-        commit: &git2::Commit,
-        date: Date,
-        old: Option<Oid>,
-        new: Option<Oid>,
-    ) -> Result<()> {
-        let mut changes: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
-        diff_trees(&mut self.trees, old, new, &mut changes)?;
-        self.trees.advance();
-        let author = String::from_utf8_lossy(commit.author().name_bytes()).into_owned();
+    /// One commit that changed the flags folder, with its changed files (see [`diff_trees`]).
+    fn commit(&mut self, id: Oid, date: Date, changes: Changes) -> Result<()> {
+        // The author is read only when a transition is recorded, once per commit.
+        let mut author: Option<String> = None;
         for (key, (old, new)) in changes {
             let wanted = self.wanted(&key);
             if !self.opts.transitions && !wanted {
@@ -300,10 +546,19 @@ impl Walker<'_, '_> {
                 if from != to {
                     moved.push(env.clone());
                     if self.opts.transitions {
+                        if author.is_none() {
+                            let commit = self
+                                .repo
+                                .find_commit(id)
+                                .with_context(|| format!("reading commit {id}"))?;
+                            author = Some(
+                                String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+                            );
+                        }
                         self.history.transitions.push(Transition {
-                            commit: commit.id().to_string(),
+                            commit: id.to_string(),
                             date,
-                            author: author.clone(),
+                            author: author.clone().unwrap_or_default(),
                             flag: key.clone(),
                             environment: env.clone(),
                             from,
@@ -330,10 +585,9 @@ impl Walker<'_, '_> {
     }
 
     /// The oldest commit of a shallow clone: whatever is still undated was already so then.
-    fn boundary(&mut self, tree: Option<Oid>, date: Date) -> Result<()> {
+    /// `present`: the flag files of the boundary commit (a diff from nothing).
+    fn boundary(&mut self, present: Changes, date: Date) -> Result<()> {
         self.history.shallow_boundary = Some(date);
-        let mut present: BTreeMap<String, (Option<Oid>, Option<Oid>)> = BTreeMap::new();
-        diff_trees(&mut self.trees, None, tree, &mut present)?;
         for key in present.into_keys() {
             if self.wanted(&key) {
                 let entry = self.history.flags.entry(key).or_default();
@@ -493,6 +747,7 @@ fn parse_stages_yaml(text: &str) -> Option<BTreeMap<String, String>> {
         environments: Option<BTreeMap<String, Entry>>,
     }
     let options = serde_saphyr::options! {
+        emit_comments: false,
         budget: serde_saphyr::budget! {
             max_depth: MAX_NESTING,
             max_aliases: 1_000,
@@ -523,19 +778,26 @@ fn diff_trees(
     trees: &mut Trees<'_>,
     old: Option<Oid>,
     new: Option<Oid>,
-    out: &mut BTreeMap<String, (Option<Oid>, Option<Oid>)>,
+    out: &mut Changes,
 ) -> Result<()> {
     if old == new {
         return Ok(());
     }
     let old_tree = old.map(|id| trees.get(id)).transpose()?;
     let new_tree = new.map(|id| trees.get(id)).transpose()?;
+    // Both versions usually differ in one or two entries of hundreds: the entries wholly
+    // inside their common leading bytes are equal (same bytes, same boundaries), so the merge
+    // starts after them.
+    let skip = match (&old_tree, &new_tree) {
+        (Some(a), Some(b)) => equal_entries_len(a, b),
+        _ => 0,
+    };
     let old_entries = match &old_tree {
-        Some(t) => raw_entries(t)?,
+        Some(t) => raw_entries(&t[skip..])?,
         None => Vec::new(),
     };
     let new_entries = match &new_tree {
-        Some(t) => raw_entries(t)?,
+        Some(t) => raw_entries(&t[skip..])?,
         None => Vec::new(),
     };
     let mut subdirs: Vec<(Option<Oid>, Option<Oid>)> = Vec::new();
@@ -658,6 +920,31 @@ struct RawEntry<'a> {
     kind: EntryKind,
     name: &'a [u8],
     id: Oid,
+}
+
+/// The length of the leading entries two raw trees have byte for byte in common.
+fn equal_entries_len(a: &[u8], b: &[u8]) -> usize {
+    let common = a
+        .chunks(32)
+        .zip(b.chunks(32))
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len())
+        .sum::<usize>();
+    let common = common
+        + a[common.min(a.len())..]
+            .iter()
+            .zip(&b[common.min(b.len())..])
+            .take_while(|(x, y)| x == y)
+            .count();
+    let mut at = 0;
+    while let Some(nul) = memchr::memchr(0, &a[at..]) {
+        let end = at + nul + 21;
+        if end > common {
+            break;
+        }
+        at = end;
+    }
+    at
 }
 
 /// The entries of a raw tree object: `<octal mode> <name>\0<20-byte id>`, in git's order.

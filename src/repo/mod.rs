@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
-pub(crate) use load::{check_bytes, load_from_sources, too_large};
+pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
 
@@ -181,15 +181,15 @@ impl Repo {
     }
 
     pub fn flag(&self, key: &str) -> Option<&Doc<FlagDef>> {
-        self.flags.iter().find(|f| f.name == key)
+        find_sorted(&self.flags, key)
     }
 
     pub fn environment(&self, name: &str) -> Option<&Doc<EnvironmentDef>> {
-        self.environments.iter().find(|e| e.name == name)
+        find_sorted(&self.environments, name)
     }
 
     pub fn segment(&self, name: &str) -> Option<&Doc<SegmentDef>> {
-        self.segments.iter().find(|s| s.name == name)
+        find_sorted(&self.segments, name)
     }
 
     /// Environment names in gate order: an environment comes after the one it is gated on,
@@ -280,9 +280,46 @@ pub fn is_valid_name(name: &str) -> bool {
 pub const NAME_RULE: &str =
     "lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters";
 
+/// The first document named `name`. The loader sorts every list by name, so a binary search
+/// finds it (validation looks up a segment or environment for every reference of 10,000
+/// flags); a model built by hand in another order still gets the linear scan.
+fn find_sorted<'a, T>(docs: &'a [Doc<T>], name: &str) -> Option<&'a Doc<T>> {
+    let i = docs.partition_point(|d| d.name.as_str() < name);
+    match docs.get(i) {
+        Some(d) if d.name == name && (i == 0 || docs[i - 1].name.as_str() < name) => Some(d),
+        _ => docs.iter().find(|d| d.name == name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn docs(names: &[&str]) -> Vec<Doc<()>> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Doc {
+                name: n.to_string(),
+                path: format!("{n}-{i}"),
+                source: String::new(),
+                def: (),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn find_sorted_returns_the_first_match_sorted_or_not() {
+        let sorted = docs(&["a", "b", "b", "c"]);
+        assert_eq!(find_sorted(&sorted, "b").unwrap().path, "b-1");
+        assert_eq!(find_sorted(&sorted, "c").unwrap().path, "c-3");
+        assert!(find_sorted(&sorted, "bb").is_none());
+        // Built by hand out of order: still found, by the scan.
+        let unsorted = docs(&["c", "a", "b"]);
+        for (name, path) in [("a", "a-1"), ("b", "b-2"), ("c", "c-0")] {
+            assert_eq!(find_sorted(&unsorted, name).unwrap().path, path);
+        }
+    }
 
     #[test]
     fn names() {
