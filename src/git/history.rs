@@ -273,11 +273,11 @@ fn diff_chain(
                 Step::Changed {
                     old, new, changes, ..
                 } => {
-                    diff_trees(&mut trees, *old, *new, changes)?;
+                    diff_trees(&mut trees, *old, *new, changes, 0)?;
                     trees.advance();
                 }
                 Step::Boundary { tree, present, .. } => {
-                    diff_trees(&mut trees, None, *tree, present)?;
+                    diff_trees(&mut trees, None, *tree, present, 0)?;
                 }
             }
         }
@@ -463,6 +463,7 @@ pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String
         None,
         subtree(&tree, &flags_dir(root_rel)),
         &mut stems,
+        0,
     )?;
     Ok(stems.into_keys().collect())
 }
@@ -779,8 +780,11 @@ fn diff_trees(
     old: Option<Oid>,
     new: Option<Oid>,
     out: &mut Changes,
+    depth: usize,
 ) -> Result<()> {
-    if old == new {
+    // Sub-folders deeper than the loader reads (32 levels) hold no flags it would see, and a
+    // crafted deep tree must not exhaust the stack.
+    if old == new || depth > 32 {
         return Ok(());
     }
     let old_tree = old.map(|id| trees.get(id)).transpose()?;
@@ -861,7 +865,7 @@ fn diff_trees(
         }
     }
     for (o, n) in subdirs {
-        diff_trees(trees, o, n, out)?;
+        diff_trees(trees, o, n, out, depth + 1)?;
     }
     Ok(())
 }
