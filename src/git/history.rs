@@ -25,7 +25,7 @@ use anyhow::{Context, Result};
 use git2::{ObjectType, Oid, Repository, Tree};
 
 use crate::date::Date;
-use crate::repo::{MAX_NESTING, OFF};
+use crate::repo::OFF;
 
 /// One stage change of one flag in one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -747,16 +747,8 @@ fn parse_stages_yaml(text: &str) -> Option<BTreeMap<String, String>> {
         #[serde(default)]
         environments: Option<BTreeMap<String, Entry>>,
     }
-    let options = serde_saphyr::options! {
-        emit_comments: false,
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_NESTING,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            max_nodes: 100_000,
-        },
-    };
-    let file: File = serde_saphyr::from_str_with_options(text, options).ok()?;
+    // The loader's parser and limits; only the environments' stages are read.
+    let file: File = crate::repo::parse_yaml(text).ok()?;
     Some(
         file.environments
             .unwrap_or_default()
