@@ -12,6 +12,7 @@ use crate::cli::Ctx;
 use crate::date::Date;
 use crate::edit::StageEdit;
 use crate::error::{UserError, unknown};
+use crate::git::history::{Dated, WalkOptions};
 use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Repo};
 
@@ -214,15 +215,26 @@ fn check(
     if from > 0
         && let Some(soak) = p.stages.get(from - 1).and_then(|s| s.soak_days)
     {
-        let since = repo
+        let recorded = repo
             .state(&flag.def, env)
             .since
             .and_then(|s| Date::parse(&s.value));
+        // Without a recorded `since`, the entry date comes from git history, as for `stale`
+        // (the file has no uncommitted changes: the commit checks refuse those). A date cut
+        // off by a shallow clone is only an upper bound: enough when even it has soaked.
+        let since = match recorded {
+            Some(d) => Some(d),
+            None => match entry_date_from_history(repo, &flag.name, env) {
+                Some(Dated::On(d)) => Some(d),
+                Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
+                _ => None,
+            },
+        };
         let Some(since) = since else {
-            // Without a recorded `since` the entry date is unknown here; blocking would make
+            // The entry date is unknown (no `since`, no history); blocking would make
             // hand-written flags unpromotable, so say what was not checked.
             return Ok(Some(format!(
-                "flag `{key}` has no `since` in `{env}`, so its soak time of {soak} day{} at `{}` was not checked",
+                "flag `{key}` has no `since` in `{env}` and git history does not date it, so its soak time of {soak} day{} at `{}` was not checked",
                 if soak == 1 { "" } else { "s" },
                 p.name_at(from)
             )));
@@ -237,6 +249,18 @@ fn check(
         }
     }
     Ok(None)
+}
+
+/// When the flag entered its current stage in `env`, from the commit that last changed it
+/// (one history walk, stopping once the flag is dated); `None` outside git.
+fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
+    let loc = crate::git::locate(&repo.root)?;
+    let options = WalkOptions {
+        transitions: false,
+        date: std::iter::once(key.to_string()).collect(),
+    };
+    let history = crate::git::history::walk(&loc.repo, &loc.root_rel, &options).ok()?;
+    history.flags.get(key)?.env(env)
 }
 
 /// `flags: promote KEY to STAGE in ENV[, ENV]` (or per environment when targets differ).

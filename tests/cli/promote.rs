@@ -546,18 +546,38 @@ fn demote_is_never_blocked_and_warns_about_environments_left_ahead() {
 }
 
 #[test]
-fn promote_without_since_warns_that_soak_time_was_not_checked() {
+fn promote_without_since_dates_the_stage_from_history() {
+    // Without a recorded `since`, soak time is measured from the commit that set the stage
+    // (as `stale` dates it); only without any history is it left unchecked, with a warning.
+    let settings = "pipeline:\n  - stage: internal\n    segments: [internal]\n    soak_days: 3\n  - stage: partners\n    segments: [partners]\n  - stage: everyone\n    rollout: 100\n";
     let r = TestRepo::new();
-    r.write("flags.yaml", "pipeline:\n  - stage: internal\n    segments: [internal]\n    soak_days: 3\n  - stage: partners\n    segments: [partners]\n  - stage: everyone\n    rollout: 100\n");
+    r.write("flags.yaml", settings);
     r.git_init();
     r.flag("nd", "  development: internal\n");
     r.commit_all("init", "2026-11-01");
+    r.flag("fresh", "  development: internal\n");
+    r.commit_all("add fresh", "2026-11-24");
+    // Entered on 2026-11-01: soaked.
     let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
     run.success();
-    let first = run.stderr.lines().next().unwrap();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    // Entered on 2026-11-24 (today is 2026-11-25): three days not yet passed.
+    let run = r.run(&["promote", "fresh", "--env", "development", "--yes"]);
+    run.code(2);
+    assert!(
+        run.stderr.starts_with("error: flag `fresh` entered `internal` in `development` on 2026-11-24; its soak time of 3 days ends on 2026-11-27"),
+        "{}",
+        run.stderr
+    );
+    // Outside git nothing dates it: promote goes ahead and says what it did not check.
+    let plain = TestRepo::new();
+    plain.write("flags.yaml", settings);
+    plain.flag("nd", "  development: internal\n");
+    let run = plain.run(&["promote", "nd", "--env", "development", "--yes"]);
+    run.success();
     assert_eq!(
-        first,
-        "warning: flag `nd` has no `since` in `development`, so its soak time of 3 days at `internal` was not checked"
+        run.stderr.lines().next().unwrap(),
+        "warning: flag `nd` has no `since` in `development` and git history does not date it, so its soak time of 3 days at `internal` was not checked"
     );
 }
 
