@@ -24,7 +24,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// Kind of flag
-    #[arg(long = "type", value_name = "TYPE", default_value = "release", value_parser = ["release", "experiment", "operational", "kill-switch", "permission"])]
+    #[arg(long = "type", value_name = "TYPE", default_value = "release", value_parser = clap::builder::PossibleValuesParser::new(FlagType::ALL.map(FlagType::as_str)))]
     pub kind: String,
     /// Date past which the flag is overdue for cleanup (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
