@@ -175,7 +175,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__demote)
-            opts="-e -y -C -h --env --to --yes --dry-run --no-commit --color --help"
+            opts="-e -y -C -h --env --to --cascade --yes --dry-run --no-commit --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -109,6 +109,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --to 'Stage to roll back to, or `off` (default: the previous one)'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --cascade 'Also demote every environment that comes after (directly or through other gates) and would be left ahead, to the same stage, in the same commit'
             cand -y 'Apply without asking for confirmation (required without a terminal)'
             cand --yes 'Apply without asking for confirmation (required without a terminal)'
             cand --dry-run 'Print the diff and change nothing'

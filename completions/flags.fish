@@ -113,6 +113,7 @@ complete -c flags -n "__fish_flags_using_subcommand demote" -s C -d 'Run as if s
 complete -c flags -n "__fish_flags_using_subcommand demote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c flags -n "__fish_flags_using_subcommand demote" -l cascade -d 'Also demote every environment that comes after (directly or through other gates) and would be left ahead, to the same stage, in the same commit'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l no-commit -d 'Write the file but do not commit it'

@@ -33,6 +33,7 @@ pub mod problem;
 pub mod refs;
 pub mod render;
 pub mod repo;
+pub mod rollback;
 pub mod semdiff;
 pub mod stale;
 pub mod validate;

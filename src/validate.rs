@@ -8,12 +8,17 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::error::nearest;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
-use crate::problem::{self, Problem};
+use crate::problem::{self, Effect, Problem, Scope};
 use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
 pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
+    validate_with(repo, today, &Rollbacks::new())
+}
+
+/// As [`validate`], with the gates that `rollbacks` broke reported as warnings.
+pub fn validate_with(repo: &Repo, today: Date, rollbacks: &Rollbacks) -> Vec<Problem> {
     let mut out = repo.load_problems.clone();
     check_names(repo, &mut out);
     check_pipeline(repo, &mut out);
@@ -26,6 +31,7 @@ pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
         .map(|flag| {
             let mut problems = Vec::new();
             check_flag(repo, flag, today, &mut problems);
+            check_gates(repo, flag, rollbacks, &mut problems);
             problems
         })
         .collect();
@@ -70,7 +76,8 @@ fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
                     "{kind} name `{}` (the file name) is invalid: use {NAME_RULE}; rename the file",
                     escape(name)
                 ),
-            ));
+            )
+            .effect(Effect::Record));
         }
     }
     // Keys are unique across sub-folders: flags are sorted by key, then path.
@@ -93,15 +100,10 @@ fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
     repo.segments.iter().map(|s| s.name.as_str())
 }
 
-fn check_segment_ref(
-    repo: &Repo,
-    file: &str,
-    seg: &Sp<String>,
-    context: &str,
-    out: &mut Vec<Problem>,
-) {
-    if repo.segment(&seg.value).is_none() {
-        out.push(Problem::error(
+/// "names unknown segment", when `seg` does not exist.
+fn unknown_segment(repo: &Repo, file: &str, seg: &Sp<String>, context: &str) -> Option<Problem> {
+    repo.segment(&seg.value).is_none().then(|| {
+        Problem::error(
             file,
             loc(seg),
             format!(
@@ -109,8 +111,8 @@ fn check_segment_ref(
                 escape(&seg.value),
                 did_you_mean(&seg.value, segment_names(repo))
             ),
-        ));
-    }
+        )
+    })
 }
 
 fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
@@ -137,11 +139,14 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
         if name == OFF {
             out.push(Problem::error(file, loc(&stage.stage), "stage name `off` is reserved for the stage before the first one; rename this stage"));
         } else if !is_valid_name(name) {
-            out.push(Problem::error(
-                file,
-                loc(&stage.stage),
-                format!("stage name `{}` is invalid: use {NAME_RULE}", escape(name)),
-            ));
+            out.push(
+                Problem::error(
+                    file,
+                    loc(&stage.stage),
+                    format!("stage name `{}` is invalid: use {NAME_RULE}", escape(name)),
+                )
+                .effect(Effect::Record),
+            );
         }
         if let Some(first) = seen.insert(name, &stage.stage) {
             out.push(Problem::error(
@@ -155,7 +160,12 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
             ));
         }
         for seg in &stage.segments {
-            check_segment_ref(repo, file, seg, &format!("stage `{}`", escape(name)), out);
+            out.extend(unknown_segment(
+                repo,
+                file,
+                seg,
+                &format!("stage `{}`", escape(name)),
+            ));
         }
         let mut adds = false;
         if let Some(r) = &stage.rollout {
@@ -192,7 +202,9 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
                 last.map_or("", |s| s.value.as_str()),
                 max_rollout
             ),
-        ));
+        )
+        // Who each stage serves is still well defined; only the walk cannot end.
+        .effect(Effect::Record));
     }
 }
 
@@ -210,19 +222,23 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
                     "environment `{}` is gated on itself: `after` must name another environment",
                     env.name
                 ),
-            ));
+            )
+            .effect(Effect::Order));
             continue;
         }
         if repo.environment(&after.value).is_none() {
-            out.push(Problem::error(
-                env.path.as_str(),
-                loc(after),
-                format!(
-                    "`after` names unknown environment `{}`: {}",
-                    escape(&after.value),
-                    did_you_mean(&after.value, names())
-                ),
-            ));
+            out.push(
+                Problem::error(
+                    env.path.as_str(),
+                    loc(after),
+                    format!(
+                        "`after` names unknown environment `{}`: {}",
+                        escape(&after.value),
+                        did_you_mean(&after.value, names())
+                    ),
+                )
+                .effect(Effect::Order),
+            );
             continue;
         }
         // Follow the gates; coming back here is a cycle.
@@ -231,14 +247,17 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
         while let Some(next) = repo.environment(cur) {
             path.push(cur);
             if cur == env.name {
-                out.push(Problem::error(
-                    env.path.as_str(),
-                    loc(after),
-                    format!(
-                        "`after` gates form a cycle: {}; remove one `after`",
-                        path.join(" -> ")
-                    ),
-                ));
+                out.push(
+                    Problem::error(
+                        env.path.as_str(),
+                        loc(after),
+                        format!(
+                            "`after` gates form a cycle: {}; remove one `after`",
+                            path.join(" -> ")
+                        ),
+                    )
+                    .effect(Effect::Order),
+                );
                 break;
             }
             match &next.def.after {
@@ -263,7 +282,12 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
                     ),
                 ));
             } else {
-                check_segment_ref(repo, file, inc, &format!("segment `{}`", seg.name), out);
+                out.extend(unknown_segment(
+                    repo,
+                    file,
+                    inc,
+                    &format!("segment `{}`", seg.name),
+                ));
             }
         }
         if !expansion_fits(repo, &seg.name, &mut Vec::new(), &mut { MAX_EXPANSIONS }) {
@@ -404,22 +428,28 @@ fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
     dfs(repo, start, start, &mut path, &mut seen).then_some(path)
 }
 
+/// The date in `sp`; a problem with `effect` when it is not one. Dates never change what is
+/// served: they are metadata (`created`, `expires`) or pipeline order (`since`).
 fn check_date(
     file: &str,
     sp: &Sp<String>,
     what: &str,
+    effect: Effect,
     out: &mut Vec<Problem>,
 ) -> Option<crate::date::Date> {
     let d = Date::parse(&sp.value);
     if d.is_none() {
-        out.push(Problem::error(
-            file,
-            loc(sp),
-            format!(
-                "{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
-                escape(&sp.value)
-            ),
-        ));
+        out.push(
+            Problem::error(
+                file,
+                loc(sp),
+                format!(
+                    "{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
+                    escape(&sp.value)
+                ),
+            )
+            .effect(effect),
+        );
     }
     d
 }
@@ -429,24 +459,30 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
     let def = &flag.def;
     let key = escape(&flag.name);
     if def.owner.value.trim().is_empty() {
-        out.push(Problem::error(
-            file,
-            loc(&def.owner),
-            format!("flag `{key}` has an empty `owner`: name the team or person responsible"),
-        ));
+        out.push(
+            Problem::error(
+                file,
+                loc(&def.owner),
+                format!("flag `{key}` has an empty `owner`: name the team or person responsible"),
+            )
+            .effect(Effect::Record),
+        );
     }
     if def.description.value.trim().is_empty() {
-        out.push(Problem::error(
-            file,
-            loc(&def.description),
-            format!("flag `{key}` has an empty `description`: say what it controls"),
-        ));
+        out.push(
+            Problem::error(
+                file,
+                loc(&def.description),
+                format!("flag `{key}` has an empty `description`: say what it controls"),
+            )
+            .effect(Effect::Record),
+        );
     }
     if let Some(c) = &def.created {
-        check_date(file, c, "`created`", out);
+        check_date(file, c, "`created`", Effect::Record, out);
     }
     if let Some(e) = &def.expires
-        && let Some(d) = check_date(file, e, "`expires`", out)
+        && let Some(d) = check_date(file, e, "`expires`", Effect::Record, out)
         && d < today
     {
         out.push(Problem::warning(
@@ -464,37 +500,45 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             continue; // the parser already rejects duplicate keys
         }
         if repo.environment(&env.value).is_none() {
-            out.push(Problem::error(
-                file,
-                loc(env),
-                format!(
-                    "flag `{key}` names unknown environment `{}`: {}",
-                    escape(&env.value),
-                    did_you_mean(&env.value, env_names())
-                ),
-            ));
+            out.push(
+                Problem::error(
+                    file,
+                    loc(env),
+                    format!(
+                        "flag `{key}` names unknown environment `{}`: {}",
+                        escape(&env.value),
+                        did_you_mean(&env.value, env_names())
+                    ),
+                )
+                // No environment serves it: every real one is still well defined.
+                .effect(Effect::Record),
+            );
         }
+        let here = Effect::Undefined(Scope::FlagIn {
+            flag: flag.name.clone(),
+            env: env.value.clone(),
+        });
         let position = repo.pipeline.position(&entry.stage.value);
         if position.is_none() {
-            out.push(Problem::error(
-                file,
-                loc(&entry.stage),
-                format!(
-                    "flag `{key}` is at unknown stage `{}` in `{}`: {}",
-                    escape(&entry.stage.value),
-                    escape(&env.value),
-                    did_you_mean(&entry.stage.value, stage_names.iter().copied())
-                ),
-            ));
+            out.push(
+                Problem::error(
+                    file,
+                    loc(&entry.stage),
+                    format!(
+                        "flag `{key}` is at unknown stage `{}` in `{}`: {}",
+                        escape(&entry.stage.value),
+                        escape(&env.value),
+                        did_you_mean(&entry.stage.value, stage_names.iter().copied())
+                    ),
+                )
+                .effect(here.clone()),
+            );
         }
         for seg in &entry.segments {
-            check_segment_ref(
-                repo,
-                file,
-                seg,
-                &format!("flag `{key}` in `{}`", escape(&env.value)),
-                out,
-            );
+            let context = format!("flag `{key}` in `{}`", escape(&env.value));
+            if let Some(p) = unknown_segment(repo, file, seg, &context) {
+                out.push(p.effect(here.clone()));
+            }
         }
         if position == Some(0) && !entry.segments.is_empty() {
             out.push(Problem::warning(
@@ -504,58 +548,130 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         if let Some(since) = &entry.since
-            && let Some(d) = check_date(file, since, "`since`", out)
+            && let Some(d) = check_date(file, since, "`since`", Effect::Order, out)
             && d > today
         {
             out.push(Problem::error(
                 file,
                 loc(since),
                 format!("`since` {d} of flag `{key}` in `{}` is in the future (today is {today}): use the date the stage was entered", escape(&env.value)),
-            ));
+            ).effect(Effect::Order));
         }
     }
-    check_gates(repo, flag, out);
 }
 
-/// A flag may never be at a later stage in an environment than in the one it comes `after`.
-fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
+/// A flag at a later stage in an environment than in the one that environment comes `after`.
+#[derive(Debug, Clone)]
+pub struct GateBreach<'a> {
+    pub flag: &'a Doc<FlagDef>,
+    /// The environment that is ahead.
+    pub env: &'a str,
+    /// The environment it comes after.
+    pub gate: &'a str,
+    pub here: usize,
+    pub there: usize,
+}
+
+/// A gate broken by a rollback of the earlier environment (PRODUCT.md section 7): the commit
+/// that moved it back (`None`: not committed yet) and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    pub commit: Option<String>,
+    pub date: Date,
+}
+
+/// Rollbacks by (flag key, environment that is ahead).
+pub type Rollbacks = HashMap<(String, String), Rollback>;
+
+/// Every gate breach of one flag.
+pub fn flag_gate_breaches<'a>(repo: &'a Repo, flag: &'a Doc<FlagDef>) -> Vec<GateBreach<'a>> {
+    let mut out = Vec::new();
     for env in &repo.environments {
         let Some(after) = &env.def.after else {
             continue;
         };
-        if repo.environment(&after.value).is_none() {
-            continue;
-        }
-        let here = repo.state(&flag.def, &env.name);
-        let gate = repo.state(&flag.def, &after.value);
-        let (Some(h), Some(g)) = (here.position, gate.position) else {
+        let Some(gate) = repo.environment(&after.value) else {
             continue;
         };
-        if h > g {
-            let at = flag
-                .def
-                .environments
-                .value
-                .0
-                .iter()
-                .find(|(k, _)| k.value == env.name)
-                .map(|(_, v)| v.value.stage.loc);
-            out.push(Problem::error(
+        let here = repo.state(&flag.def, &env.name).position;
+        let there = repo.state(&flag.def, &gate.name).position;
+        if let (Some(here), Some(there)) = (here, there)
+            && here > there
+        {
+            out.push(GateBreach {
+                flag,
+                env: &env.name,
+                gate: &gate.name,
+                here,
+                there,
+            });
+        }
+    }
+    out
+}
+
+/// Every gate breach in the repository (cheap: no history is read to find them).
+pub fn gate_breaches(repo: &Repo) -> Vec<GateBreach<'_>> {
+    repo.flags
+        .iter()
+        .flat_map(|f| flag_gate_breaches(repo, f))
+        .collect()
+}
+
+/// A flag may never be at a later stage in an environment than in the one it comes `after`,
+/// unless a rollback of that one put it behind: then it is a warning with the way back in line.
+fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, rollbacks: &Rollbacks, out: &mut Vec<Problem>) {
+    let p = &repo.pipeline;
+    for b in flag_gate_breaches(repo, flag) {
+        let at = flag
+            .def
+            .environments
+            .value
+            .0
+            .iter()
+            .find(|(k, _)| k.value == b.env)
+            .map(|(_, v)| v.value.stage.loc);
+        let key = escape(&flag.name);
+        let ahead = format!(
+            "flag `{key}` is at `{}` in `{}` but only at `{}` in `{}`, which `{}` comes after",
+            p.name_at(b.here),
+            b.env,
+            p.name_at(b.there),
+            b.gate,
+            b.env,
+        );
+        let problem = match rollbacks.get(&(flag.name.clone(), b.env.to_string())) {
+            Some(r) => {
+                let when = match &r.commit {
+                    Some(c) => format!(
+                        "in commit {} on {}",
+                        c.chars().take(7).collect::<String>(),
+                        r.date
+                    ),
+                    None => "in the working tree (not committed yet)".to_string(),
+                };
+                Problem::warning(
+                    flag.path.as_str(),
+                    at,
+                    format!(
+                        "{ahead}: `{}` was rolled back {when}; bring `{}` in line with `flags demote {key} --env {} --to {}`",
+                        b.gate,
+                        b.env,
+                        b.env,
+                        p.name_at(b.there)
+                    ),
+                )
+            }
+            None => Problem::error(
                 flag.path.as_str(),
                 at,
                 format!(
-                    "flag `{}` is at `{}` in `{}` but only at `{}` in `{}`, which `{}` comes after: demote it in `{}` or promote it in `{}` first",
-                    escape(&flag.name),
-                    here.stage,
-                    env.name,
-                    gate.stage,
-                    after.value,
-                    env.name,
-                    env.name,
-                    after.value
+                    "{ahead}: demote it in `{}` or promote it in `{}` first",
+                    b.env, b.gate
                 ),
-            ));
-        }
+            ),
+        };
+        out.push(problem.effect(Effect::Order));
     }
 }
 
@@ -585,6 +701,58 @@ fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
                 None,
                 format!("segment `{}` is not used by any stage, flag or other segment: use it or delete the file", escape(&seg.name)),
             ));
+        }
+    }
+}
+
+/// What `flags eval` or `flags export` needs defined to serve one environment: the
+/// environment, the flags it serves (one or all) and every segment their audiences name there.
+pub struct Needed<'a> {
+    env: &'a str,
+    flag: Option<&'a str>,
+    segments: HashSet<String>,
+}
+
+impl<'a> Needed<'a> {
+    pub fn new(repo: &Repo, env: &'a str, flag: Option<&'a str>) -> Self {
+        let mut segments = HashSet::new();
+        let mut todo: Vec<String> = repo
+            .flags
+            .iter()
+            .filter(|f| flag.is_none_or(|k| f.name == k))
+            .flat_map(|f| repo.audience(&f.def, env).segments)
+            .collect();
+        while let Some(name) = todo.pop() {
+            if let Some(seg) = repo.segment(&name) {
+                todo.extend(
+                    seg.def
+                        .segments
+                        .iter()
+                        .filter(|s| !segments.contains(&s.value))
+                        .map(|s| s.value.clone()),
+                );
+            }
+            segments.insert(name);
+        }
+        Needed {
+            env,
+            flag,
+            segments,
+        }
+    }
+
+    /// Whether `problem` leaves something undefined that is needed.
+    pub fn blocked_by(&self, problem: &Problem) -> bool {
+        let Effect::Undefined(scope) = &problem.effect else {
+            return false;
+        };
+        let flag_needed = |k: &str| self.flag.is_none_or(|f| f == k);
+        match scope {
+            Scope::All => true,
+            Scope::Environment(e) => e == self.env,
+            Scope::Segment(s) => self.segments.contains(s),
+            Scope::Flag(k) => flag_needed(k),
+            Scope::FlagIn { flag, env } => env == self.env && flag_needed(flag),
         }
     }
 }

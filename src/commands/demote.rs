@@ -1,5 +1,6 @@
-//! `flags demote KEY --env E [--to STAGE|off]`: roll a flag back. Never blocked (it is the
-//! emergency path); warns when a gated environment is left ahead.
+//! `flags demote KEY --env E [--to STAGE|off] [--cascade]`: roll a flag back. Never blocked
+//! (it is the emergency path). Environments that come after a demoted one and would be left
+//! ahead of it are demoted too with `--cascade` (asked on a terminal), else warned about.
 
 use std::process::ExitCode;
 
@@ -24,6 +25,10 @@ pub struct DemoteArgs {
     /// Stage to roll back to, or `off` (default: the previous one)
     #[arg(long, value_name = "STAGE")]
     pub to: Option<String>,
+    /// Also demote every environment that comes after (directly or through other gates) and
+    /// would be left ahead, to the same stage, in the same commit
+    #[arg(long)]
+    pub cascade: bool,
     #[command(flatten)]
     pub mutate: MutateArgs,
 }
@@ -75,25 +80,48 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
             since: today.to_string(),
         });
     }
-    // Environments gated on a demoted one and now ahead of it.
-    for e in &repo.environments {
-        let Some(gate) = &e.def.after else { continue };
-        let (Some(&mine), Some(&gate_pos)) = (positions.get(&e.name), positions.get(&gate.value))
-        else {
-            continue;
-        };
-        if envs.contains(&gate.value) && mine > gate_pos {
+    // Environments that come after a demoted one (directly or through other gates) and are
+    // now ahead of it: in gate order, so a cascade carries on down the chain.
+    let ahead = left_ahead(&repo, &envs, &positions);
+    let cascade = args.cascade
+        || (!ahead.is_empty()
+            && !args.mutate.yes
+            && mutate::interactive()
+            && mutate::confirm(&format!(
+                "Also demote `{}` in {}, which come{} after `{}`?",
+                escape(&key),
+                ahead
+                    .iter()
+                    .map(|a| format!("`{}`", a.env))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if ahead.len() == 1 { "s" } else { "" },
+                envs.join("`, `")
+            ))?);
+    if cascade {
+        for a in &ahead {
+            positions.insert(a.env.clone(), a.to);
+            edits.push(StageEdit {
+                env: a.env.clone(),
+                stage: p.name_at(a.to).to_string(),
+                since: today.to_string(),
+            });
+        }
+    } else {
+        // Only the environments really left ahead: the ones after them are not, until the
+        // cascade would move them.
+        for a in ahead.iter().filter(|a| envs.contains(&a.gate)) {
             super::warn(
                 ctx,
                 &format!(
-                    "`{}` is now ahead of `{}` ({} > {}), which it comes after; demote it too: `flags demote {} --env {} --to {}`",
-                    e.name,
-                    escape(&gate.value),
-                    p.name_at(mine),
-                    p.name_at(gate_pos),
+                    "`{}` is now ahead of `{}` ({} > {}), which it comes after; demote it too: `flags demote {} --env {} --to {}`, or demote with `--cascade`",
+                    a.env,
+                    escape(&a.gate),
+                    p.name_at(a.from),
+                    p.name_at(a.to),
                     escape(&key),
-                    e.name,
-                    p.name_at(gate_pos)
+                    a.env,
+                    p.name_at(a.to)
                 ),
             );
         }
@@ -106,4 +134,49 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
         new: Some(new),
     };
     mutate::apply(ctx, &repo, &[change], &message, &args.mutate)
+}
+
+/// An environment left ahead of the one it comes after by a demotion.
+struct LeftAhead {
+    env: String,
+    gate: String,
+    from: usize,
+    /// The stage it must go back to: the one its gate is at after the demotion (and after
+    /// the cascade of the environments before it).
+    to: usize,
+}
+
+/// The environments that come after a demoted one in `demoted`, directly or through other
+/// gates, and would be ahead of the environment they come after, in gate order.
+fn left_ahead(
+    repo: &crate::repo::Repo,
+    demoted: &[String],
+    positions: &std::collections::HashMap<String, usize>,
+) -> Vec<LeftAhead> {
+    let mut positions = positions.clone();
+    let mut moved: Vec<&str> = demoted.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for env in repo.environment_order() {
+        let Some(gate) = repo.environment(env).and_then(|e| e.def.after.as_ref()) else {
+            continue;
+        };
+        if !moved.contains(&gate.value.as_str()) || demoted.iter().any(|d| d == env) {
+            continue;
+        }
+        let (Some(&mine), Some(&theirs)) = (positions.get(env), positions.get(gate.value.as_str()))
+        else {
+            continue;
+        };
+        if mine > theirs {
+            positions.insert(env.to_string(), theirs);
+            moved.push(env);
+            out.push(LeftAhead {
+                env: env.to_string(),
+                gate: gate.value.clone(),
+                from: mine,
+                to: theirs,
+            });
+        }
+    }
+    out
 }

@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if repo.environment(&args.env).is_none() {
         return Err(unknown("environment", &args.env, repo.environment_order()).into());
     }
-    super::require_valid(&repo)?;
+    super::require_servable(ctx, &repo, &args.env, None)?;
     let value = match args.format {
         ExportFormat::Flagd => crate::export::flagd(&repo, &args.env)?,
         ExportFormat::Json => crate::export::snapshot(&repo, &args.env),

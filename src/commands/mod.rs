@@ -54,22 +54,59 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Refuses to go on when the repository has validation errors: evaluating or exporting a
-/// broken definition would serve something nobody reviewed.
-pub(crate) fn require_valid(repo: &Repo) -> anyhow::Result<()> {
-    let errors = crate::validate::validate(repo, crate::date::Date::today())
+/// Refuses to go on only when what `env` serves (of the flag `flag`, or of every flag) is
+/// undefined: a file it needs cannot be read, or names a segment or stage that does not
+/// exist. Every other error (pipeline order such as a gate broken by a rollback, metadata)
+/// is printed as a warning: an emergency rollback must always reach run time.
+pub(crate) fn require_servable(
+    ctx: &Ctx,
+    repo: &Repo,
+    env: &str,
+    flag: Option<&str>,
+) -> anyhow::Result<()> {
+    let problems = crate::validate::validate(repo, crate::date::Date::today());
+    let needed = crate::validate::Needed::new(repo, env, flag);
+    let (blocking, other): (Vec<_>, Vec<_>) = problems
         .iter()
         .filter(|p| p.is_error())
-        .count();
-    if errors > 0 {
-        return Err(crate::error::UserError::new(format!(
-            "the flags repository has {errors} error{}",
-            if errors == 1 { "" } else { "s" }
-        ))
-        .hint("run `flags validate` to see them, fix them, then try again")
-        .into());
+        .partition(|p| needed.blocked_by(p));
+    const SHOWN: usize = 5;
+    for p in other.iter().take(SHOWN) {
+        warn(ctx, &format!("{}: {}", validate::place(p), p.message));
     }
-    Ok(())
+    if other.len() > SHOWN {
+        warn(
+            ctx,
+            &format!(
+                "and {} more problems that do not change what is served; `flags validate` lists them all",
+                other.len() - SHOWN
+            ),
+        );
+    }
+    if blocking.is_empty() {
+        return Ok(());
+    }
+    let mut err = std::io::stderr().lock();
+    for p in &blocking {
+        let label = crate::render::paint(ctx.style.stderr, crate::render::RED, "error");
+        let _ = writeln!(
+            err,
+            "{}: {label}: {}",
+            validate::place(p),
+            crate::render::escape_message(&p.message)
+        );
+    }
+    let what = match flag {
+        Some(k) => format!("`{}` in `{env}`", crate::render::escape(k)),
+        None => format!("`{env}`"),
+    };
+    Err(crate::error::UserError::new(format!(
+        "what {what} serves is undefined: {} error{} above",
+        blocking.len(),
+        if blocking.len() == 1 { "" } else { "s" }
+    ))
+    .hint("fix them, then try again (`flags validate` lists every problem)")
+    .into())
 }
 
 /// Prints `warning: MESSAGE` to stderr.
@@ -105,6 +142,15 @@ pub(crate) fn stage_history(
     ctx: &Ctx,
     repo: &Repo,
 ) -> anyhow::Result<Option<crate::git::history::History>> {
+    stage_history_dating(ctx, repo, Default::default())
+}
+
+/// As [`stage_history`], also dating the flags `date` (their stages at HEAD included).
+pub(crate) fn stage_history_dating(
+    ctx: &Ctx,
+    repo: &Repo,
+    date: std::collections::HashSet<String>,
+) -> anyhow::Result<Option<crate::git::history::History>> {
     use crate::git::history::{WalkOptions, walk};
     let Some(loc) = crate::git::locate(&repo.root) else {
         return Ok(None);
@@ -114,7 +160,7 @@ pub(crate) fn stage_history(
         &loc.root_rel,
         &WalkOptions {
             transitions: true,
-            ..WalkOptions::default()
+            date,
         },
     )?;
     // Leave libgit2's filled caches to the process exit rather than freeing them one by one.

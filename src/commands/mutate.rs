@@ -117,6 +117,14 @@ pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<V
     Ok(sorted)
 }
 
+/// A yes/no question on the terminal (callers ask only when [`interactive`]); default no.
+pub(crate) fn confirm(prompt: &str) -> Result<bool> {
+    Ok(dialoguer::Confirm::new()
+        .with_prompt(prompt)
+        .default(false)
+        .interact()?)
+}
+
 /// A text value from the command line, or typed on a terminal.
 pub(crate) fn text_or_ask(value: Option<&str>, prompt: &str, flag: &str) -> Result<String> {
     if let Some(v) = value {
@@ -206,14 +214,11 @@ pub(crate) fn apply(
         return Ok(ExitCode::SUCCESS);
     }
     if ask {
-        let yes = dialoguer::Confirm::new()
-            .with_prompt(if git.is_some() {
-                "Write and commit this change?"
-            } else {
-                "Write this change?"
-            })
-            .default(false)
-            .interact()?;
+        let yes = confirm(if git.is_some() {
+            "Write and commit this change?"
+        } else {
+            "Write this change?"
+        })?;
         if !yes {
             return Err(UserError::new("cancelled; nothing was changed").into());
         }

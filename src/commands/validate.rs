@@ -43,7 +43,30 @@ struct Report<'a> {
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
     let today = Date::today();
-    let mut problems = crate::validate::validate(&repo, today);
+    // History is read only when a gate is broken, to tell a rollback from a promotion.
+    let breaches = crate::validate::gate_breaches(&repo);
+    let rollbacks = match breaches.is_empty() {
+        true => crate::validate::Rollbacks::new(),
+        false => match super::stage_history_dating(
+            ctx,
+            &repo,
+            breaches.iter().map(|b| b.flag.name.clone()).collect(),
+        ) {
+            Ok(Some(history)) => crate::rollback::find(&repo, &breaches, &history, today),
+            Ok(None) => crate::validate::Rollbacks::new(),
+            Err(e) => {
+                super::warn(
+                    ctx,
+                    &format!(
+                        "git history cannot be read ({e:#}), so no broken gate is taken for a rollback"
+                    ),
+                );
+                crate::validate::Rollbacks::new()
+            }
+        },
+    };
+    drop(breaches);
+    let mut problems = crate::validate::validate_with(&repo, today, &rollbacks);
     if let Some(rev) = &args.against {
         let git = crate::git::Git::discover(&repo.root)?.ok_or_else(|| {
             crate::error::UserError::new(format!(
@@ -121,7 +144,8 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn place(p: &Problem) -> String {
+/// A problem's place, `file:line:column` (as much as is known), escaped for printing.
+pub(crate) fn place(p: &Problem) -> String {
     let file = escape(&p.file);
     match (p.line, p.column) {
         (Some(l), Some(c)) => format!("{file}:{l}:{c}"),

@@ -306,16 +306,22 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
-fn an_invalid_repository_is_refused() {
-    // Evaluating a definition that does not validate would answer for something that can
-    // never be exported.
+fn a_flag_at_an_unknown_stage_is_refused_and_others_are_not() {
+    // What `broken` serves in production is undefined: answering would make something up.
+    // `dash` does not depend on it, so it is answered, with the problem as a warning.
     let r = repo();
     r.flag("broken", "  production: nowhere\n");
-    let run = r.run(&["eval", "dash", "--env", "production", "--user", "u"]);
+    let run = r.run(&["eval", "broken", "--env", "production", "--user", "u"]);
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: the flags repository has 1 error\nhint: run `flags validate` to see them, fix them, then try again\n"
+        "flags/broken.yaml:5:15: error: flag `broken` is at unknown stage `nowhere` in `production`: known: off, internal, partners, canary, half, everyone\nerror: what `broken` in `production` serves is undefined: 1 error above\nhint: fix them, then try again (`flags validate` lists every problem)\n"
+    );
+    let run = r.run(&["eval", "dash", "--env", "production", "--user", "u"]);
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: flags/broken.yaml:5:15: flag `broken` is at unknown stage `nowhere` in `production`: known: off, internal, partners, canary, half, everyone\n"
     );
 }
 

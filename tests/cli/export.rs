@@ -228,11 +228,9 @@ fn an_invalid_repository_is_not_exported_and_no_file_is_written() {
     r.write("segments/beta.yaml", "users: [beta-1]\nsegments: [nope]\n");
     let run = r.run(&["export", "--env", "production", "-o", "out.json"]);
     run.code(2);
-    assert!(
-        run.stderr
-            .starts_with("error: the flags repository has 1 error\n"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "segments/beta.yaml:2:12: error: segment `beta` names unknown segment `nope`: known: beta, internal, partners (segments live in `segments/<name>.yaml`)\nerror: what `production` serves is undefined: 1 error above\nhint: fix them, then try again (`flags validate` lists every problem)\n"
     );
     assert!(!r.join("out.json").exists());
 }

@@ -22,6 +22,7 @@ mod promote;
 mod refs;
 mod regressions;
 mod remove;
+mod rollback;
 mod stale;
 mod terminal;
 mod validate;

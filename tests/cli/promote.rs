@@ -519,7 +519,7 @@ fn demote_is_never_blocked_and_warns_about_environments_left_ahead() {
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(
         lines[0],
-        "warning: `production` is now ahead of `staging` (partners > off), which it comes after; demote it too: `flags demote nd --env production --to off`"
+        "warning: `production` is now ahead of `staging` (partners > off), which it comes after; demote it too: `flags demote nd --env production --to off`, or demote with `--cascade`"
     );
     assert!(
         lines[1].starts_with("committed ")

@@ -188,3 +188,31 @@ fn a_file_edited_while_asking_is_not_overwritten_with_no_commit() {
     assert!(shown.contains("changed while the command ran"), "{shown}");
     assert_eq!(r.read("flags/nd.yaml"), edited);
 }
+
+#[test]
+fn on_a_terminal_demote_asks_whether_to_cascade() {
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag(
+        "nd",
+        "  development: everyone\n  staging: everyone\n  production: everyone\n",
+    );
+    r.commit_all("init", "2026-11-01");
+    let Some((code, shown)) = on_terminal(&r, "demote nd --env staging --to off", "yy") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(
+        shown.contains("Also demote `nd` in `production`, which comes after `staging`? [y/N]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("flags: demote nd to off in staging, production"),
+        "{shown}"
+    );
+    assert_eq!(r.commit_count(), 2);
+    assert!(
+        r.read("flags/nd.yaml")
+            .contains("  production:\n    stage: off\n")
+    );
+}
