@@ -3,6 +3,7 @@
 mod load;
 pub mod model;
 mod sp;
+pub mod typed;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
 pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
+pub use typed::{Serve, ServeView, TypedView, ValueType, VariantName};
 
 use crate::problem::Problem;
 

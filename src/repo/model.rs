@@ -14,6 +14,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::sp::Sp;
+use super::typed::{Serve, VariantName};
 
 /// `flags.yaml`: the settings of a flags repository.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -258,6 +259,25 @@ pub struct FlagDef {
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, EnvEntry>")]
     pub environments: Sp<Entries<Sp<String>, Sp<EnvEntry>>>,
+    // ---- typed flags (PRODUCT.md section 8; resolved by `typed::TypedView`) ----
+    /// Variant name -> value; all values of one JSON type (boolean, string, number or
+    /// object). Without it the flag is boolean: `off: false`, `on: true`.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
+    pub variants: Option<Sp<Entries<Sp<String>, Sp<serde_json::Value>>>>,
+    /// The variant served outside the audience, and to everyone where the flag is `off`
+    /// (required with `variants`).
+    #[serde(default)]
+    pub default: Option<Sp<VariantName>>,
+    /// What the audience is served: a variant, or a split `{variant: percent}` (required
+    /// with `variants`; an environment may override it).
+    #[serde(default)]
+    pub serve: Option<Sp<Serve>>,
+    /// Prerequisites: flag key -> variant. The audience gets `serve` only when each of these
+    /// flags serves that variant to the user; everyone else gets `default`.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, VariantName>>")]
+    pub requires: Option<Sp<Entries<Sp<String>, Sp<VariantName>>>>,
 }
 
 /// Flag types.
@@ -315,6 +335,10 @@ pub struct EnvEntry {
     pub stage: Sp<String>,
     pub since: Option<Sp<String>>,
     pub segments: Vec<Sp<String>>,
+    /// Extra audience in this environment: these targeting keys (section 8).
+    pub users: Vec<Sp<String>>,
+    /// This environment's own `serve` (section 8).
+    pub serve: Option<Sp<Serve>>,
     /// Written as a mapping rather than a bare stage name.
     pub long_form: bool,
 }
@@ -332,6 +356,8 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     stage: Sp::new(v.to_owned(), Default::default()),
                     since: None,
                     segments: Vec::new(),
+                    users: Vec::new(),
+                    serve: None,
                     long_form: false,
                 })
             }
@@ -347,15 +373,19 @@ impl<'de> Deserialize<'de> for EnvEntry {
                 let mut stage = None;
                 let mut since = None;
                 let mut segments = None;
+                let mut users = None;
+                let mut serve = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "stage" => stage = Some(map.next_value::<Sp<String>>()?),
                         "since" => since = Some(map.next_value::<Sp<String>>()?),
                         "segments" => segments = Some(map.next_value::<Vec<Sp<String>>>()?),
+                        "users" => users = Some(map.next_value::<Vec<Sp<String>>>()?),
+                        "serve" => serve = Some(map.next_value::<Sp<Serve>>()?),
                         other => {
                             return Err(de::Error::unknown_field(
                                 other,
-                                &["stage", "since", "segments"],
+                                &["stage", "since", "segments", "users", "serve"],
                             ));
                         }
                     }
@@ -365,6 +395,8 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     stage,
                     since,
                     segments: segments.unwrap_or_default(),
+                    users: users.unwrap_or_default(),
+                    serve,
                     long_form: true,
                 })
             }
@@ -401,7 +433,15 @@ impl JsonSchema for EnvEntry {
                     "properties": {
                         "stage": { "type": "string", "description": "Stage name, or `off`." },
                         "since": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "When this environment entered its stage (YYYY-MM-DD)." },
-                        "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." }
+                        "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." },
+                        "users": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment: these targeting keys, at any stage but off." },
+                        "serve": {
+                            "description": "This environment's own `serve`: a variant name, or a split `{variant: percent}`.",
+                            "anyOf": [
+                                { "type": "string" },
+                                { "type": "object", "additionalProperties": { "type": "number", "exclusiveMinimum": 0, "maximum": 100 } }
+                            ]
+                        }
                     }
                 }
             ]
