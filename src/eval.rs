@@ -36,7 +36,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::error::unknown;
-use crate::repo::{Audience, FlagDef, Op, Repo, Rule, RuleValue};
+use crate::repo::{Audience, FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The number of rollout buckets: a rollout percentage with three decimals is a whole number
 /// of buckets (`rollout × 1000`).
@@ -385,13 +385,15 @@ pub fn threshold(rollout: f64) -> u32 {
 
 // ---- decisions ----
 
-/// Why a flag is on or off for a user.
+/// Why a user is or is not in a flag's audience in an environment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     /// The flag is `off` in the environment (or at a stage the pipeline does not know).
     Off,
     /// The stage's rollout is 100 %: everyone.
     Everyone,
+    /// The targeting key is in the environment's `users`.
+    Listed,
     /// The user is in this audience segment.
     Segment {
         segment: String,
@@ -402,68 +404,171 @@ pub enum Reason {
     /// In no audience segment and (when there is a rollout) above its threshold. `bucket` is
     /// `None` when there is no rollout or the targeting key is empty.
     NoMatch { bucket: Option<u32>, threshold: u32 },
+    /// In the audience, but a prerequisite does not serve the variant it requires: `served`
+    /// is what it serves, `None` when that is decided by the prerequisite's own partial
+    /// rollout (which flagd cannot evaluate inside another flag) or a cycle.
+    Prerequisite {
+        flag: String,
+        wanted: String,
+        served: Option<String>,
+        /// Why the user is in the audience.
+        audience: Box<Reason>,
+    },
 }
 
 impl Reason {
-    /// A short machine-readable name: `off`, `everyone`, `segment`, `rollout`, `no-match`.
+    /// A short machine-readable name: `off`, `everyone`, `listed`, `segment`, `rollout`,
+    /// `no-match`, `prerequisite`.
     pub fn code(&self) -> &'static str {
         match self {
             Reason::Off => "off",
             Reason::Everyone => "everyone",
+            Reason::Listed => "listed",
             Reason::Segment { .. } => "segment",
             Reason::Rollout { .. } => "rollout",
             Reason::NoMatch { .. } => "no-match",
+            Reason::Prerequisite { .. } => "prerequisite",
         }
     }
+
+    /// Whether the user is in the audience and every prerequisite is met (so gets `serve`).
+    pub fn served(&self) -> bool {
+        !matches!(
+            self,
+            Reason::Off | Reason::NoMatch { .. } | Reason::Prerequisite { .. }
+        )
+    }
+}
+
+/// How the served variant was picked for a user in the audience.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// `serve` names one variant.
+    Variant,
+    /// `serve` is a split: the user's split bucket (of the split's total weight) and the
+    /// weights, in bucket order, as whole thousandths of a percent.
+    Split {
+        bucket: u32,
+        total: u32,
+        weights: Vec<(String, u32)>,
+    },
+    /// `serve` is a split, but the targeting key is empty: no split, `default`.
+    SplitWithoutKey,
 }
 
 /// The answer for one flag, environment and user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    pub value: bool,
+    /// The variant served.
+    pub variant: String,
+    /// Its value (a boolean for boolean flags).
+    pub value: serde_json::Value,
     /// The flag's stage in the environment (`off` when not listed).
     pub stage: String,
     /// Who the flag is served to there.
     pub audience: Audience,
     pub reason: Reason,
+    /// How the variant was picked, when the reason lets the user have `serve`.
+    pub pick: Option<Pick>,
+    /// The prerequisites checked, each with the variant it serves (all met unless the
+    /// reason is [`Reason::Prerequisite`]).
+    pub prerequisites: Vec<(String, String)>,
 }
 
 impl Decision {
+    /// For boolean flags: whether the flag is on.
+    pub fn is_on(&self) -> bool {
+        self.value == serde_json::Value::Bool(true)
+    }
+
     /// One line saying why, e.g. "in segment `internal`: rule `email ends_with "@acme.io"` matched".
     pub fn explain(&self) -> String {
-        match &self.reason {
-            Reason::Off => format!(
-                "the flag is `{}` in this environment: served to nobody",
-                self.stage
-            ),
-            Reason::Everyone => "the stage serves everyone (rollout 100%)".into(),
-            Reason::Segment {
-                segment,
-                membership,
-            } => format!("in segment `{segment}`: {membership}"),
-            Reason::Rollout { bucket, threshold } => format!(
-                "in the {}% rollout: bucket {bucket} < {threshold} (of {BUCKETS})",
-                self.audience.rollout
-            ),
-            Reason::NoMatch { bucket, threshold } => {
-                let segs = if self.audience.segments.is_empty() {
-                    "the audience has no segments".to_string()
-                } else {
-                    format!(
-                        "in none of the segments ({})",
-                        self.audience.segments.join(", ")
-                    )
-                };
-                match bucket {
-                    Some(b) => format!(
-                        "{segs}; outside the {}% rollout: bucket {b} >= {threshold} (of {BUCKETS})",
-                        self.audience.rollout
-                    ),
-                    None if *threshold > 0 => {
-                        format!("{segs}; an empty targeting key is in no rollout")
+        let mut text = explain_reason(&self.reason, &self.stage, &self.audience);
+        if !self.prerequisites.is_empty() && self.reason.served() {
+            let met: Vec<String> = self
+                .prerequisites
+                .iter()
+                .map(|(f, v)| format!("`{f}` serves `{v}`"))
+                .collect();
+            text.push_str(&format!("; prerequisites met: {}", met.join(", ")));
+        }
+        match &self.pick {
+            Some(Pick::Split {
+                bucket,
+                total,
+                weights,
+            }) => {
+                let mut start = 0u32;
+                for (v, w) in weights {
+                    if *bucket < start + w {
+                        text.push_str(&format!(
+                            "; split bucket {bucket} in {start}..{} (of {total}): `{v}`",
+                            start + w
+                        ));
+                        break;
                     }
-                    None => format!("{segs}; no rollout at this stage"),
+                    start += w;
                 }
+            }
+            Some(Pick::SplitWithoutKey) => text.push_str(&format!(
+                "; an empty targeting key gets no split: default `{}`",
+                self.variant
+            )),
+            _ => {}
+        }
+        text
+    }
+}
+
+fn explain_reason(reason: &Reason, stage: &str, audience: &Audience) -> String {
+    match reason {
+        Reason::Off => format!("the flag is `{stage}` in this environment: served to nobody"),
+        Reason::Everyone => "the stage serves everyone (rollout 100%)".into(),
+        Reason::Listed => "listed in this environment's `users`".into(),
+        Reason::Segment {
+            segment,
+            membership,
+        } => format!("in segment `{segment}`: {membership}"),
+        Reason::Rollout { bucket, threshold } => format!(
+            "in the {}% rollout: bucket {bucket} < {threshold} (of {BUCKETS})",
+            audience.rollout
+        ),
+        Reason::NoMatch { bucket, threshold } => {
+            let segs = if audience.segments.is_empty() {
+                "the audience has no segments".to_string()
+            } else {
+                format!("in none of the segments ({})", audience.segments.join(", "))
+            };
+            let segs = if audience.users.is_empty() {
+                segs
+            } else {
+                format!("{segs}, not in `users`")
+            };
+            match bucket {
+                Some(b) => format!(
+                    "{segs}; outside the {}% rollout: bucket {b} >= {threshold} (of {BUCKETS})",
+                    audience.rollout
+                ),
+                None if *threshold > 0 => {
+                    format!("{segs}; an empty targeting key is in no rollout")
+                }
+                None => format!("{segs}; no rollout at this stage"),
+            }
+        }
+        Reason::Prerequisite {
+            flag,
+            wanted,
+            served,
+            audience: why,
+        } => {
+            let inner = explain_reason(why, stage, audience);
+            match served {
+                Some(v) => format!(
+                    "{inner}; but prerequisite `{flag}` serves `{v}`, not `{wanted}`: default"
+                ),
+                None => format!(
+                    "{inner}; but prerequisite `{flag}` reaches this user only through its own partial rollout (or a cycle), which cannot be evaluated inside another flag: not met, default"
+                ),
             }
         }
     }
@@ -481,7 +586,11 @@ pub fn evaluate(repo: &Repo, flag_key: &str, env: &str, user: &User) -> anyhow::
     Ok(evaluate_flag(repo, &flag.name, &flag.def, env, user))
 }
 
-/// Evaluates one flag definition (its key is needed for the rollout bucket).
+/// How deep prerequisite chains are followed (a requires b requires c ...); deeper ones
+/// are not met, here and in the export. Validation reports chains past it.
+pub const MAX_PREREQ_DEPTH: usize = 16;
+
+/// Evaluates one flag definition (its key is needed for the rollout and split buckets).
 pub fn evaluate_flag(
     repo: &Repo,
     flag_key: &str,
@@ -489,20 +598,35 @@ pub fn evaluate_flag(
     env: &str,
     user: &User,
 ) -> Decision {
+    evaluate_in(
+        repo,
+        flag_key,
+        flag,
+        env,
+        user,
+        &mut vec![flag_key.to_string()],
+    )
+}
+
+/// The audience decision: is the user in the flag's audience in `env`, and why.
+fn audience_reason(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+) -> (String, Audience, Reason) {
     let state = repo.state(flag, env);
     let stage = state.stage.to_string();
     if state.position.unwrap_or(0) == 0 {
-        return Decision {
-            value: false,
-            stage,
-            audience: Audience::default(),
-            reason: Reason::Off,
-        };
+        return (stage, Audience::default(), Reason::Off);
     }
     let audience = repo.audience(flag, env);
     let threshold = threshold(audience.rollout);
     let reason = if threshold >= BUCKETS {
         Reason::Everyone
+    } else if audience.users.contains(&user.key) {
+        Reason::Listed
     } else if let Some((segment, membership)) = audience
         .segments
         .iter()
@@ -528,13 +652,145 @@ pub fn evaluate_flag(
             threshold,
         }
     };
-    let value = !matches!(reason, Reason::NoMatch { .. });
+    (stage, audience, reason)
+}
+
+/// [`evaluate_flag`] with the chain of flags whose prerequisites led here (`path`, this
+/// flag last), for cycles and depth.
+fn evaluate_in(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+    path: &mut Vec<String>,
+) -> Decision {
+    let view = TypedView::new(flag);
+    let (stage, audience, mut reason) = audience_reason(repo, flag_key, flag, env, user);
+    let mut prerequisites = Vec::new();
+    if reason.served() {
+        for (req, wanted) in view.requires() {
+            let served = prerequisite_variant(repo, req, env, user, path);
+            if served.as_deref() == Some(wanted) {
+                prerequisites.push((req.to_string(), wanted.to_string()));
+            } else {
+                reason = Reason::Prerequisite {
+                    flag: req.to_string(),
+                    wanted: wanted.to_string(),
+                    served,
+                    audience: Box::new(reason),
+                };
+                break;
+            }
+        }
+    }
+    let (variant, pick) = if reason.served() {
+        match view.serve(env) {
+            ServeView::Variant(v) => (v.to_string(), Some(Pick::Variant)),
+            ServeView::Split(weights) if user.key.is_empty() => {
+                let _ = weights;
+                (view.default().to_string(), Some(Pick::SplitWithoutKey))
+            }
+            ServeView::Split(weights) => {
+                let weights: Vec<(String, u32)> = weights
+                    .iter()
+                    .map(|(v, w)| (v.to_string(), threshold(*w)))
+                    .collect();
+                let total: u32 = weights.iter().map(|(_, w)| *w).sum();
+                let b = split_bucket(flag_key, &user.key, total);
+                let variant = pick_split(&weights, b).unwrap_or(view.default());
+                (
+                    variant.to_string(),
+                    Some(Pick::Split {
+                        bucket: b,
+                        total,
+                        weights,
+                    }),
+                )
+            }
+        }
+    } else {
+        (view.default().to_string(), None)
+    };
+    let value = view.value(&variant).unwrap_or(serde_json::Value::Null);
     Decision {
+        variant,
         value,
         stage,
         audience,
         reason,
+        pick,
+        prerequisites,
     }
+}
+
+/// The variant prerequisite `key` serves `user` in `env`, as another flag's targeting can
+/// know it: `None` when its own partial rollout decides it (flagd buckets a rollout by the
+/// flag being evaluated, so no other flag can reproduce it), when the chain cycles or runs
+/// deeper than [`MAX_PREREQ_DEPTH`], or when the flag does not exist.
+fn prerequisite_variant(
+    repo: &Repo,
+    key: &str,
+    env: &str,
+    user: &User,
+    path: &mut Vec<String>,
+) -> Option<String> {
+    if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
+        return None;
+    }
+    let flag = repo.flag(key)?;
+    path.push(key.to_string());
+    let d = evaluate_in(repo, key, &flag.def, env, user, path);
+    path.pop();
+    let by_rollout = |r: &Reason| {
+        matches!(
+            r,
+            Reason::Rollout { .. }
+                | Reason::NoMatch {
+                    bucket: Some(_),
+                    ..
+                }
+        )
+    };
+    let undecided = match &d.reason {
+        Reason::Prerequisite { audience, .. } => by_rollout(audience),
+        r => by_rollout(r),
+    };
+    (!undecided).then_some(d.variant)
+}
+
+/// The variant a split bucket falls in: ranges of `weights` in order.
+pub fn pick_split<'a>(weights: &'a [(String, u32)], bucket: u32) -> Option<&'a str> {
+    let mut start = 0u32;
+    for (v, w) in weights {
+        if bucket < start.saturating_add(*w) {
+            return Some(v);
+        }
+        start = start.saturating_add(*w);
+    }
+    None
+}
+
+/// The split's bucketing value: the text `"{flag_key}/split/{targeting_key}"`. A second,
+/// salted value, so a user's variant does not depend on their rollout bucket (a 10 % rollout
+/// of a 50/50 split serves about 5 % each), and written with the flag's key itself so that a
+/// prerequisite's split inlined in another flag buckets as in its own flag.
+pub fn split_key(flag_key: &str, targeting_key: &str) -> String {
+    format!("{flag_key}{SPLIT_SALT}{targeting_key}")
+}
+
+/// What separates the flag key from the targeting key in [`split_key`].
+pub const SPLIT_SALT: &str = "/split/";
+
+/// A user's split bucket, `0..total`: flagd's `fractional` with the explicit bucketing value
+/// [`split_key`], which flagd hashes as its canonical CBOR text string.
+pub fn split_bucket(flag_key: &str, targeting_key: &str, total: u32) -> u32 {
+    let text = split_key(flag_key, targeting_key);
+    let mut cbor = Vec::with_capacity(text.len() + 9);
+    cbor_text_header(text.len() as u64, &mut cbor);
+    cbor.extend_from_slice(text.as_bytes());
+    let hash = murmur3_x86_32(&cbor, 0);
+    ((u64::from(hash) * u64::from(total)) >> 32) as u32
 }
 
 #[cfg(test)]
@@ -867,14 +1123,14 @@ pub(crate) mod tests {
         let staff = User::new("s").with("email", "s@acme.io");
         let beta = User::new("beta-1");
         // internal: only internal.
-        assert!(eval("at-internal", &staff).value);
-        assert!(!eval("at-internal", &globex).value);
-        assert!(!eval("at-internal", &beta).value);
+        assert!(eval("at-internal", &staff).is_on());
+        assert!(!eval("at-internal", &globex).is_on());
+        assert!(!eval("at-internal", &beta).is_on());
         // partners: internal ∪ partners ∪ the environment's extra segment.
-        assert!(eval("at-partners-beta", &staff).value);
-        assert!(eval("at-partners-beta", &globex).value);
+        assert!(eval("at-partners-beta", &staff).is_on());
+        assert!(eval("at-partners-beta", &globex).is_on());
         let d = eval("at-partners-beta", &beta);
-        assert!(d.value);
+        assert!(d.is_on());
         assert_eq!(
             d.reason,
             Reason::Segment {
@@ -886,7 +1142,7 @@ pub(crate) mod tests {
         // off: nobody, extra segments included.
         let d = eval("switched-off", &beta);
         assert_eq!(
-            (d.value, d.reason, d.stage.as_str()),
+            (d.is_on(), d.reason, d.stage.as_str()),
             (false, Reason::Off, "off")
         );
         // everyone: everybody, even an empty key.
@@ -901,7 +1157,7 @@ pub(crate) mod tests {
             let u = User::new(format!("user-{i}"));
             let d = eval("at-canary", &u);
             let b = bucket("at-canary", &u.key);
-            assert_eq!(d.value, b < 10_000);
+            assert_eq!(d.is_on(), b < 10_000);
             match d.reason {
                 Reason::Rollout { bucket, threshold } => {
                     assert_eq!((bucket, threshold), (b, 10_000))
@@ -911,7 +1167,7 @@ pub(crate) mod tests {
                 }
                 other => panic!("{other:?}"),
             }
-            on += usize::from(d.value);
+            on += usize::from(d.is_on());
         }
         assert!((150..250).contains(&on), "{on} of 2000 in a 10% rollout");
         // An empty targeting key is in no partial rollout (flagd's fractional refuses it).

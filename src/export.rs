@@ -41,7 +41,8 @@ use serde_json::{Map, Value, json};
 
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
-use crate::repo::{Op, Repo, Rule, RuleValue};
+use crate::eval::{MAX_PREREQ_DEPTH, SPLIT_SALT};
+use crate::repo::{FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The flagd schema the export validates against.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
@@ -52,6 +53,11 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
     let mut used: BTreeSet<String> = BTreeSet::new();
     for flag in &repo.flags {
         let def = &flag.def;
+        if TypedView::new(def).uses_typed_fields() {
+            let out = typed_flag(repo, &flag.name, def, env, &mut used);
+            flags.insert(flag.name.clone(), Value::Object(out));
+            continue;
+        }
         let state = repo.state(def, env);
         let audience = repo.audience(def, env);
         let thr = threshold(audience.rollout);
@@ -106,6 +112,155 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
     root.insert("flags".into(), Value::Object(flags));
     root.insert("$evaluators".into(), Value::Object(evaluators));
     Ok(Value::Object(root))
+}
+
+// ---- typed flags (PRODUCT.md section 8) ----
+
+/// A flag that uses variants, `serve`, `requires` or an environment's `users` / `serve`:
+/// its variants as written, `defaultVariant` = `default`, and the targeting
+/// `{"if": [AUDIENCE, SERVED, DEFAULT]}`, where SERVED checks the prerequisites (inlined) and
+/// then names the variant or splits. A rollout is `fractional` with the flag's own
+/// (default) bucketing, compared with a marker so its result is never taken for a variant:
+/// `{"==": [{"fractional": [["in", T], ["out", 100000 - T]]}, "in"]}`.
+fn typed_flag(
+    repo: &Repo,
+    key: &str,
+    def: &FlagDef,
+    env: &str,
+    used: &mut BTreeSet<String>,
+) -> Map<String, Value> {
+    let view = TypedView::new(def);
+    let state = repo.state(def, env);
+    let default = view.default();
+    let mut out = Map::new();
+    out.insert("state".into(), json!("ENABLED"));
+    let variants: Map<String, Value> = view
+        .variants()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_owned()))
+        .collect();
+    out.insert("variants".into(), Value::Object(variants));
+    out.insert("defaultVariant".into(), json!(default));
+    if state.position.unwrap_or(0) > 0 {
+        let audience = repo.audience(def, env);
+        let thr = threshold(audience.rollout);
+        let served = served_expr(repo, key, def, env, used, &mut vec![key.to_string()]);
+        let targeting = if thr >= BUCKETS {
+            json!({"if": [true, served, default]})
+        } else {
+            let mut parts = member_parts(&audience, used);
+            if thr > 0 {
+                parts.push(
+                    json!({"==": [{"fractional": [["in", thr], ["out", BUCKETS - thr]]}, "in"]}),
+                );
+            }
+            json!({"if": [any(parts).unwrap_or_else(never), served, default]})
+        };
+        out.insert("targeting".into(), targeting);
+    }
+    out.insert(
+        "metadata".into(),
+        json!({"owner": def.owner.value, "type": def.kind.value.as_str(), "stage": state.stage}),
+    );
+    out
+}
+
+/// Membership in an audience without its rollout: the environment's `users`, then the
+/// segments (as `$ref`s to `$evaluators`, recorded in `used`).
+fn member_parts(audience: &crate::repo::Audience, used: &mut BTreeSet<String>) -> Vec<Value> {
+    let mut parts = Vec::new();
+    if !audience.users.is_empty() {
+        parts.push(json!({"in": [{"var": "targetingKey"}, audience.users]}));
+    }
+    for s in &audience.segments {
+        parts.push(json!({"$ref": s}));
+        used.insert(s.clone());
+    }
+    parts
+}
+
+/// What a user in the audience gets: `serve` when every prerequisite serves the variant it
+/// requires, else `default`. `path`: the chain of flags inlined so far (this one last).
+fn served_expr(
+    repo: &Repo,
+    key: &str,
+    def: &FlagDef,
+    env: &str,
+    used: &mut BTreeSet<String>,
+    path: &mut Vec<String>,
+) -> Value {
+    let view = TypedView::new(def);
+    let default = view.default();
+    let serve = match view.serve(env) {
+        ServeView::Variant(v) => json!(v),
+        ServeView::Split(weights) => {
+            let buckets: Vec<Value> = weights
+                .iter()
+                .map(|(v, w)| json!([v, threshold(*w)]))
+                .collect();
+            let mut args =
+                vec![json!({"cat": [format!("{key}{SPLIT_SALT}"), {"var": "targetingKey"}]})];
+            args.extend(buckets);
+            // No split for an empty (or missing) targeting key: `default`, as in eval.
+            json!({"if": [{"var": "targetingKey"}, {"fractional": args}, default]})
+        }
+    };
+    let requires = view.requires();
+    if requires.is_empty() {
+        return serve;
+    }
+    let conds: Vec<Value> = requires
+        .iter()
+        .map(|(req, wanted)| json!({"==": [prerequisite_expr(repo, req, env, used, path), wanted]}))
+        .collect();
+    let cond = if conds.len() == 1 {
+        conds.into_iter().next().unwrap_or_else(never)
+    } else {
+        json!({"and": conds})
+    };
+    json!({"if": [cond, serve, default]})
+}
+
+/// The variant prerequisite `key` serves, as JsonLogic (see [`crate::eval`]'s
+/// `prerequisite_variant`): `""` (no variant) where its own partial rollout would decide,
+/// on a cycle, past [`MAX_PREREQ_DEPTH`] or for an unknown flag.
+fn prerequisite_expr(
+    repo: &Repo,
+    key: &str,
+    env: &str,
+    used: &mut BTreeSet<String>,
+    path: &mut Vec<String>,
+) -> Value {
+    if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
+        return json!("");
+    }
+    let Some(flag) = repo.flag(key) else {
+        return json!("");
+    };
+    let def = &flag.def;
+    let view = TypedView::new(def);
+    let default = view.default();
+    let state = repo.state(def, env);
+    if state.position.unwrap_or(0) == 0 {
+        return json!(default);
+    }
+    path.push(key.to_string());
+    let served = served_expr(repo, key, def, env, used, path);
+    path.pop();
+    let audience = repo.audience(def, env);
+    let thr = threshold(audience.rollout);
+    if thr >= BUCKETS {
+        return served;
+    }
+    let outside = if thr > 0 {
+        json!({"if": [{"var": "targetingKey"}, "", default]})
+    } else {
+        json!(default)
+    };
+    match any(member_parts(&audience, used)) {
+        Some(cond) => json!({"if": [cond, served, outside]}),
+        None => outside,
+    }
 }
 
 /// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.

@@ -60,6 +60,9 @@ pub struct AudienceChange {
 pub struct AudienceJson {
     pub segments: Vec<String>,
     pub rollout: f64,
+    /// The environment's extra targeting keys (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub users: Vec<String>,
 }
 
 impl From<Audience> for AudienceJson {
@@ -67,6 +70,7 @@ impl From<Audience> for AudienceJson {
         AudienceJson {
             segments: a.segments,
             rollout: a.rollout,
+            users: a.users,
         }
     }
 }
@@ -292,14 +296,16 @@ mod tests {
             e.audience.from,
             AudienceJson {
                 segments: vec!["internal".into(), "partners".into()],
-                rollout: 0.0
+                rollout: 0.0,
+                users: vec![],
             }
         );
         assert_eq!(
             e.audience.to,
             AudienceJson {
                 segments: vec!["internal".into(), "partners".into(), "beta".into()],
-                rollout: 5.0
+                rollout: 5.0,
+                users: vec![],
             }
         );
         assert_eq!(d.pipeline.len(), 1);

@@ -71,6 +71,8 @@ pub struct Stage {
 pub struct Audience {
     pub segments: Vec<String>,
     pub rollout: f64,
+    /// The environment's extra targeting keys (`users`, section 8).
+    pub users: Vec<String>,
 }
 
 impl Pipeline {
@@ -254,6 +256,13 @@ impl Repo {
             for s in state.segments {
                 if !audience.segments.iter().any(|a| a == s) {
                     audience.segments.push(s.to_string());
+                }
+            }
+            if let Some(e) = state.entry {
+                for u in &e.users {
+                    if !audience.users.contains(&u.value) {
+                        audience.users.push(u.value.clone());
+                    }
                 }
             }
         }

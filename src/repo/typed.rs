@@ -320,9 +320,15 @@ mod tests {
         let names: Vec<&str> = v.variants().iter().map(|(n, _)| *n).collect();
         assert_eq!(names, ["on", "off", "big"]);
         assert_eq!(v.value("on"), Some(serde_json::json!(1)));
-        assert_eq!(v.value("big"), Some(serde_json::json!({"a": [1, "x"], "b": null})));
+        assert_eq!(
+            v.value("big"),
+            Some(serde_json::json!({"a": [1, "x"], "b": null}))
+        );
         assert_eq!(v.default(), "off");
-        assert_eq!(v.serve("staging"), ServeView::Split(vec![("on", 50.0), ("big", 50.0)]));
+        assert_eq!(
+            v.serve("staging"),
+            ServeView::Split(vec![("on", 50.0), ("big", 50.0)])
+        );
         assert_eq!(v.serve("production"), ServeView::Variant("big"));
         assert_eq!(v.requires(), [("other", "on"), ("third", "dark")]);
         assert_eq!(v.users("production"), ["u1"]);
@@ -334,6 +340,9 @@ mod tests {
         let Some(Serve::Split(ws)) = def.serve.as_ref().map(|s| &s.value) else {
             panic!()
         };
-        assert_eq!((ws[1].0.loc.line, ws[1].1.loc.line, ws[1].1.loc.column), (9, 9, 22));
+        assert_eq!(
+            (ws[1].0.loc.line, ws[1].1.loc.line, ws[1].1.loc.column),
+            (9, 9, 22)
+        );
     }
 }
