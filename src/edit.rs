@@ -363,6 +363,44 @@ struct Summary {
     created: Option<String>,
     expires: Option<String>,
     envs: BTreeMap<String, (String, Option<String>, Vec<String>)>,
+    /// Typed fields (section 8): variants, default, serve, requires, and per environment
+    /// `users` and `serve`; an edit of stages keeps them all.
+    typed: String,
+}
+
+fn typed_summary(def: &FlagDef) -> String {
+    let view = crate::repo::TypedView::new(def);
+    let serve = |s: &Option<Sp<crate::repo::Serve>>| {
+        s.as_ref()
+            .map(|s| crate::repo::typed::serve_view(&s.value).describe())
+    };
+    let envs: Vec<_> = def
+        .environments
+        .value
+        .0
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.value.clone(),
+                v.value
+                    .users
+                    .iter()
+                    .map(|u| u.value.clone())
+                    .collect::<Vec<_>>(),
+                serve(&v.value.serve),
+            )
+        })
+        // An appended environment has neither: only those that have count.
+        .filter(|(_, users, serve)| !users.is_empty() || serve.is_some())
+        .collect();
+    format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}",
+        def.variants.as_ref().map(|_| view.variants()),
+        def.default.as_ref().map(|d| d.value.0.clone()),
+        serve(&def.serve),
+        view.requires(),
+        envs
+    )
 }
 
 fn summary(def: &FlagDef) -> Summary {
@@ -389,6 +427,7 @@ fn summary(def: &FlagDef) -> Summary {
                 )
             })
             .collect(),
+        typed: typed_summary(def),
     }
 }
 
@@ -449,6 +488,16 @@ pub struct NewFlag<'a> {
     pub expires: Option<&'a str>,
     /// Environments in file order, each with its stage; all get `since: created`.
     pub environments: Vec<(&'a str, &'a str)>,
+    /// A typed flag's variants (name, value), `default` and `serve`; `None`: boolean.
+    pub typed: Option<NewTyped<'a>>,
+}
+
+/// The typed fields of a new flag (PRODUCT.md section 8).
+#[derive(Debug, Clone)]
+pub struct NewTyped<'a> {
+    pub variants: Vec<(&'a str, serde_json::Value)>,
+    pub default: &'a str,
+    pub serve: &'a str,
 }
 
 /// The text of a new flag file, tidy and commented by nothing but its values; verified by
@@ -461,6 +510,15 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
     out.push_str(&format!("created: {}\n", new.created));
     if let Some(e) = new.expires {
         out.push_str(&format!("expires: {e}\n"));
+    }
+    if let Some(t) = &new.typed {
+        // JSON is YAML: each value on its line in JSON syntax reads back as itself.
+        out.push_str("variants:\n");
+        for (name, value) in &t.variants {
+            out.push_str(&format!("  {name}: {}\n", crate::export::inline_json(value)));
+        }
+        out.push_str(&format!("default: {}\n", t.default));
+        out.push_str(&format!("serve: {}\n", t.serve));
     }
     out.push_str("environments:\n");
     for (env, stage) in &new.environments {
@@ -477,6 +535,20 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
         || def.kind.value != new.kind
     {
         bail!("internal: the new flag file does not read back as written");
+    }
+    if let Some(t) = &new.typed {
+        let view = crate::repo::TypedView::new(&def);
+        let read: Vec<(&str, serde_json::Value)> = view
+            .variants()
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect();
+        if read != t.variants
+            || view.default() != t.default
+            || view.serve("") != crate::repo::ServeView::Variant(t.serve)
+        {
+            bail!("internal: the new flag's variants do not read back as written");
+        }
     }
     Ok(out)
 }
@@ -743,6 +815,7 @@ mod tests {
             created: "2026-11-25",
             expires: Some("2027-01-31"),
             environments: vec![("development", "internal"), ("production", "internal")],
+            typed: None,
         })
         .unwrap();
         assert_eq!(

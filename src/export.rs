@@ -496,6 +496,13 @@ fn write_string(s: &str, out: &mut String) {
     }
 }
 
+/// One-line JSON with a space after `:` and `,` (as in the export).
+pub fn inline_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_inline(value, &mut out);
+    out
+}
+
 /// One-line JSON with a space after `:` and `,`.
 fn write_inline(value: &Value, out: &mut String) {
     match value {

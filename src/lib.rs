@@ -37,6 +37,7 @@ pub mod rollback;
 pub mod semdiff;
 pub mod stale;
 pub mod validate;
+pub mod validate_typed;
 
 use std::ffi::OsString;
 use std::io::Write;
