@@ -263,16 +263,74 @@ fn prerequisite_expr(
     }
 }
 
+/// Where the OpenFeature CLI's flag manifest schema lives (written as the manifest's `$schema`).
+pub const OPENFEATURE_MANIFEST_SCHEMA: &str =
+    "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json";
+
+/// The OpenFeature CLI flag manifest (`openfeature generate <language>` reads it for typed
+/// accessors): `{"flags": {KEY: {"flagType", "defaultValue", "description"}}}`. The type is
+/// `boolean`, `string`, `integer` (every number value whole), `float` or `object`; the
+/// default value is the `default` variant's, what the application falls back to.
+pub fn openfeature_manifest(repo: &Repo) -> Value {
+    let mut flags = Map::new();
+    for flag in &repo.flags {
+        let view = TypedView::new(&flag.def);
+        let variants = view.variants();
+        let flag_type = match view.value_type() {
+            crate::repo::ValueType::Boolean => "boolean",
+            crate::repo::ValueType::String => "string",
+            crate::repo::ValueType::Object => "object",
+            crate::repo::ValueType::Number => {
+                let whole = variants.iter().all(|(_, v)| {
+                    v.as_i64().is_some() || v.as_u64().is_some()
+                        || v.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                });
+                if whole { "integer" } else { "float" }
+            }
+        };
+        let mut default = view.value(view.default()).unwrap_or(Value::Null);
+        if flag_type == "integer"
+            && let Some(f) = default.as_f64()
+            && default.as_i64().is_none()
+        {
+            default = json!(f as i64);
+        }
+        flags.insert(
+            flag.name.clone(),
+            json!({"flagType": flag_type, "defaultValue": default, "description": flag.def.description.value}),
+        );
+    }
+    json!({"$schema": OPENFEATURE_MANIFEST_SCHEMA, "flags": flags})
+}
+
 /// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.
 pub fn snapshot(repo: &Repo, env: &str) -> Value {
     let mut out = Map::new();
     for flag in &repo.flags {
         let state = repo.state(&flag.def, env);
         let audience = repo.audience(&flag.def, env);
-        out.insert(
-            flag.name.clone(),
-            json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
-        );
+        let mut entry = json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)});
+        let view = TypedView::new(&flag.def);
+        if view.uses_typed_fields()
+            && let Some(obj) = entry.as_object_mut()
+        {
+            obj.insert("users".into(), json!(audience.users));
+            obj.insert("default".into(), json!(view.default()));
+            let serve = match view.serve(env) {
+                ServeView::Variant(v) => json!(v),
+                ServeView::Split(ws) => Value::Object(
+                    ws.iter().map(|(v, w)| (v.to_string(), number(*w))).collect(),
+                ),
+            };
+            obj.insert("serve".into(), serve);
+            let requires: Map<String, Value> = view
+                .requires()
+                .iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
+            obj.insert("requires".into(), Value::Object(requires));
+        }
+        out.insert(flag.name.clone(), entry);
     }
     Value::Object(out)
 }

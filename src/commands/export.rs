@@ -1,4 +1,4 @@
-//! `flags export --env E [--format flagd|json] [-o FILE]`: one environment compiled for run time.
+//! `flags export --env E [--format flagd|json|openfeature] [-o FILE]`: one environment compiled for run time.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -28,6 +28,8 @@ pub enum ExportFormat {
     Flagd,
     /// Plain snapshot: {flag: {"stage", "segments", "rollout"}}
     Json,
+    /// OpenFeature CLI flag manifest ({"flags": {KEY: {"flagType", "defaultValue", "description"}}}), for `openfeature generate`
+    Openfeature,
 }
 
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -39,6 +41,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let value = match args.format {
         ExportFormat::Flagd => crate::export::flagd(&repo, &args.env)?,
         ExportFormat::Json => crate::export::snapshot(&repo, &args.env),
+        ExportFormat::Openfeature => crate::export::openfeature_manifest(&repo),
     };
     let text = crate::export::to_pretty(&value);
     match &args.output {
