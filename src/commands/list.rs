@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::error::{UserError, unknown};
 use crate::render::{escape, table, table_lines};
-use crate::repo::{FlagType, Repo};
+use crate::repo::{FlagType, Repo, TypedView};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -91,10 +91,21 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                     escape(&f.def.owner.value).into_owned(),
                     f.def.kind.value.to_string(),
                 ];
-                row.extend(
-                    envs.iter()
-                        .map(|env| escape(repo.state(&f.def, env).stage).into_owned()),
-                );
+                let view = TypedView::new(&f.def);
+                let typed = view.uses_typed_fields();
+                row.extend(envs.iter().map(|env| {
+                    let stage = repo.state(&f.def, env).stage;
+                    if !typed {
+                        return escape(stage).into_owned();
+                    }
+                    // A typed flag: what the stage's audience gets, and the default otherwise.
+                    let served = if stage == crate::repo::OFF {
+                        view.default().to_string()
+                    } else {
+                        view.serve(env).describe()
+                    };
+                    escape(&format!("{stage}: {served}")).into_owned()
+                }));
                 t.add_row(row);
             }
             let mut out = std::io::stdout().lock();
@@ -116,6 +127,57 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
 struct EnvJson<'a> {
     stage: &'a str,
     since: Option<&'a str>,
+    /// A typed flag's `serve` there (left out for boolean flags).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serve: Option<serde_json::Value>,
+}
+
+/// What a typed flag serves, as JSON: a variant name or `{variant: percent}`.
+pub(crate) fn serve_json(view: &TypedView<'_>, env: &str) -> serde_json::Value {
+    match view.serve(env) {
+        crate::repo::ServeView::Variant(v) => serde_json::json!(v),
+        crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
+            ws.iter()
+                .map(|(v, w)| (v.to_string(), serde_json::json!(w)))
+                .collect(),
+        ),
+    }
+}
+
+/// A typed flag's fields for JSON output: variants, default, serve, requires.
+#[derive(Serialize)]
+pub(crate) struct TypedJson {
+    variants: serde_json::Map<String, serde_json::Value>,
+    default: String,
+    serve: serde_json::Value,
+    requires: serde_json::Map<String, serde_json::Value>,
+}
+
+pub(crate) fn typed_json(view: &TypedView<'_>) -> TypedJson {
+    TypedJson {
+        variants: view
+            .variants()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_owned()))
+            .collect(),
+        default: view.default().to_string(),
+        serve: match &view.def.serve {
+            Some(s) => match crate::repo::typed::serve_view(&s.value) {
+                crate::repo::ServeView::Variant(v) => serde_json::json!(v),
+                crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
+                    ws.iter()
+                        .map(|(v, w)| (v.to_string(), serde_json::json!(w)))
+                        .collect(),
+                ),
+            },
+            None => serde_json::json!(crate::repo::typed::ON),
+        },
+        requires: view
+            .requires()
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect(),
+    }
 }
 
 /// One row of `--format json`, serialized straight from the model (no intermediate
@@ -128,6 +190,8 @@ struct FlagJson<'a> {
     kind: FlagType,
     description: &'a str,
     environments: EnvsJson<'a>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    typed: Option<TypedJson>,
 }
 
 /// Environments in gate order, as a JSON object.
@@ -149,6 +213,8 @@ fn flag_json<'a>(
     envs: &[&'a str],
     f: &'a crate::repo::Doc<crate::repo::FlagDef>,
 ) -> FlagJson<'a> {
+    let view = TypedView::new(&f.def);
+    let typed = view.uses_typed_fields();
     let environments = envs
         .iter()
         .map(|env| {
@@ -159,6 +225,7 @@ fn flag_json<'a>(
                 EnvJson {
                     stage: s.stage,
                     since,
+                    serve: typed.then(|| serve_json(&view, env)),
                 },
             )
         })
@@ -169,5 +236,6 @@ fn flag_json<'a>(
         kind: f.def.kind.value,
         description: &f.def.description.value,
         environments: EnvsJson(environments),
+        typed: typed.then(|| typed_json(&view)),
     }
 }
