@@ -284,7 +284,7 @@ _flags() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "flagd json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flagd json openfeature" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -693,7 +693,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__new)
-            opts="-y -C -h --owner --description --type --expires --yes --dry-run --no-commit --color --help"
+            opts="-y -C -h --owner --description --type --expires --variant --default --serve --yes --dry-run --no-commit --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,6 +712,18 @@ _flags() {
                     return 0
                     ;;
                 --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --variant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

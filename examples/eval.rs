@@ -37,9 +37,10 @@ fn main() -> anyhow::Result<()> {
 
     let decision = evaluate(&repo, flag, env, &user)?;
     println!(
-        "{flag} in {env} for {}: {}",
+        "{flag} in {env} for {}: {} ({})",
         user.key,
-        if decision.value { "on" } else { "off" }
+        decision.variant,
+        decision.value
     );
     println!("  stage:  {}", decision.stage);
     println!("  reason: {}", decision.explain());

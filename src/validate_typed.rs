@@ -99,10 +99,11 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
                         file,
                         loc(value),
                         format!(
-                            "variant `{}` of flag `{key}` is {} but `{}` is {}: all values of one flag have one type ({ft}); make it {ft} too",
+                            "variant `{}` of flag `{key}` is {} but `{}` is {}: all values of one flag have one type; make it {} too",
                             escape(&name.value),
                             kind(&value.value),
                             escape(first_name),
+                            article(ft),
                             article(ft)
                         ),
                     )

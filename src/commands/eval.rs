@@ -84,7 +84,7 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
                 &format!("{BOLD}{colour}"),
                 &escape(&decision.variant)
             ),
-            escape(&decision.value.to_string())
+            escape(&crate::export::inline_json(&decision.value))
         )
     };
     writeln!(

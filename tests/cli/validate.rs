@@ -35,7 +35,7 @@ fn bundled_example_validates_clean() {
     assert_eq!(run.stdout, "");
     assert!(
         run.stderr
-            .starts_with("0 errors, 0 warnings in 14 flags, 4 segments, 3 environments"),
+            .starts_with("0 errors, 0 warnings in 17 flags, 4 segments, 3 environments"),
         "{}",
         run.stderr
     );
@@ -79,7 +79,7 @@ fn unknown_missing_and_mistyped_fields() {
         "environments/qa.yaml:2:1: error: unknown field `colour`, expected one of description, after; remove it or fix its spelling
 flags/bad-enum.yaml:3:7: error: unknown variant `relase`, expected one of release, experiment, operational, kill-switch, permission; use one of these values
 flags/missing.yaml:2:1: error: missing field `owner`; add it
-flags/unknown.yaml:4:1: error: unknown field `owners`, expected one of description, owner, type, created, expires, environments; remove it or fix its spelling
+flags/unknown.yaml:4:1: error: unknown field `owners`, expected one of description, owner, type, created, expires, environments, variants, default, serve, requires; remove it or fix its spelling
 flags/wrong-type.yaml:4:15: error: expected a mapping (`key: value` lines) here
 "
     );
