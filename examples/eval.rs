@@ -38,9 +38,7 @@ fn main() -> anyhow::Result<()> {
     let decision = evaluate(&repo, flag, env, &user)?;
     println!(
         "{flag} in {env} for {}: {} ({})",
-        user.key,
-        decision.variant,
-        decision.value
+        user.key, decision.variant, decision.value
     );
     println!("  stage:  {}", decision.stage);
     println!("  reason: {}", decision.explain());

@@ -515,7 +515,10 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
         // JSON is YAML: each value on its line in JSON syntax reads back as itself.
         out.push_str("variants:\n");
         for (name, value) in &t.variants {
-            out.push_str(&format!("  {name}: {}\n", crate::export::inline_json(value)));
+            out.push_str(&format!(
+                "  {name}: {}\n",
+                crate::export::inline_json(value)
+            ));
         }
         out.push_str(&format!("default: {}\n", t.default));
         out.push_str(&format!("serve: {}\n", t.serve));

@@ -760,7 +760,7 @@ fn prerequisite_variant(
 }
 
 /// The variant a split bucket falls in: ranges of `weights` in order.
-pub fn pick_split<'a>(weights: &'a [(String, u32)], bucket: u32) -> Option<&'a str> {
+pub fn pick_split(weights: &[(String, u32)], bucket: u32) -> Option<&str> {
     let mut start = 0u32;
     for (v, w) in weights {
         if bucket < start.saturating_add(*w) {

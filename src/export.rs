@@ -282,8 +282,10 @@ pub fn openfeature_manifest(repo: &Repo) -> Value {
             crate::repo::ValueType::Object => "object",
             crate::repo::ValueType::Number => {
                 let whole = variants.iter().all(|(_, v)| {
-                    v.as_i64().is_some() || v.as_u64().is_some()
-                        || v.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    v.as_i64().is_some()
+                        || v.as_u64().is_some()
+                        || v.as_f64()
+                            .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 });
                 if whole { "integer" } else { "float" }
             }
@@ -319,7 +321,9 @@ pub fn snapshot(repo: &Repo, env: &str) -> Value {
             let serve = match view.serve(env) {
                 ServeView::Variant(v) => json!(v),
                 ServeView::Split(ws) => Value::Object(
-                    ws.iter().map(|(v, w)| (v.to_string(), number(*w))).collect(),
+                    ws.iter()
+                        .map(|(v, w)| (v.to_string(), number(*w)))
+                        .collect(),
                 ),
             };
             obj.insert("serve".into(), serve);

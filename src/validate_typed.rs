@@ -150,7 +150,15 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
         );
     }
     if let Some(s) = &def.serve {
-        check_serve(file, &key, "`serve`", &s.value, &variant_names, undefined(), out);
+        check_serve(
+            file,
+            &key,
+            "`serve`",
+            &s.value,
+            &variant_names,
+            undefined(),
+            out,
+        );
     }
     for (env, entry) in &def.environments.value.0 {
         let entry = &entry.value;
@@ -229,7 +237,9 @@ fn check_serve(
         Serve::Split(weights) => {
             let at = weights.first().map(|(v, _)| v.loc);
             if weights.len() < 2 {
-                let only = weights.first().map_or(String::new(), |(v, _)| v.value.clone());
+                let only = weights
+                    .first()
+                    .map_or(String::new(), |(v, _)| v.value.clone());
                 out.push(
                     Problem::error(
                         file,

@@ -54,9 +54,7 @@ fn parse_variant(s: &str) -> Result<(String, serde_json::Value), String> {
         ));
     }
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-        format!(
-            "the value of `{name}` is not JSON ({e}); quote strings, e.g. {name}='\"text\"'"
-        )
+        format!("the value of `{name}` is not JSON ({e}); quote strings, e.g. {name}='\"text\"'")
     })?;
     if crate::repo::ValueType::of(&value).is_none() {
         return Err(format!(
@@ -100,9 +98,11 @@ fn typed_args(args: &NewArgs) -> Result<Option<NewTyped<'_>>> {
     }
     fn pick<'a>(flag: &str, v: Option<&'a String>, names: &[&str]) -> Result<&'a str> {
         let Some(v) = v else {
-            return Err(UserError::new(format!("a typed flag needs `--{flag} VARIANT`"))
-                .hint(format!("one of: {}", names.join(", ")))
-                .into());
+            return Err(
+                UserError::new(format!("a typed flag needs `--{flag} VARIANT`"))
+                    .hint(format!("one of: {}", names.join(", ")))
+                    .into(),
+            );
         };
         if !names.contains(&v.as_str()) {
             return Err(crate::error::unknown("variant", v, names.iter().copied()).into());

@@ -64,6 +64,9 @@ struct Found {
     symlink: bool,
 }
 
+// Short-lived (one per file, moved straight into its list): boxing the flag would cost an
+// allocation per flag for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Environment(Doc<EnvironmentDef>),
     Segment(Doc<SegmentDef>),

@@ -25,4 +25,5 @@ mod remove;
 mod rollback;
 mod stale;
 mod terminal;
+mod typed;
 mod validate;
