@@ -542,3 +542,45 @@ requires checkout: on
 "##
     );
 }
+
+#[test]
+fn log_and_stale_read_typed_files_from_history() {
+    // History reads typed files (long-form entries with `users`/`serve`, top-level
+    // `variants`) like any other: the stage moves show, the stale report dates them.
+    let r = repo();
+    r.git_init();
+    r.commit_all("init", "2026-09-01");
+    r.write(
+        "flags/theme.yaml",
+        THEME.replace("  development: everyone\n", "  development: partners\n"),
+    );
+    r.commit_all("theme back to partners", "2026-09-05");
+    let run = r.run(&["log", "theme", "--format", "json"]);
+    let rows = run.success().json();
+    let moves: Vec<(String, String, String)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["environment"].as_str().unwrap().to_string(),
+                t["from"].as_str().unwrap().to_string(),
+                t["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        moves.contains(&("development".into(), "everyone".into(), "partners".into())),
+        "{moves:?}"
+    );
+    let run = r.run(&["stale", "--format", "json", "--as-of", "2027-06-01"]);
+    let stale = run.success().json();
+    let theme = stale
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "theme")
+        .expect("theme is stalled by then");
+    assert_eq!(theme["reason"], "stalled");
+    assert_eq!(theme["since"], "2026-09-01");
+}
