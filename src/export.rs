@@ -6,8 +6,7 @@
 //! # Shape
 //!
 //! Every flag is a boolean flag with variants `on: true` / `off: false`, `state: ENABLED` and
-//! `defaultVariant: off`, so anything flagd cannot decide (a missing targeting key in a
-//! rollout) falls back to off. A flag that is `off` in the environment has no targeting: it is
+//! `defaultVariant: off`, so anything flagd cannot decide falls back to off. A flag that is `off` in the environment has no targeting: it is
 //! off for everyone, but still known to flagd (a `DISABLED` or missing flag would make the
 //! application fall back to the default in its code, which may be `true`). A flag at 100 %
 //! has the constant targeting `{"if": [true, "on", "off"]}`.
@@ -29,10 +28,19 @@
 //! | `in` | `{"in": [attr, [values]]}` |
 //! | `not_in` | `{"and": [{"!==": [attr, null]}, {"!": [{"in": [attr, [values]]}]}]}` |
 //! | `starts_with`, `ends_with` | `{"starts_with": [attr, value]}` (flagd's string operators) |
-//! | `contains` | `{"in": [value, attr]}` (substring) |
+//! | `contains` | `{"and": [{"starts_with": [attr, ""]}, {"in": [value, attr]}]}` (substring of a string) |
 //! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, {"<": [attr, value]}]}` |
 //!
 //! Several values are an `or` of one comparison per value.
+//!
+//! # Safe on every evaluator (PRODUCT.md section 10)
+//!
+//! The JsonLogic may not depend on one evaluator's quirks: string operators only ever see
+//! strings (JavaScript's `in` throws on a number, and the application would then get the
+//! default from its code), and `fractional` only runs for a non-empty targeting key
+//! (`{"if": [{"var": "targetingKey"}, {"fractional": ...}, "off"]}`: an empty or missing key
+//! is false in every JsonLogic), so no evaluator throws or logs an error for any user.
+//! `tests/cli/evaluators.rs` proves it with the Rust, Python and JavaScript evaluators.
 
 use std::collections::BTreeSet;
 
@@ -61,8 +69,15 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
         } else if thr >= BUCKETS {
             Some(json!({"if": [true, "on", "off"]}))
         } else {
-            let fractional =
-                (thr > 0).then(|| json!({"fractional": [["on", thr], ["off", BUCKETS - thr]]}));
+            // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
+            // or missing one, and some log an error each time (Python flagd-core).
+            let fractional = (thr > 0).then(|| {
+                json!({"if": [
+                    {"var": "targetingKey"},
+                    {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
+                    "off"
+                ]})
+            });
             let refs: Vec<Value> = audience
                 .segments
                 .iter()
@@ -203,9 +218,11 @@ pub fn rule_expr(rule: &Rule) -> Value {
             };
             any(strings().map(|s| json!({ name: [var, s] })).collect()).unwrap_or_else(never)
         }
-        Op::Contains => {
-            any(strings().map(|s| json!({"in": [s, var]})).collect()).unwrap_or_else(never)
-        }
+        Op::Contains => match any(strings().map(|s| json!({"in": [s, var]})).collect()) {
+            // JavaScript's `in` throws on a number: only strings reach it.
+            Some(found) => json!({"and": [{"starts_with": [var, ""]}, found]}),
+            None => never(),
+        },
         op @ (Op::Lt | Op::Lte | Op::Gt | Op::Gte) => {
             let sym = match op {
                 Op::Lt => "<",

@@ -59,7 +59,7 @@ const FLAGD: &str = r#"{
         "if": [
           {"or": [{"$ref": "internal"}, {"$ref": "partners"}]},
           "on",
-          {"fractional": [["on", 12500], ["off", 87500]]}
+          {"if": [{"var": "targetingKey"}, {"fractional": [["on", 12500], ["off", 87500]]}, "off"]}
         ]
       },
       "metadata": {"owner": "team-b", "type": "experiment", "stage": "canary"}
