@@ -85,7 +85,7 @@ fn flagd_value(
     flag.variants[&variant].as_bool().expect("boolean variant")
 }
 
-const PIPELINE: &str = "pipeline:
+pub const PIPELINE: &str = "pipeline:
   - stage: internal
     segments: [internal]
   - stage: partners
@@ -246,11 +246,14 @@ impl Rng {
 
 /// Users with every shape an attribute can take: missing, the matching string, a near miss,
 /// a number where a string is expected and the other way round.
-fn users(count: usize) -> Vec<User> {
+pub fn users(count: usize) -> Vec<User> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // Listed and excluded keys, the empty key, non-ASCII keys (a UTF-16 surrogate pair and
+    // code units with the high bit set, which legacy bucketing hashes its own way) and "0"
+    // (false in some languages, a valid key in JsonLogic).
     let special = [
         "ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77",
-        "b",
+        "b", "0", "用户-42", "😀", "\u{8000}ab", "x\u{ffff}\u{ffff}",
     ];
     let emails = [
         "a@acme.io",
@@ -352,7 +355,7 @@ fn users(count: usize) -> Vec<User> {
     out
 }
 
-fn context(u: &User) -> EvaluationContext {
+pub fn context(u: &User) -> EvaluationContext {
     let mut ctx = EvaluationContext::default().with_targeting_key(u.key.clone());
     for (name, value) in &u.attributes {
         ctx = match value {

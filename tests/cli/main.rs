@@ -13,6 +13,7 @@ mod diff;
 mod edit_props;
 mod escaping;
 mod eval;
+mod evaluators;
 mod export;
 mod fuzz_regressions;
 mod gitedge;
