@@ -252,8 +252,21 @@ pub fn users(count: usize) -> Vec<User> {
     // code units with the high bit set, which legacy bucketing hashes its own way) and "0"
     // (false in some languages, a valid key in JsonLogic).
     let special = [
-        "ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77",
-        "b", "0", "用户-42", "😀", "\u{8000}ab", "x\u{ffff}\u{ffff}",
+        "ops-bot",
+        "intern-7",
+        "vendor-1",
+        "vendor-2",
+        "vendor-9",
+        "globex",
+        "",
+        "zoë",
+        "user-77",
+        "b",
+        "0",
+        "用户-42",
+        "😀",
+        "\u{8000}ab",
+        "x\u{ffff}\u{ffff}",
     ];
     let emails = [
         "a@acme.io",

@@ -75,7 +75,12 @@ impl Evaluator {
 
     /// Evaluates every flag of `config` for every user in one process: one row of answers
     /// (`None` where the evaluator failed) per user, and what it logged or failed with.
-    fn run(self, config: &Value, flags: &[&str], users: &[User]) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
+    fn run(
+        self,
+        config: &Value,
+        flags: &[&str],
+        users: &[User],
+    ) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let request = dir.path().join("request.json");
         let users: Vec<Value> = users.iter().map(user_json).collect();
@@ -176,7 +181,12 @@ fn assert_agrees(ev: Evaluator, c: &Comparison, answers: usize) {
         c.errors.is_empty(),
         "the {ev:?} evaluator failed or logged {} times, e.g.:\n{}",
         c.errors.len(),
-        c.errors.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        c.errors
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(
         c.disagreements.is_empty(),
@@ -192,9 +202,13 @@ fn assert_agrees(ev: Evaluator, c: &Comparison, answers: usize) {
 /// with every attribute a string; non-ASCII keys with no attributes.
 fn all_users(count: usize) -> Vec<User> {
     let mut out = users(count);
-    let names = ["email", "org", "seats", "plan", "name", "region", "score", "ua"];
+    let names = [
+        "email", "org", "seats", "plan", "name", "region", "score", "ua",
+    ];
     let numbers = names.iter().fold(User::new(""), |u, n| u.with(*n, 5i64));
-    let strings = names.iter().fold(User::new(""), |u, n| u.with(*n, "Mobile"));
+    let strings = names
+        .iter()
+        .fold(User::new(""), |u, n| u.with(*n, "Mobile"));
     out.extend([User::new(""), numbers, strings]);
     for key in ["zoë", "用户-7", "😀😀", "\u{8000}", "0"] {
         out.push(User::new(key));
@@ -204,7 +218,10 @@ fn all_users(count: usize) -> Vec<User> {
 }
 
 fn acme() -> Repo {
-    Repo::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/acme")))
+    Repo::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/acme"
+    )))
 }
 
 /// The agreement repository with `bucketing: legacy` in `flags.yaml`.
@@ -232,7 +249,11 @@ fn javascript_flagd_core_agrees_with_eval_under_legacy_bucketing() {
         return;
     }
     let r = legacy_repo();
-    let c = compare(Evaluator::JavaScript, &Repo::load(r.path()), &all_users(3000));
+    let c = compare(
+        Evaluator::JavaScript,
+        &Repo::load(r.path()),
+        &all_users(3000),
+    );
     assert_agrees(Evaluator::JavaScript, &c, 3 * 3013 * 10);
 }
 
@@ -246,8 +267,16 @@ fn javascript_flagd_core_buckets_the_legacy_way() {
         return;
     }
     let r = agreement_repo();
-    let c = compare(Evaluator::JavaScript, &Repo::load(r.path()), &all_users(3000));
-    assert!(c.errors.is_empty(), "{:?}", &c.errors[..c.errors.len().min(5)]);
+    let c = compare(
+        Evaluator::JavaScript,
+        &Repo::load(r.path()),
+        &all_users(3000),
+    );
+    assert!(
+        c.errors.is_empty(),
+        "{:?}",
+        &c.errors[..c.errors.len().min(5)]
+    );
     assert!(
         c.disagreements.len() > 500,
         "expected the legacy bucketing to put many users elsewhere: {} disagreements",
@@ -261,8 +290,16 @@ fn javascript_flagd_core_buckets_the_legacy_way() {
     }
     // The example repository has rollouts too; its non-rollout answers all agree.
     let c = compare(Evaluator::JavaScript, &acme(), &all_users(1000));
-    assert!(c.errors.is_empty(), "{:?}", &c.errors[..c.errors.len().min(5)]);
-    assert!(c.disagreements.iter().all(|d| d.3 == "rollout" || d.3 == "no-match"));
+    assert!(
+        c.errors.is_empty(),
+        "{:?}",
+        &c.errors[..c.errors.len().min(5)]
+    );
+    assert!(
+        c.disagreements
+            .iter()
+            .all(|d| d.3 == "rollout" || d.3 == "no-match")
+    );
 }
 
 #[test]
@@ -273,6 +310,10 @@ fn python_flagd_core_buckets_the_flagd_way() {
     }
     let r = legacy_repo();
     let c = compare(Evaluator::Python, &Repo::load(r.path()), &all_users(500));
-    assert!(c.errors.is_empty(), "{:?}", &c.errors[..c.errors.len().min(5)]);
+    assert!(
+        c.errors.is_empty(),
+        "{:?}",
+        &c.errors[..c.errors.len().min(5)]
+    );
     assert!(c.disagreements.len() > 50, "{}", c.disagreements.len());
 }

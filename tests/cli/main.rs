@@ -19,6 +19,7 @@ mod fuzz_regressions;
 mod gitedge;
 mod log;
 mod new;
+mod operator;
 mod promote;
 mod refs;
 mod regressions;
