@@ -81,9 +81,19 @@ impl Evaluator {
         flags: &[&str],
         users: &[User],
     ) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
+        let users: Vec<Value> = users.iter().map(user_json).collect();
+        self.run_json(config, flags, &users)
+    }
+
+    /// [`Evaluator::run`] for users given as JSON `{"key", "attributes"}`.
+    fn run_json(
+        self,
+        config: &Value,
+        flags: &[&str],
+        users: &[Value],
+    ) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let request = dir.path().join("request.json");
-        let users: Vec<Value> = users.iter().map(user_json).collect();
         let body = json!({"config": config, "flags": flags, "users": users});
         std::fs::write(&request, body.to_string()).expect("write request");
         let out = self
@@ -316,4 +326,37 @@ fn python_flagd_core_buckets_the_flagd_way() {
         &c.errors[..c.errors.len().min(5)]
     );
     assert!(c.disagreements.len() > 50, "{}", c.disagreements.len());
+}
+
+#[test]
+fn booleans_and_nulls_make_no_evaluator_fail_or_log() {
+    // Outside the user model `flags eval` answers for (strings and numbers), but applications
+    // send them: a boolean or null attribute, wherever a rule reads one, must not make an
+    // evaluator throw or log. (What they answer is not compared: Python's JsonLogic holds
+    // `true == 1`, JavaScript's does not.)
+    let r = agreement_repo();
+    let repo = Repo::load(r.path());
+    let keys: Vec<&str> = repo.flags.iter().map(|f| f.name.as_str()).collect();
+    let names = ["email", "org", "seats", "plan", "name", "region", "score"];
+    let mut users = Vec::new();
+    for value in [json!(true), json!(false), Value::Null] {
+        for key in ["", "user-1", "ops-bot"] {
+            let attrs: serde_json::Map<String, Value> = names
+                .iter()
+                .map(|n| (n.to_string(), value.clone()))
+                .collect();
+            users.push(json!({"key": key, "attributes": attrs}));
+        }
+    }
+    for ev in [Evaluator::Python, Evaluator::JavaScript] {
+        if !ev.available() {
+            continue;
+        }
+        for env in repo.environment_order() {
+            let doc = flags::export::flagd(&repo, env).expect("export");
+            let (answers, errors) = ev.run_json(&doc, &keys, &users);
+            assert!(errors.is_empty(), "{ev:?} in {env}: {errors:?}");
+            assert!(answers.iter().flatten().all(Option::is_some));
+        }
+    }
 }
