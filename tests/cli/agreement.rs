@@ -490,3 +490,28 @@ fn schema_fixture_matches_shared_copy_when_present() {
         );
     }
 }
+
+#[test]
+fn boolean_attributes_make_flagd_evaluation_engine_fail_nowhere() {
+    // Outside `flags eval`'s user model, but applications send them: every flag of every
+    // environment evaluates without an error (`flagd_value` panics on one).
+    let r = agreement_repo();
+    let repo = Repo::load(r.path());
+    let op = Operator::new();
+    let names = ["email", "org", "seats", "plan", "name", "region", "score"];
+    for env in repo.environment_order() {
+        let doc = flags::export::flagd(&repo, env).expect("export");
+        let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
+        for value in [true, false] {
+            for key in ["", "user-1", "ops-bot"] {
+                let ctx = names.iter().fold(
+                    EvaluationContext::default().with_targeting_key(key),
+                    |ctx, n| ctx.with_custom_field(*n, value),
+                );
+                for flag in &repo.flags {
+                    flagd_value(&op, &parsed.flags, &flag.name, &ctx);
+                }
+            }
+        }
+    }
+}
