@@ -191,3 +191,73 @@ fn pre_commit_hooks_run_flags_validate() {
         .collect();
     assert_eq!(languages, ["rust", "system"]);
 }
+
+/// Runs the action's `version` step on a copy of the sources in `action_path`: its outputs.
+fn run_version_step(action: &Value, action_path: &Path) -> BTreeMap<String, String> {
+    let step = step(action, "version");
+    assert_eq!(step["shell"], "bash");
+    let env = step["env"].as_object().expect("env");
+    assert_eq!(env["ACTION_PATH"], "${{ github.action_path }}");
+    assert_eq!(env["TOOL_CACHE"], "${{ runner.tool_cache }}");
+    let out_dir = tempfile::tempdir().unwrap();
+    let output = out_dir.path().join("output");
+    let run = Command::new("bash")
+        .args(["-eo", "pipefail", "-c", step["run"].as_str().unwrap()])
+        .env("ACTION_PATH", action_path)
+        .env("TOOL_CACHE", "/opt/hostedtoolcache")
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .expect("bash");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').expect("name=value");
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn action_version_changes_with_the_sources_and_only_with_them() {
+    // GitHub unpacks an action without git history, and a moving tag must not reuse an old
+    // binary: the cache key is the crate version plus a digest of what `cargo install` builds.
+    let action = yaml("action.yml");
+    let src = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = src.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        "[package]\nname = \"flags\"\nversion = \"1.2.3\"\n",
+    );
+    write("Cargo.lock", "# lock\n");
+    write("src/main.rs", "fn main() {}\n");
+    write("README.md", "docs\n");
+    let first = run_version_step(&action, src.path());
+    let version = &first["version"];
+    let (crate_version, digest) = version.split_once('-').expect("VERSION-DIGEST");
+    assert_eq!(crate_version, "1.2.3");
+    assert_eq!(digest.len(), 16);
+    assert!(digest.chars().all(|c| c.is_ascii_hexdigit()), "{digest}");
+    assert_eq!(
+        first["dir"],
+        format!("/opt/hostedtoolcache/flags/{version}")
+    );
+    // Same sources, same version; documentation does not count; a source change does.
+    assert_eq!(run_version_step(&action, src.path()), first);
+    write("README.md", "other docs\n");
+    assert_eq!(run_version_step(&action, src.path()), first);
+    write("src/main.rs", "fn main() { println!(); }\n");
+    assert_ne!(run_version_step(&action, src.path())["version"], *version);
+    // This repository's own sources give a version too.
+    let ours = run_version_step(&action, Path::new(ROOT));
+    assert!(ours["version"].starts_with(&format!("{}-", env!("CARGO_PKG_VERSION"))));
+}
