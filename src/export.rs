@@ -30,7 +30,11 @@
 //! | `not_in` | `{"and": [{"!==": [attr, null]}, {"!": [{"in": [attr, [values]]}]}]}` |
 //! | `starts_with`, `ends_with` | `{"starts_with": [attr, value]}` (flagd's string operators) |
 //! | `contains` | `{"and": [{"starts_with": [attr, ""]}, {"in": [value, attr]}]}` (substring of a string) |
-//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, {"<": [attr, value]}]}` |
+//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, NUMBER, {"<": [attr, value]}]}` |
+//!
+//! where NUMBER is `{"in": [{"substr": [{"cat": [attr]}, 0, 1]}, ["-", "0", …, "9"]]}, {"in":
+//! [attr, {"merge": [attr]}]}`: true for a number only (not a boolean, list, object or date)
+//! in every evaluator, without a type operator JsonLogic does not have.
 //!
 //! Several values are an `or` of one comparison per value.
 //!
@@ -277,12 +281,25 @@ pub fn rule_expr(rule: &Rule) -> Value {
                 .map(|n| json!({ sym: [var, number(n)] }))
                 .collect())
             {
-                Some(cmp) => json!({"and": [present, {"!": [{"starts_with": [var, ""]}]}, cmp]}),
+                Some(cmp) => json!({"and": [
+                    present,
+                    {"!": [{"starts_with": [var, ""]}]},
+                    // Only numbers reach the comparison: JavaScript's throws on a list, an
+                    // object or a date. A number's text starts with a digit or `-` (a
+                    // boolean's, an object's or a date's does not), and a number is in
+                    // `merge` of itself (a list is not: `merge` flattens it).
+                    {"in": [{"substr": [{"cat": [var]}, 0, 1]}, NUMBER_STARTS]},
+                    {"in": [var, {"merge": [var]}]},
+                    cmp
+                ]}),
                 None => never(),
             }
         }
     }
 }
+
+/// The first characters of a number written as text, in every JsonLogic's `cat`.
+const NUMBER_STARTS: [&str; 11] = ["-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 fn rule_value(v: &RuleValue) -> Value {
     match v {

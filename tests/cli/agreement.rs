@@ -515,3 +515,23 @@ fn boolean_attributes_make_flagd_evaluation_engine_fail_nowhere() {
         }
     }
 }
+
+/// The exported JsonLogic of a segment whose one rule is `seats gte 500`.
+pub fn seats_gte_500() -> Value {
+    let r = TestRepo::empty();
+    r.write("flags.yaml", PIPELINE);
+    r.write("environments/production.yaml", "");
+    for seg in ["internal", "partners"] {
+        r.write(&format!("segments/{seg}.yaml"), "users: [x]\n");
+    }
+    r.write(
+        "segments/beta.yaml",
+        "rules:\n  - attribute: seats\n    op: gte\n    values: [500]\n",
+    );
+    r.write(
+        "flags/f.yaml",
+        "description: d\nowner: o\ntype: release\nenvironments:\n  production: half\n",
+    );
+    let doc = flags::export::flagd(&Repo::load(r.path()), "production").expect("export");
+    doc["$evaluators"]["beta"].clone()
+}

@@ -329,17 +329,28 @@ fn python_flagd_core_buckets_the_flagd_way() {
 }
 
 #[test]
-fn booleans_and_nulls_make_no_evaluator_fail_or_log() {
+fn booleans_nulls_lists_and_objects_make_no_evaluator_fail_or_log() {
     // Outside the user model `flags eval` answers for (strings and numbers), but applications
-    // send them: a boolean or null attribute, wherever a rule reads one, must not make an
-    // evaluator throw or log. (What they answer is not compared: Python's JsonLogic holds
-    // `true == 1`, JavaScript's does not.)
+    // send them: such an attribute, wherever a rule reads it, must not make an evaluator throw
+    // or log. Regression: a list or an object in a number comparison made JavaScript's throw.
+    // (What they answer for `in` is not compared: Python's JsonLogic holds `true == 1`,
+    // JavaScript's does not; a number comparison is false for all of them in both.)
     let r = agreement_repo();
     let repo = Repo::load(r.path());
     let keys: Vec<&str> = repo.flags.iter().map(|f| f.name.as_str()).collect();
     let names = ["email", "org", "seats", "plan", "name", "region", "score"];
     let mut users = Vec::new();
-    for value in [json!(true), json!(false), Value::Null] {
+    let odd = [
+        json!(true),
+        json!(false),
+        Value::Null,
+        json!([]),
+        json!([600]),
+        json!([1, "x"]),
+        json!({}),
+        json!({"seats": 600}),
+    ];
+    for value in &odd {
         for key in ["", "user-1", "ops-bot"] {
             let attrs: serde_json::Map<String, Value> = names
                 .iter()
@@ -358,5 +369,21 @@ fn booleans_and_nulls_make_no_evaluator_fail_or_log() {
             assert!(errors.is_empty(), "{ev:?} in {env}: {errors:?}");
             assert!(answers.iter().flatten().all(Option::is_some));
         }
+        // A number comparison is false for every one of them, in both (as `flags eval` has it
+        // for anything but a number): a segment whose one rule is `seats gte 500`.
+        let beta = json!({"flags": {"b": {"state": "ENABLED", "variants": {"on": true, "off": false},
+            "defaultVariant": "off", "targeting": {"if": [{"$ref": "beta"}, "on", "off"]}}},
+            "$evaluators": {"beta": crate::agreement::seats_gte_500()}});
+        let users: Vec<Value> = odd
+            .iter()
+            .chain(&[json!(600), json!(600.5)])
+            .map(|v| json!({"key": "k", "attributes": {"seats": v}}))
+            .collect();
+        let (answers, errors) = ev.run_json(&beta, &["b"], &users);
+        assert!(errors.is_empty(), "{ev:?}: {errors:?}");
+        let on: Vec<bool> = answers.iter().map(|row| row[0].expect("answer")).collect();
+        let mut want = vec![false; odd.len()];
+        want.extend([true, true]);
+        assert_eq!(on, want, "{ev:?}");
     }
 }

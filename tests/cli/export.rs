@@ -104,6 +104,13 @@ const FLAGD: &str = r#"{
           "and": [
             {"!==": [{"var": "seats"}, null]},
             {"!": [{"starts_with": [{"var": "seats"}, ""]}]},
+            {
+              "in": [
+                {"substr": [{"cat": [{"var": "seats"}]}, 0, 1]},
+                ["-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+              ]
+            },
+            {"in": [{"var": "seats"}, {"merge": [{"var": "seats"}]}]},
             {">=": [{"var": "seats"}, 500]}
           ]
         },
