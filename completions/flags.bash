@@ -273,7 +273,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__export)
-            opts="-o -C -h --env --format --output --color --help"
+            opts="-o -C -h --env --all --out-dir --format --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,8 +283,12 @@ _flags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "flagd json openfeature" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flagd json openfeature openfeature-operator" -- "${cur}"))
                     return 0
                     ;;
                 --output)
