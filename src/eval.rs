@@ -652,6 +652,11 @@ pub fn evaluate(repo: &Repo, flag_key: &str, env: &str, user: &User) -> anyhow::
 /// are not met, here and in the export. Validation reports chains past it.
 pub const MAX_PREREQ_DEPTH: usize = 16;
 
+/// How many prerequisite evaluations one flag's answer may take (shared prerequisites count
+/// each time: a web of them is otherwise exponential). Past it the rest are not met here,
+/// `flags export` refuses, and validation reports the flag, so `eval` and `export` refuse it.
+pub const MAX_PREREQ_EXPANSIONS: usize = 1_000;
+
 /// Evaluates one flag definition (its key is needed for the rollout and split buckets).
 pub fn evaluate_flag(
     repo: &Repo,
@@ -667,6 +672,7 @@ pub fn evaluate_flag(
         env,
         user,
         &mut vec![flag_key.to_string()],
+        &mut { MAX_PREREQ_EXPANSIONS },
     )
 }
 
@@ -726,13 +732,14 @@ fn evaluate_in(
     env: &str,
     user: &User,
     path: &mut Vec<String>,
+    budget: &mut usize,
 ) -> Decision {
     let view = TypedView::new(flag);
     let (stage, audience, mut reason) = audience_reason(repo, flag_key, flag, env, user);
     let mut prerequisites = Vec::new();
     if reason.served() {
         for (req, wanted) in view.requires() {
-            let served = prerequisite_variant(repo, req, env, user, path);
+            let served = prerequisite_variant(repo, req, env, user, path, budget);
             if served.as_deref() == Some(wanted) {
                 prerequisites.push((req.to_string(), wanted.to_string()));
             } else {
@@ -796,13 +803,15 @@ fn prerequisite_variant(
     env: &str,
     user: &User,
     path: &mut Vec<String>,
+    budget: &mut usize,
 ) -> Option<String> {
     if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
         return None;
     }
+    *budget = budget.checked_sub(1)?;
     let flag = repo.flag(key)?;
     path.push(key.to_string());
-    let d = evaluate_in(repo, key, &flag.def, env, user, path);
+    let d = evaluate_in(repo, key, &flag.def, env, user, path, budget);
     path.pop();
     let by_rollout = |r: &Reason| {
         matches!(

@@ -54,7 +54,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
-use crate::eval::{MAX_PREREQ_DEPTH, SPLIT_SALT};
+use crate::eval::{MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, SPLIT_SALT};
 use crate::repo::{FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The flagd schema the export validates against.
@@ -77,7 +77,7 @@ fn definitions(repo: &Repo, env: &str) -> Result<(Map<String, Value>, Map<String
     for flag in &repo.flags {
         let def = &flag.def;
         if TypedView::new(def).uses_typed_fields() {
-            let out = typed_flag(repo, &flag.name, def, env, &mut used);
+            let out = typed_flag(repo, &flag.name, def, env, &mut used)?;
             flags.insert(flag.name.clone(), Value::Object(out));
             continue;
         }
@@ -191,7 +191,7 @@ fn typed_flag(
     def: &FlagDef,
     env: &str,
     used: &mut BTreeSet<String>,
-) -> Map<String, Value> {
+) -> Result<Map<String, Value>> {
     let view = TypedView::new(def);
     let state = repo.state(def, env);
     let default = view.default();
@@ -207,7 +207,23 @@ fn typed_flag(
     if state.position.unwrap_or(0) > 0 {
         let audience = repo.audience(def, env);
         let thr = threshold(audience.rollout);
-        let served = served_expr(repo, key, def, env, used, &mut vec![key.to_string()]);
+        let mut budget = Some(MAX_PREREQ_EXPANSIONS);
+        let served = served_expr(
+            repo,
+            key,
+            def,
+            env,
+            used,
+            &mut vec![key.to_string()],
+            &mut budget,
+        );
+        if budget.is_none() {
+            return Err(UserError::new(format!(
+                "the prerequisites of flag `{key}` expand to more than {MAX_PREREQ_EXPANSIONS} flags to export"
+            ))
+            .hint("require fewer flags, or flags with fewer prerequisites of their own")
+            .into());
+        }
         let targeting = if thr >= BUCKETS {
             json!({"if": [true, served, default]})
         } else {
@@ -231,7 +247,7 @@ fn typed_flag(
         "metadata".into(),
         json!({"owner": def.owner.value, "type": def.kind.value.as_str(), "stage": state.stage}),
     );
-    out
+    Ok(out)
 }
 
 /// Membership in an audience without its rollout: the environment's `users`, then the
@@ -257,6 +273,7 @@ fn served_expr(
     env: &str,
     used: &mut BTreeSet<String>,
     path: &mut Vec<String>,
+    budget: &mut Option<usize>,
 ) -> Value {
     let view = TypedView::new(def);
     let default = view.default();
@@ -280,7 +297,7 @@ fn served_expr(
     }
     let conds: Vec<Value> = requires
         .iter()
-        .map(|(req, wanted)| json!({"==": [prerequisite_expr(repo, req, env, used, path), wanted]}))
+        .map(|(req, wanted)| json!({"==": [prerequisite_expr(repo, req, env, used, path, budget), wanted]}))
         .collect();
     let cond = if conds.len() == 1 {
         conds.into_iter().next().unwrap_or_else(never)
@@ -299,8 +316,14 @@ fn prerequisite_expr(
     env: &str,
     used: &mut BTreeSet<String>,
     path: &mut Vec<String>,
+    budget: &mut Option<usize>,
 ) -> Value {
     if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
+        return json!("");
+    }
+    // `None`: spent; the caller refuses the flag.
+    *budget = budget.and_then(|b| b.checked_sub(1));
+    if budget.is_none() {
         return json!("");
     }
     let Some(flag) = repo.flag(key) else {
@@ -314,7 +337,7 @@ fn prerequisite_expr(
         return json!(default);
     }
     path.push(key.to_string());
-    let served = served_expr(repo, key, def, env, used, path);
+    let served = served_expr(repo, key, def, env, used, path, budget);
     path.pop();
     let audience = repo.audience(def, env);
     let thr = threshold(audience.rollout);

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::error::nearest;
-use crate::eval::{BUCKETS, MAX_PREREQ_DEPTH, threshold};
+use crate::eval::{BUCKETS, MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, threshold};
 use crate::problem::{Effect, Problem, Scope};
 use crate::render::escape;
 use crate::repo::{
@@ -317,6 +317,20 @@ fn check_requires(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     let file = flag.path.as_str();
     let key = escape(&flag.name).into_owned();
     let undefined = || Effect::Undefined(Scope::Flag(flag.name.clone()));
+    if !expansion_fits(repo, &flag.name, &mut vec![flag.name.clone()], &mut {
+        MAX_PREREQ_EXPANSIONS
+    }) {
+        out.push(
+            Problem::error(
+                file,
+                loc(requires),
+                format!(
+                    "the prerequisites of flag `{key}` (and theirs, counted each time one is shared) come to more than {MAX_PREREQ_EXPANSIONS}: require fewer flags (eval and export stop there)"
+                ),
+            )
+            .effect(undefined()),
+        );
+    }
     for (req, wanted) in &requires.value.0 {
         if req.value == flag.name {
             out.push(
@@ -376,7 +390,10 @@ fn check_requires(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
                 )
                 .effect(undefined()),
             );
-        } else if chain_depth(repo, &req.value, &mut Vec::new()) >= MAX_PREREQ_DEPTH {
+        } else if chain_depth(repo, &req.value, &mut Vec::new(), &mut {
+            MAX_PREREQ_EXPANSIONS
+        }) >= MAX_PREREQ_DEPTH
+        {
             out.push(
                 Problem::error(
                     file,
@@ -465,11 +482,42 @@ fn prerequisite_cycle(repo: &Repo, start: &str, next: &str) -> Option<Vec<String
     dfs(repo, next, start, &mut path, &mut HashSet::new()).then_some(path)
 }
 
+/// Whether evaluating `key`'s prerequisites (each shared one counted every time it is
+/// reached, in every environment at once: an upper bound of what eval and export follow)
+/// stays within [`MAX_PREREQ_EXPANSIONS`]. Stops counting as soon as it does not.
+fn expansion_fits(repo: &Repo, key: &str, path: &mut Vec<String>, budget: &mut usize) -> bool {
+    let Some(flag) = repo.flag(key) else {
+        return true;
+    };
+    for (req, _) in TypedView::new(&flag.def).requires() {
+        if path.iter().any(|p| p == req) || path.len() > MAX_PREREQ_DEPTH {
+            continue;
+        }
+        let Some(left) = budget.checked_sub(1) else {
+            return false;
+        };
+        *budget = left;
+        path.push(req.to_string());
+        let fits = expansion_fits(repo, req, path, budget);
+        path.pop();
+        if !fits {
+            return false;
+        }
+    }
+    true
+}
+
 /// The longest prerequisite chain below `key` (0: it requires nothing). Cycles stop it.
-fn chain_depth(repo: &Repo, key: &str, path: &mut Vec<String>) -> usize {
+/// Bounded by `budget` visits (a web of prerequisites is otherwise exponential; one past
+/// the budget is reported by [`expansion_fits`]).
+fn chain_depth(repo: &Repo, key: &str, path: &mut Vec<String>, budget: &mut usize) -> usize {
     if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
         return 0;
     }
+    let Some(left) = budget.checked_sub(1) else {
+        return 0;
+    };
+    *budget = left;
     let Some(flag) = repo.flag(key) else {
         return 0;
     };
@@ -477,7 +525,7 @@ fn chain_depth(repo: &Repo, key: &str, path: &mut Vec<String>) -> usize {
     let depth = TypedView::new(&flag.def)
         .requires()
         .iter()
-        .map(|(r, _)| 1 + chain_depth(repo, r, path))
+        .map(|(r, _)| 1 + chain_depth(repo, r, path, budget))
         .max()
         .unwrap_or(0);
     path.pop();

@@ -584,3 +584,67 @@ fn log_and_stale_read_typed_files_from_history() {
     assert_eq!(theme["reason"], "stalled");
     assert_eq!(theme["since"], "2026-09-01");
 }
+
+#[test]
+fn webs_and_deep_chains_of_prerequisites_are_refused_not_expanded() {
+    // Each of two flags per level requires both flags of the next level: 2^11 evaluations
+    // for the top one, which eval and export must not attempt (nor an exponential export).
+    let r = TestRepo::new();
+    for level in 0..=11 {
+        for side in ["a", "b"] {
+            let requires = if level < 11 {
+                format!("requires:\n  l{}a: on\n  l{}b: on\n", level + 1, level + 1)
+            } else {
+                String::new()
+            };
+            r.write(
+                &format!("flags/l{level}{side}.yaml"),
+                format!("description: d\nowner: o\ntype: release\n{requires}environments:\n  development: everyone\n"),
+            );
+        }
+    }
+    // A chain of 18: c0 requires c1 ... requires c17.
+    for i in 0..18 {
+        let requires = if i < 17 {
+            format!("requires:\n  c{}: on\n", i + 1)
+        } else {
+            String::new()
+        };
+        r.write(
+            &format!("flags/c{i}.yaml"),
+            format!("description: d\nowner: o\ntype: release\n{requires}environments:\n  development: everyone\n"),
+        );
+    }
+    let run = r.run(&["validate"]);
+    run.code(1);
+    let errors: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        errors.contains(&"flags/l0a.yaml:5:3: error: the prerequisites of flag `l0a` (and theirs, counted each time one is shared) come to more than 1000: require fewer flags (eval and export stop there)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        errors.contains(&"flags/c0.yaml:5:3: error: the prerequisites of flag `c0` chain more than 16 flags deep through `c1`: shorten the chain (eval and export stop there)"),
+        "{}",
+        run.stdout
+    );
+    // Levels far enough down fit; the chain's lower links are short enough.
+    assert!(!run.stdout.contains("flags/l3a.yaml"), "{}", run.stdout);
+    assert!(!run.stdout.contains("flags/c2.yaml"), "{}", run.stdout);
+    let run = r.run(&["eval", "l0a", "--env", "development", "--user", "u"]);
+    run.code(2);
+    let run = r.run(&["eval", "l4a", "--env", "development", "--user", "u"]);
+    assert!(
+        run.success().stdout.starts_with("on: `l4a`"),
+        "{}",
+        run.stdout
+    );
+    r.run(&["export", "--env", "development"]).code(2);
+    // The library refuses to export the web too, without validation in front of it.
+    let repo = flags::repo::Repo::load(r.path());
+    let err = flags::export::flagd(&repo, "development").expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "the prerequisites of flag `l0a` expand to more than 1000 flags to export"
+    );
+}
