@@ -1077,6 +1077,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn split_buckets_match_independently_computed_vectors() {
+        // Python's mmh3 + cbor2 (canonical=True) as hash(cbor("FLAG/split/KEY")),
+        // bucket = hash * 100000 >> 32: what flagd's `fractional` does with the explicit
+        // bucketing value `{"cat": ["FLAG/split/", {"var": "targetingKey"}]}`.
+        for (flag, key, b) in [
+            ("theme", "alice", 37_763),
+            ("checkout-theme", "ann", 34_564),
+            ("x", "zoë", 45_001),
+            ("exp", "member-0", 71_387),
+        ] {
+            assert_eq!(split_bucket(flag, key, BUCKETS), b, "{flag}/{key}");
+        }
+        assert_eq!(split_key("f", "u"), "f/split/u");
+        let weights = vec![("a".to_string(), 12_500), ("b".to_string(), 87_500)];
+        assert_eq!(pick_split(&weights, 0), Some("a"));
+        assert_eq!(pick_split(&weights, 12_499), Some("a"));
+        assert_eq!(pick_split(&weights, 12_500), Some("b"));
+        assert_eq!(pick_split(&weights, 99_999), Some("b"));
+        assert_eq!(pick_split(&weights, 100_000), None);
+        // Legacy evaluators hash the text itself (its UTF-16 code units).
+        let units: Vec<u16> = "theme/split/alice".encode_utf16().collect();
+        assert_eq!(
+            split_bucket_with(Bucketing::Legacy, "theme", "alice", BUCKETS),
+            ((u64::from(legacy_murmur3_utf16(&units)) * 100_000) >> 32) as u32
+        );
+    }
+
+    #[test]
     fn thresholds() {
         assert_eq!(threshold(0.0), 0);
         assert_eq!(threshold(10.0), 10_000);
