@@ -470,12 +470,37 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
         .min(old_source.len() - prefix)
         .min(new_source.len() - prefix);
     let changed_old = &old_source.as_bytes()[prefix..old_source.len() - suffix];
-    if changed_old.iter().filter(|&&b| b == b'\n').count() > 3 {
+    // The changed region may span the edited entry (its `since` first and `stage` last, say,
+    // with `segments`, `users` and `serve` between them), plus the lines an edit adds.
+    if changed_old.iter().filter(|&&b| b == b'\n').count() > 3 + entry_lines(old, &edit.env) {
         bail!(
             "internal: the edit would change too many lines; nothing was written, edit it by hand"
         );
     }
     Ok(())
+}
+
+/// How many lines the values of an environment's entry span (first to last), 0 for a short
+/// form or an entry that is not there.
+fn entry_lines(def: &FlagDef, env: &str) -> usize {
+    let Some(e) = def.entry(env) else {
+        return 0;
+    };
+    let mut lines: Vec<u32> = vec![e.stage.loc.line];
+    lines.extend(e.since.iter().map(|s| s.loc.line));
+    lines.extend(e.segments.iter().map(|s| s.loc.line));
+    lines.extend(e.users.iter().map(|s| s.loc.line));
+    if let Some(serve) = &e.serve {
+        lines.push(serve.loc.line);
+        if let crate::repo::Serve::Split(ws) = &serve.value {
+            lines.extend(ws.iter().flat_map(|(v, w)| [v.loc.line, w.loc.line]));
+        }
+    }
+    lines.retain(|l| *l > 0);
+    match (lines.iter().min(), lines.iter().max()) {
+        (Some(a), Some(b)) => (b - a) as usize,
+        _ => 0,
+    }
 }
 
 /// The fields of a new flag file.
