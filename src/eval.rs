@@ -562,14 +562,14 @@ impl Decision {
             }) => {
                 let mut start = 0u32;
                 for (v, w) in weights {
-                    if *bucket < start + w {
+                    let end = start.saturating_add(*w);
+                    if *bucket < end {
                         text.push_str(&format!(
-                            "; split bucket {bucket} in {start}..{} (of {total}): `{v}`",
-                            start + w
+                            "; split bucket {bucket} in {start}..{end} (of {total}): `{v}`"
                         ));
                         break;
                     }
-                    start += w;
+                    start = end;
                 }
             }
             Some(Pick::SplitWithoutKey) => text.push_str(&format!(
@@ -765,7 +765,8 @@ fn evaluate_in(
                     .iter()
                     .map(|(v, w)| (v.to_string(), threshold(*w)))
                     .collect();
-                let total: u32 = weights.iter().map(|(_, w)| *w).sum();
+                // Saturating: a split nobody validated may list very many variants.
+                let total = weights.iter().fold(0u32, |a, (_, w)| a.saturating_add(*w));
                 let b = split_bucket_with(repo_bucketing(repo), flag_key, &user.key, total);
                 let variant = pick_split(&weights, b).unwrap_or(view.default());
                 (
