@@ -316,7 +316,7 @@ pub(crate) fn refusal(
 
 /// When the flag entered its current stage in `env`, from the commit that last changed it
 /// (one history walk, stopping once the flag is dated); `None` outside git.
-fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
+pub(crate) fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
     let loc = crate::git::locate(&repo.root)?;
     let options = WalkOptions {
         transitions: false,
