@@ -97,8 +97,9 @@ impl Timestamp {
         let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
             let has_offset = s.len() > 10
                 && (s.ends_with(['Z', 'z'])
-                    || s.get(s.len().saturating_sub(6)..)
-                        .is_some_and(|t| t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')));
+                    || s.get(s.len().saturating_sub(6)..).is_some_and(|t| {
+                        t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')
+                    }));
             if Date::parse(s).is_some() {
                 "it is a date without a time".to_string()
             } else if s.len() >= 19 && !has_offset {
@@ -275,8 +276,14 @@ mod tests {
     fn timestamps_need_an_offset_and_whole_seconds() {
         let t = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
         assert_eq!(t("2026-12-01T09:00:00Z").unwrap(), "2026-12-01T09:00:00Z");
-        assert_eq!(t("2026-12-01T10:00:00+01:00").unwrap(), "2026-12-01T09:00:00Z");
-        assert_eq!(t("2026-12-01T00:30:00+02:00").unwrap(), "2026-11-30T22:30:00Z");
+        assert_eq!(
+            t("2026-12-01T10:00:00+01:00").unwrap(),
+            "2026-12-01T09:00:00Z"
+        );
+        assert_eq!(
+            t("2026-12-01T00:30:00+02:00").unwrap(),
+            "2026-11-30T22:30:00Z"
+        );
         assert_eq!(t("1969-12-31T23:59:59Z").unwrap(), "1969-12-31T23:59:59Z");
         assert_eq!(
             Timestamp::parse("2026-12-01T09:00:00Z").unwrap().unix(),
@@ -292,8 +299,17 @@ mod tests {
             "it has a fraction of a second; use whole seconds"
         );
         assert!(t("2026-12-01T09:00:00.000Z").is_ok());
-        for bad in ["", "tomorrow", "2026-13-01T09:00:00Z", "2026-12-01T25:00:00Z", "2026-12-01T09:00Z"] {
-            assert!(t(bad).unwrap_err().starts_with("it is not an RFC 3339"), "{bad}");
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-13-01T09:00:00Z",
+            "2026-12-01T25:00:00Z",
+            "2026-12-01T09:00Z",
+        ] {
+            assert!(
+                t(bad).unwrap_err().starts_with("it is not an RFC 3339"),
+                "{bad}"
+            );
         }
         let d = Date::parse("2026-12-01").unwrap();
         assert_eq!(Timestamp::start_of(d).to_string(), "2026-12-01T00:00:00Z");

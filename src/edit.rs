@@ -413,7 +413,12 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
         .unwrap_or_default();
     expected.envs.insert(
         edit.env.clone(),
-        (edit.stage.clone(), Some(edit.since.clone()), segments, schedule),
+        (
+            edit.stage.clone(),
+            Some(edit.since.clone()),
+            segments,
+            schedule,
+        ),
     );
     if summary(&new) != expected {
         bail!(

@@ -98,8 +98,9 @@ pub fn clear(source: &str, env: &str) -> Result<String> {
         };
         // From the `schedule:` key line to the end of the last entry's line.
         let first_line = line_start(source, item_lines(source, first).0);
-        let key_line = schedule_key_line(source, first_line)
-            .ok_or_else(|| anyhow::anyhow!("the schedule of `{env}` has an unusual layout; edit it by hand"))?;
+        let key_line = schedule_key_line(source, first_line).ok_or_else(|| {
+            anyhow::anyhow!("the schedule of `{env}` has an unusual layout; edit it by hand")
+        })?;
         let (_, end) = item_lines(source, last);
         let end = next_line(source, end);
         let new = apply(
@@ -318,9 +319,9 @@ fn short_to_long(
             key.value
         );
     }
-    let stage_text = source
-        .get(value_start..stage_end)
-        .ok_or_else(|| anyhow::anyhow!("the position of a value is out of range; edit it by hand"))?;
+    let stage_text = source.get(value_start..stage_end).ok_or_else(|| {
+        anyhow::anyhow!("the position of a value is out of range; edit it by hand")
+    })?;
     let ls = line_start(source, key.loc.start);
     let key_indent = indent_of(&source[ls..]);
     let child = " ".repeat(key_indent + if key_indent == 0 { 2 } else { key_indent });
@@ -439,7 +440,9 @@ mod tests {
         );
         assert_eq!(
             clear(&src, "prod").unwrap(),
-            format!("{HEAD}  prod:\n    stage: internal\n    # the plan\n  dev: everyone  # kept\n")
+            format!(
+                "{HEAD}  prod:\n    stage: internal\n    # the plan\n  dev: everyone  # kept\n"
+            )
         );
         assert_eq!(
             drop_first(&src, "prod", 1).unwrap(),
@@ -447,7 +450,10 @@ mod tests {
                 "{HEAD}  prod:\n    stage: internal\n    # the plan\n    schedule:  # reviewed\n      - {{stage: everyone, at: 2026-12-08T09:00:00Z}}  # b\n  dev: everyone  # kept\n"
             )
         );
-        assert_eq!(drop_first(&src, "prod", 2).unwrap(), clear(&src, "prod").unwrap());
+        assert_eq!(
+            drop_first(&src, "prod", 2).unwrap(),
+            clear(&src, "prod").unwrap()
+        );
         // Nothing scheduled: nothing changes.
         assert_eq!(clear(&src, "dev").unwrap(), src);
     }
@@ -469,10 +475,12 @@ mod tests {
         let src = format!("{HEAD}  prod: {{stage: internal}}\n");
         assert!(add(&src, "prod", "partners", "2026-12-01T09:00:00Z").is_err());
         let src = format!("{HEAD}  prod: internal\n");
-        assert!(add(&src, "staging", "internal", "2026-12-01T09:00:00Z")
-            .unwrap_err()
-            .to_string()
-            .contains("does not list `staging`"));
+        assert!(
+            add(&src, "staging", "internal", "2026-12-01T09:00:00Z")
+                .unwrap_err()
+                .to_string()
+                .contains("does not list `staging`")
+        );
         assert!(add("not: [yaml", "prod", "partners", "2026-12-01T09:00:00Z").is_err());
     }
 }

@@ -491,7 +491,9 @@ pub fn evaluate_at(
     if repo.environment(env).is_none() {
         return Err(unknown("environment", env, repo.environment_order()).into());
     }
-    Ok(evaluate_flag_at(repo, &flag.name, &flag.def, env, user, now))
+    Ok(evaluate_flag_at(
+        repo, &flag.name, &flag.def, env, user, now,
+    ))
 }
 
 /// Evaluates one flag definition now (its key is needed for the rollout bucket).

@@ -39,9 +39,9 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
+use crate::date::Timestamp;
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
-use crate::date::Timestamp;
 use crate::repo::{Audience, Op, Repo, Rule, RuleValue};
 
 /// The flagd schema the export validates against.

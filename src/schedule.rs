@@ -37,10 +37,7 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, now: Timestamp, out: &mut Ve
         // The position and the instant each entry moves from.
         let mut from = p.position(&entry.stage.value);
         let mut prev_at: Option<Timestamp> = None;
-        let mut entered = entry
-            .since
-            .as_ref()
-            .and_then(|s| Date::parse(&s.value));
+        let mut entered = entry.since.as_ref().and_then(|s| Date::parse(&s.value));
         for item in &entry.schedule {
             let item = &item.value;
             let at = match Timestamp::parse(&item.at.value) {
@@ -109,11 +106,8 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, now: Timestamp, out: &mut Ve
                         .effect(Effect::Order),
                     );
                 } else if let Some(at) = at {
-                    let gate_pos = gate.and_then(|g| {
-                        repo.state_at(&flag.def, g, at)
-                            .position
-                            .map(|pos| (g, pos))
-                    });
+                    let gate_pos = gate
+                        .and_then(|g| repo.state_at(&flag.def, g, at).position.map(|pos| (g, pos)));
                     let transition = Transition {
                         pipeline: p,
                         from: f,
@@ -204,9 +198,11 @@ pub fn due(repo: &Repo, def: &FlagDef, now: Timestamp) -> Vec<Advance> {
     let mut out = Vec::new();
     for (env, entry) in &def.environments.value.0 {
         let entry = &entry.value;
-        let Some(i) = entry.schedule.iter().rposition(|e| {
-            Timestamp::parse(&e.value.at.value).is_ok_and(|t| t <= now)
-        }) else {
+        let Some(i) = entry
+            .schedule
+            .iter()
+            .rposition(|e| Timestamp::parse(&e.value.at.value).is_ok_and(|t| t <= now))
+        else {
             continue;
         };
         let e = &entry.schedule[i].value;
@@ -262,7 +258,15 @@ mod tests {
         let mut out = Vec::new();
         check_flag(&r, &r.flags[0], now, &mut out);
         out.into_iter()
-            .map(|p| format!("{}:{} {:?} {}", p.line.unwrap_or(0), p.column.unwrap_or(0), p.severity, p.message))
+            .map(|p| {
+                format!(
+                    "{}:{} {:?} {}",
+                    p.line.unwrap_or(0),
+                    p.column.unwrap_or(0),
+                    p.severity,
+                    p.message
+                )
+            })
             .collect()
     }
 
@@ -273,7 +277,9 @@ mod tests {
         let plan = "    stage: internal\n    since: 2026-11-20\n    schedule:\n      - {stage: partners, at: 2026-11-22T09:00:00Z}\n      - {stage: everyone, at: 2026-12-08T09:00:00+01:00}\n";
         assert_eq!(
             messages(plan, STAGING_DONE),
-            vec!["11:31 Note flag `nd` is due to be at `partners` in `prod` since 2026-11-22T09:00:00Z: `flags advance` writes it into `stage` and `since`"]
+            vec![
+                "11:31 Note flag `nd` is due to be at `partners` in `prod` since 2026-11-22T09:00:00Z: `flags advance` writes it into `stage` and `since`"
+            ]
         );
     }
 
@@ -302,7 +308,10 @@ mod tests {
         assert_eq!(messages(ok, staging), Vec::<String>::new());
         let early = "    stage: internal\n    schedule:\n      - {stage: partners, at: 2026-12-01T08:59:59Z}\n";
         assert_eq!(messages(early, staging).len(), 1);
-        assert!(messages(early, staging)[0].contains("when `staging` (which `prod` comes after) is only at `internal`"));
+        assert!(
+            messages(early, staging)[0]
+                .contains("when `staging` (which `prod` comes after) is only at `internal`")
+        );
     }
 
     #[test]

@@ -57,7 +57,10 @@ pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
     }
     let mut err = std::io::stderr().lock();
     if changes.is_empty() {
-        let _ = writeln!(err, "no scheduled move is due (now is {now}); nothing changed");
+        let _ = writeln!(
+            err,
+            "no scheduled move is due (now is {now}); nothing changed"
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for m in &moves {

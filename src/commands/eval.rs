@@ -71,7 +71,9 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let decision = crate::eval::evaluate_at(&repo, &args.key, &args.env, &user, at)?;
     if args.format == EvalFormat::Json {
         let mut value = to_json(&args.key, &args.env, &user, &decision);
-        value["at"] = json!(at.to_string());
+        if args.at.is_some() {
+            value["at"] = json!(at.to_string());
+        }
         super::print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -93,7 +95,11 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         Some(t) => format!(" at {t}"),
         None => String::new(),
     };
-    writeln!(out, "stage:  {}{when} ({audience})", escape(&decision.stage))?;
+    writeln!(
+        out,
+        "stage:  {}{when} ({audience})",
+        escape(&decision.stage)
+    )?;
     writeln!(out, "reason: {}", escape(&decision.explain()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,10 +10,10 @@ use clap::Args;
 use super::mutate::{self, MutateArgs};
 use crate::cli::Ctx;
 use crate::date::{Date, Timestamp};
-use crate::policy::{Transition, Violation, check_transition};
 use crate::edit::StageEdit;
 use crate::error::{UserError, unknown};
 use crate::git::history::{Dated, WalkOptions};
+use crate::policy::{Transition, Violation, check_transition};
 use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Repo};
 
@@ -74,15 +74,7 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
             None => from + 1,
         };
         if let Some(warning) = check(
-            &repo,
-            flag,
-            env,
-            from,
-            to,
-            &positions,
-            today,
-            now,
-            args.force,
+            &repo, flag, env, from, to, &positions, today, now, args.force,
         )? {
             super::warn(ctx, &warning);
         }

@@ -90,7 +90,9 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
             "`--at {}` is not in the future (now is {now}); a schedule plans moves to come",
             escape(&at_text)
         ))
-        .hint(format!("to move the flag now, run `flags promote {keyd} --env {env}`"))
+        .hint(format!(
+            "to move the flag now, run `flags promote {keyd} --env {env}`"
+        ))
         .into());
     }
     // The move starts where the plan ends: the last planned entry, else the file's stage.
@@ -105,11 +107,14 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
         None => state.position,
     };
     let Some(from) = from else {
-        return Err(UserError::new(format!(
-            "flag `{keyd}` is at an unknown stage in `{env}`"
-        ))
-        .hint(format!("fix the file first; stages: {}", p.names().join(", ")))
-        .into());
+        return Err(
+            UserError::new(format!("flag `{keyd}` is at an unknown stage in `{env}`"))
+                .hint(format!(
+                    "fix the file first; stages: {}",
+                    p.names().join(", ")
+                ))
+                .into(),
+        );
     };
     if let Some((last_at, _)) = last
         && at <= last_at
@@ -125,7 +130,11 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
     if from >= p.last() {
         return Err(UserError::new(format!(
             "flag `{keyd}` is {} the last stage `{}` in `{env}`; there is nothing to schedule",
-            if last.is_some() { "already planned to reach" } else { "already at" },
+            if last.is_some() {
+                "already planned to reach"
+            } else {
+                "already at"
+            },
             p.name_at(p.last())
         ))
         .into());
@@ -150,12 +159,14 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
             .flatten();
         let entered = match last {
             Some((t, _)) => Some(t.date()),
-            None if soak.is_some() => state.entered().or_else(|| {
-                match entry_date_from_history(&repo, &flag.name, &env) {
-                    Some(Dated::On(d) | Dated::OnOrBefore(d)) => Some(d),
-                    None => None,
-                }
-            }),
+            None if soak.is_some() => {
+                state
+                    .entered()
+                    .or_else(|| match entry_date_from_history(&repo, &flag.name, &env) {
+                        Some(Dated::On(d) | Dated::OnOrBefore(d)) => Some(d),
+                        None => None,
+                    })
+            }
             None => None,
         };
         if let (Some(soak), None) = (soak, entered) {

@@ -37,7 +37,6 @@ struct Report<'a> {
     valid: bool,
     errors: usize,
     warnings: usize,
-    notes: usize,
     problems: &'a [Problem],
 }
 
@@ -77,7 +76,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             ))
         })?;
         let base = git.load_at(rev, &repo.root)?;
-        problems.extend(crate::pipeline_checks::check_against(&base, &repo, today));
+        problems.extend(crate::pipeline_checks::check_against(
+            &base, &repo, today, now,
+        ));
         crate::problem::sort(&mut problems);
     }
     let count = |s: Severity| problems.iter().filter(|p| p.severity == s).count();
@@ -92,7 +93,6 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             valid: errors == 0,
             errors,
             warnings,
-            notes,
             problems: &problems,
         })?,
         ValidateFormat::Text => {
@@ -121,11 +121,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                     Severity::Note => "notice",
                     s => s.as_str(),
                 };
-                writeln!(
-                    out,
-                    "::{command} {props}::{}",
-                    gh_data(&p.message)
-                )?;
+                writeln!(out, "::{command} {props}::{}", gh_data(&p.message))?;
             }
         }
     }

@@ -327,9 +327,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
         impl<'de> Visitor<'de> for V {
             type Value = EnvEntry;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(
-                    "a stage name or a mapping with `stage`, `since`, `segments`, `schedule`",
-                )
+                f.write_str("a stage name or a mapping with `stage`, `since`, `segments`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<EnvEntry, E> {
                 Ok(EnvEntry {
