@@ -94,7 +94,7 @@ impl Timestamp {
     /// what is wrong, without the example (callers add it).
     pub fn parse(s: &str) -> Result<Timestamp, String> {
         use time::format_description::well_known::Rfc3339;
-        let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
+        let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             let has_offset = s.len() > 10
                 && (s.ends_with(['Z', 'z'])
                     || s.get(s.len().saturating_sub(6)..).is_some_and(|t| {
@@ -102,10 +102,13 @@ impl Timestamp {
                     }));
             if Date::parse(s).is_some() {
                 "it is a date without a time".to_string()
+            } else if s.len() > 10 && s.as_bytes()[10] == b' ' {
+                "it separates the date and the time with a space; write `T`".to_string()
             } else if s.len() >= 19 && !has_offset {
                 "it has no offset (add `Z` for UTC, or `+01:00` and the like)".to_string()
             } else {
-                format!("it is not an RFC 3339 timestamp ({e})")
+                "it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset)"
+                    .to_string()
             }
         })?;
         if t.nanosecond() != 0 {
