@@ -12,6 +12,11 @@
 //! application fall back to the default in its code, which may be `true`). A flag at 100 %
 //! has the constant targeting `{"if": [true, "on", "off"]}`.
 //!
+//! A schedule (PRODUCT.md section 9) compiles to a chain of tests of flagd's clock:
+//! `{"if": [{">=": [{"var": "$flagd.timestamp"}, AT]}, TARGETING_THEN, ..., TARGETING_NOW]}`,
+//! newest entry first, so flagd switches at each `at` with no new export. Entries already in
+//! force at export time need no test: the export is exact from the instant it is made on.
+//!
 //! Each segment the flags use becomes a `$evaluators` entry, referenced from the flags'
 //! targeting as `{"$ref": "segment"}`. Inside an evaluator, included segments are written
 //! out in full rather than referenced: flagd resolves `$ref`s only in flag targeting, not

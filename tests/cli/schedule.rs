@@ -792,3 +792,28 @@ fn against_refuses_entries_added_already_due() {
     let v = r.run(&["validate", "--against", "HEAD"]);
     v.success();
 }
+
+#[test]
+fn the_schema_describes_schedule_entries() {
+    let r = TestRepo::empty();
+    let schema = r.run(&["schema", "flag"]).json();
+    let validator = jsonschema::validator_for(&schema).expect("the flag schema compiles");
+    let flag = |entry: serde_json::Value| {
+        serde_json::json!({"description": "D", "owner": "o", "type": "release",
+            "environments": {"production": {"stage": "internal", "schedule": [entry]}}})
+    };
+    for good in ["2026-12-01T09:00:00Z", "2026-12-01T10:00:00+01:00"] {
+        assert!(
+            validator.is_valid(&flag(serde_json::json!({"stage": "partners", "at": good}))),
+            "{good}"
+        );
+    }
+    for bad in [
+        serde_json::json!({"stage": "partners", "at": "2026-12-01"}),
+        serde_json::json!({"stage": "partners", "at": "2026-12-01T09:00:00"}),
+        serde_json::json!({"stage": "partners"}),
+        serde_json::json!({"stage": "partners", "at": "2026-12-01T09:00:00Z", "when": 1}),
+    ] {
+        assert!(!validator.is_valid(&flag(bad.clone())), "{bad}");
+    }
+}
