@@ -38,7 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Write every scheduled move that is due into the flag files, in one commit')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile environments for run time: flagd definitions or OpenFeature Operator resources')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
             [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a flag whose cleanup is done (refuses while code still mentions it)')
@@ -180,11 +180,13 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
         }
         'flags;export' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to export')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Export every environment, one file each in --out-dir')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -264,7 +266,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Write every scheduled move that is due into the flag files, in one commit')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile one environment to flagd flag definitions')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile environments for run time: flagd definitions or OpenFeature Operator resources')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show stage changes from git history, newest first')
             [CompletionResult]::new('stale', 'stale', [CompletionResultType]::ParameterValue, 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a flag whose cleanup is done (refuses while code still mentions it)')

@@ -311,7 +311,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__export)
-            opts="-o -C -h --env --format --output --color --help"
+            opts="-o -C -h --env --all --out-dir --format --output --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,8 +321,12 @@ _flags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "flagd json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flagd json openfeature-operator" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -35,7 +35,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand advance 'Write every scheduled move that is due into the flag files, in one commit'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
-            cand export 'Compile one environment to flagd flag definitions'
+            cand export 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
             cand log 'Show stage changes from git history, newest first'
             cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
             cand remove 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
@@ -165,11 +165,13 @@ set edit:completion:arg-completer[flags] = {|@words|
         }
         &'flags;export'= {
             cand --env 'Environment to export'
+            cand --out-dir 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)'
             cand --format 'Output format'
-            cand -o 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given'
-            cand --output 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given'
+            cand -o 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given'
+            cand --output 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --all 'Export every environment, one file each in --out-dir'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -241,7 +243,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand advance 'Write every scheduled move that is due into the flag files, in one commit'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
-            cand export 'Compile one environment to flagd flag definitions'
+            cand export 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
             cand log 'Show stage changes from git history, newest first'
             cand stale 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
             cand remove 'Delete a flag whose cleanup is done (refuses while code still mentions it)'

@@ -41,7 +41,7 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "schedule" -d 'Plan a mo
 complete -c flags -n "__fish_flags_needs_command" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
-complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile one environment to flagd flag definitions'
+complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
 complete -c flags -n "__fish_flags_needs_command" -f -a "log" -d 'Show stage changes from git history, newest first'
 complete -c flags -n "__fish_flags_needs_command" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
@@ -160,13 +160,16 @@ always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand eval" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand export" -l env -d 'Environment to export' -r
+complete -c flags -n "__fish_flags_using_subcommand export" -l out-dir -d 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand export" -l format -d 'Output format' -r -f -a "flagd\t'flagd flag definitions (flagd --uri file:..., OpenFeature in-process providers)'
-json\t'Plain snapshot: {flag: {"stage", "segments", "rollout"}}'"
-complete -c flags -n "__fish_flags_using_subcommand export" -s o -l output -d 'Write to FILE (atomically) instead of standard output; relative to -C DIR when given' -r -F
+json\t'Plain snapshot: {flag: {"stage", "segments", "rollout"}}'
+openfeature-operator\t'Kubernetes FeatureFlag resource (core.openfeature.dev/v1beta1) for the OpenFeature Operator'"
+complete -c flags -n "__fish_flags_using_subcommand export" -s o -l output -d 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given' -r -F
 complete -c flags -n "__fish_flags_using_subcommand export" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand export" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c flags -n "__fish_flags_using_subcommand export" -l all -d 'Export every environment, one file each in --out-dir'
 complete -c flags -n "__fish_flags_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand log" -l env -d 'Only this environment' -r
 complete -c flags -n "__fish_flags_using_subcommand log" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
@@ -230,7 +233,7 @@ complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_su
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "export" -d 'Compile one environment to flagd flag definitions'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "log" -d 'Show stage changes from git history, newest first'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'

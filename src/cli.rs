@@ -50,7 +50,7 @@ pub enum Command {
     Diff(commands::diff::DiffArgs),
     /// Tell whether a flag is on for a user in an environment, and why
     Eval(commands::eval::EvalArgs),
-    /// Compile one environment to flagd flag definitions
+    /// Compile environments for run time: flagd definitions or OpenFeature Operator resources
     Export(commands::export::ExportArgs),
     /// Show stage changes from git history, newest first
     Log(commands::log::LogArgs),

@@ -29,15 +29,17 @@
 //! audience's segments (the stages' cumulative ones plus the environment's extra ones) or in
 //! its rollout. The rollout is flagd's `fractional`: MurmurHash3 x86 32-bit (seed 0) of the
 //! canonical CBOR encoding of `[flagKey, targetingKey]`, bucket = hash × 100000 >> 32, on when
-//! bucket < rollout × 1000. An empty targeting key is in no rollout below 100 % (flagd's
-//! `fractional` refuses it and the flag falls back to its default variant, off).
+//! bucket < rollout × 1000. An empty targeting key is in no rollout below 100 % (the export
+//! only runs `fractional` for a non-empty key, so the flag serves its default variant, off).
+//! With `bucketing: legacy` in `flags.yaml` the hash is taken of the string
+//! `flagKey + targetingKey` instead, as legacy evaluators do ([`legacy_murmur3_utf16`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::date::Timestamp;
 use crate::error::unknown;
-use crate::repo::{Audience, FlagDef, Op, Repo, Rule, RuleValue};
+use crate::repo::{Audience, Bucketing, FlagDef, Op, Repo, Rule, RuleValue};
 
 /// The number of rollout buckets: a rollout percentage with three decimals is a whole number
 /// of buckets (`rollout × 1000`).
@@ -372,6 +374,66 @@ pub fn bucket(flag_key: &str, targeting_key: &str) -> u32 {
     ((u64::from(hash) * u64::from(BUCKETS)) >> 32) as u32
 }
 
+/// MurmurHash3 x86 32-bit (seed 0) exactly as JavaScript's `imurmurhash` 0.1.4 computes it
+/// over a string's UTF-16 code units, which is what legacy flagd evaluators hash
+/// (`@openfeature/flagd-core` 4.x hashes `flagKey + targetingKey` so). For ASCII it is the
+/// reference hash of the bytes; beyond ASCII it keeps that library's quirks: a code unit
+/// counts as one "byte" whose high bits spill into its neighbours' (the fourth of a block
+/// swaps its two bytes), the length is the number of code units, and a tail whose 32-bit
+/// value has its sign bit set is left out of the hash.
+pub fn legacy_murmur3_utf16(units: &[u16]) -> u32 {
+    const C1: u32 = 0xcc9e_2d51;
+    const C2: u32 = 0x1b87_3593;
+    let mut h: u32 = 0;
+    let mut blocks = units.chunks_exact(4);
+    for b in &mut blocks {
+        let [c0, c1, c2, c3] = [b[0], b[1], b[2], b[3]].map(u32::from);
+        let k = c0 ^ (c1 << 8) ^ (c2 << 16) ^ ((c3 & 0xff) << 24) ^ ((c3 & 0xff00) >> 8);
+        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+    }
+    let mut k: u32 = 0;
+    for (i, c) in blocks.remainder().iter().enumerate() {
+        k ^= u32::from(*c) << (8 * i);
+    }
+    // `if (k1 > 0)` on a signed 32-bit value in the library.
+    if (k as i32) > 0 {
+        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+    }
+    h ^= units.len() as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+/// The user's rollout bucket for a flag with the repository's bucketing (`bucketing` in
+/// `flags.yaml`): [`bucket`] for `flagd`, the hash of the string `flagKey + targetingKey`
+/// ([`legacy_murmur3_utf16`]) for `legacy`. Both scale the hash to `0..BUCKETS` alike.
+pub fn bucket_with(bucketing: Bucketing, flag_key: &str, targeting_key: &str) -> u32 {
+    match bucketing {
+        Bucketing::Flagd => bucket(flag_key, targeting_key),
+        Bucketing::Legacy => {
+            let units: Vec<u16> = flag_key
+                .encode_utf16()
+                .chain(targeting_key.encode_utf16())
+                .collect();
+            let hash = legacy_murmur3_utf16(&units);
+            ((u64::from(hash) * u64::from(BUCKETS)) >> 32) as u32
+        }
+    }
+}
+
+/// The bucketing `flags.yaml` asks for (`flagd` when it says nothing or cannot be read).
+pub fn repo_bucketing(repo: &Repo) -> Bucketing {
+    repo.settings
+        .as_ref()
+        .map(|s| s.def.bucketing)
+        .unwrap_or_default()
+}
+
 /// The number of buckets a rollout percentage turns on (`rollout × 1000`, clamped to 0..=100000).
 pub fn threshold(rollout: f64) -> u32 {
     if rollout.is_nan() || rollout <= 0.0 {
@@ -540,7 +602,7 @@ pub fn evaluate_flag_at(
             membership,
         }
     } else if threshold > 0 && !user.key.is_empty() {
-        let bucket = bucket(flag_key, &user.key);
+        let bucket = bucket_with(repo_bucketing(repo), flag_key, &user.key);
         if bucket < threshold {
             Reason::Rollout { bucket, threshold }
         } else {
@@ -724,6 +786,40 @@ pub(crate) mod tests {
             assert_eq!(bucket(flag, key), *b, "{flag}/{}", key.len());
         }
         assert_eq!(bucket(&"a".repeat(30), &"b".repeat(300)), 39_012);
+    }
+
+    #[test]
+    fn legacy_hash_matches_javascript_imurmurhash() {
+        // (string, hash, bucket) computed by `new (require("imurmurhash"))(s).result() >>> 0`
+        // with imurmurhash 0.1.4, the hash @openfeature/flagd-core 4.0.1 buckets with.
+        let cases: [(&str, u32, u32); 13] = [
+            ("", 0, 0),
+            ("a", 1_009_084_850, 23_494),
+            ("ab", 2_613_040_991, 60_839),
+            ("abc", 3_017_643_002, 70_259),
+            ("abcd", 1_139_631_978, 26_534),
+            ("abcde", 3_902_511_862, 90_862),
+            ("new-dashboarduser-1", 4_285_976_062, 99_790),
+            ("fzoë", 1_756_008_564, 40_885),
+            ("f\u{8000}x", 2_410_552_382, 56_125),
+            // A tail with its sign bit set is left out: these two hash alike.
+            ("xy\u{8000}", 2_247_144_487, 52_320),
+            ("\u{ffff}\u{ffff}\u{ffff}", 2_247_144_487, 52_320),
+            ("😀", 306_838_748, 7_144),
+            ("f-canaryuser-12345678", 1_884_527_211, 43_877),
+        ];
+        for (text, hash, b) in cases {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            assert_eq!(legacy_murmur3_utf16(&units), hash, "{text:?}");
+            if let Some((flag, key)) = text.split_at_checked(1) {
+                assert_eq!(bucket_with(Bucketing::Legacy, flag, key), b, "{text:?}");
+            }
+        }
+        // ASCII: the reference hash of the bytes.
+        assert_eq!(
+            legacy_murmur3_utf16(&"abcde".encode_utf16().collect::<Vec<_>>()),
+            murmur3_x86_32(b"abcde", 0)
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Compiling one environment for run time: flagd flag definitions (PRODUCT.md section 5).
+//! Compiling one environment for run time: flagd flag definitions (PRODUCT.md sections 5
+//! and 10), and the same definitions as an OpenFeature Operator `FeatureFlag` resource.
 //! Pure: model in, JSON out. The JsonLogic written here must answer exactly as
 //! [`crate::eval`] does for every user; `tests/cli/export.rs` proves it against an independent
 //! flagd evaluator.
@@ -6,8 +7,7 @@
 //! # Shape
 //!
 //! Every flag is a boolean flag with variants `on: true` / `off: false`, `state: ENABLED` and
-//! `defaultVariant: off`, so anything flagd cannot decide (a missing targeting key in a
-//! rollout) falls back to off. A flag that is `off` in the environment has no targeting: it is
+//! `defaultVariant: off`, so anything flagd cannot decide falls back to off. A flag that is `off` in the environment has no targeting: it is
 //! off for everyone, but still known to flagd (a `DISABLED` or missing flag would make the
 //! application fall back to the default in its code, which may be `true`). A flag at 100 %
 //! has the constant targeting `{"if": [true, "on", "off"]}`.
@@ -34,10 +34,23 @@
 //! | `in` | `{"in": [attr, [values]]}` |
 //! | `not_in` | `{"and": [{"!==": [attr, null]}, {"!": [{"in": [attr, [values]]}]}]}` |
 //! | `starts_with`, `ends_with` | `{"starts_with": [attr, value]}` (flagd's string operators) |
-//! | `contains` | `{"in": [value, attr]}` (substring) |
-//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, {"<": [attr, value]}]}` |
+//! | `contains` | `{"and": [{"starts_with": [attr, ""]}, {"in": [value, attr]}]}` (substring of a string) |
+//! | `lt` … `gte` | `{"and": [{"!==": [attr, null]}, {"!": [{"starts_with": [attr, ""]}]}, NUMBER, {"<": [attr, value]}]}` |
+//!
+//! where NUMBER is `{"in": [{"substr": [{"cat": [attr]}, 0, 1]}, ["-", "0", …, "9"]]}, {"in":
+//! [attr, {"merge": [attr]}]}`: true for a number only (not a boolean, list, object or date)
+//! in every evaluator, without a type operator JsonLogic does not have.
 //!
 //! Several values are an `or` of one comparison per value.
+//!
+//! # Safe on every evaluator (PRODUCT.md section 10)
+//!
+//! The JsonLogic may not depend on one evaluator's quirks: string operators only ever see
+//! strings (JavaScript's `in` throws on a number, and the application would then get the
+//! default from its code), and `fractional` only runs for a non-empty targeting key
+//! (`{"if": [{"var": "targetingKey"}, {"fractional": ...}, "off"]}`: an empty or missing key
+//! is false in every JsonLogic), so no evaluator throws or logs an error for any user.
+//! `tests/cli/evaluators.rs` proves it with the Rust, Python and JavaScript evaluators.
 
 use std::collections::BTreeSet;
 
@@ -61,6 +74,20 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
 /// stage in force at `now`, and each schedule entry still to come compiled into the targeting
 /// as a test of flagd's `$flagd.timestamp` (unix seconds), so flagd switches at `at` by itself.
 pub fn flagd_at(repo: &Repo, env: &str, now: Timestamp) -> Result<Value> {
+    let (flags, evaluators) = definitions(repo, env, now)?;
+    let mut root = Map::new();
+    root.insert("$schema".into(), json!(FLAGD_SCHEMA));
+    root.insert("flags".into(), Value::Object(flags));
+    root.insert("$evaluators".into(), Value::Object(evaluators));
+    Ok(Value::Object(root))
+}
+
+/// The `flags` and `$evaluators` of an environment's flagd definitions at `now`.
+fn definitions(
+    repo: &Repo,
+    env: &str,
+    now: Timestamp,
+) -> Result<(Map<String, Value>, Map<String, Value>)> {
     let mut flags = Map::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     for flag in &repo.flags {
@@ -116,11 +143,43 @@ pub fn flagd_at(repo: &Repo, env: &str, now: Timestamp) -> Result<Value> {
         })?;
         evaluators.insert(seg.clone(), expr);
     }
-    let mut root = Map::new();
-    root.insert("$schema".into(), json!(FLAGD_SCHEMA));
-    root.insert("flags".into(), Value::Object(flags));
-    root.insert("$evaluators".into(), Value::Object(evaluators));
-    Ok(Value::Object(root))
+    Ok((flags, evaluators))
+}
+
+/// The OpenFeature Operator's custom resource kind and version.
+pub const OPERATOR_API_VERSION: &str = "core.openfeature.dev/v1beta1";
+
+/// One environment as an OpenFeature Operator `FeatureFlag` resource: `spec.flagSpec` holds
+/// the flagd definitions of [`flagd`] (without `$schema`, which the CRD has no field for).
+/// The resource is named after the environment (`_` becomes `-`: Kubernetes names allow
+/// lowercase letters, digits, `-` and `.`); the namespace is left to `kubectl`/kustomize.
+pub fn operator(repo: &Repo, env: &str) -> Result<Value> {
+    let (flags, evaluators) = definitions(repo, env, Timestamp::now())?;
+    let mut spec = Map::new();
+    spec.insert("flags".into(), Value::Object(flags));
+    spec.insert("$evaluators".into(), Value::Object(evaluators));
+    Ok(json!({
+        "apiVersion": OPERATOR_API_VERSION,
+        "kind": "FeatureFlag",
+        "metadata": {
+            "name": env.replace('_', "-"),
+            "labels": {"app.kubernetes.io/managed-by": "flags"},
+            "annotations": {"flags.openfeature.dev/environment": env},
+        },
+        "spec": {"flagSpec": Value::Object(spec)},
+    }))
+}
+
+/// A `FeatureFlag` resource as YAML, behind a comment naming the command that wrote it.
+/// Strings YAML 1.1 would read as booleans or numbers (`on`, `off`, `yes`, `12`) are quoted,
+/// so Kubernetes' YAML reader sees the same document.
+pub fn operator_yaml(resource: &Value, env: &str) -> Result<String> {
+    let body = serde_saphyr::to_string(resource)
+        .map_err(|e| anyhow::anyhow!("writing the FeatureFlag resource as YAML: {e}"))?;
+    Ok(format!(
+        "# Generated by `flags export --env {env} --format openfeature-operator`: edit the flag\n\
+         # files and export again instead of editing this file.\n{body}"
+    ))
 }
 
 /// The targeting of one audience: `None` when it is nobody (the default variant, `off`).
@@ -131,8 +190,15 @@ fn stage_targeting(audience: &Audience, used: &mut BTreeSet<String>) -> Option<V
     } else if thr >= BUCKETS {
         Some(json!({"if": [true, "on", "off"]}))
     } else {
-        let fractional =
-            (thr > 0).then(|| json!({"fractional": [["on", thr], ["off", BUCKETS - thr]]}));
+        // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
+        // or missing one, and some log an error each time (Python flagd-core).
+        let fractional = (thr > 0).then(|| {
+            json!({"if": [
+                {"var": "targetingKey"},
+                {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
+                "off"
+            ]})
+        });
         let refs: Vec<Value> = audience
             .segments
             .iter()
@@ -258,9 +324,11 @@ pub fn rule_expr(rule: &Rule) -> Value {
             };
             any(strings().map(|s| json!({ name: [var, s] })).collect()).unwrap_or_else(never)
         }
-        Op::Contains => {
-            any(strings().map(|s| json!({"in": [s, var]})).collect()).unwrap_or_else(never)
-        }
+        Op::Contains => match any(strings().map(|s| json!({"in": [s, var]})).collect()) {
+            // JavaScript's `in` throws on a number: only strings reach it.
+            Some(found) => json!({"and": [{"starts_with": [var, ""]}, found]}),
+            None => never(),
+        },
         op @ (Op::Lt | Op::Lte | Op::Gt | Op::Gte) => {
             let sym = match op {
                 Op::Lt => "<",
@@ -272,12 +340,25 @@ pub fn rule_expr(rule: &Rule) -> Value {
                 .map(|n| json!({ sym: [var, number(n)] }))
                 .collect())
             {
-                Some(cmp) => json!({"and": [present, {"!": [{"starts_with": [var, ""]}]}, cmp]}),
+                Some(cmp) => json!({"and": [
+                    present,
+                    {"!": [{"starts_with": [var, ""]}]},
+                    // Only numbers reach the comparison: JavaScript's throws on a list, an
+                    // object or a date. A number's text starts with a digit or `-` (a
+                    // boolean's, an object's or a date's does not), and a number is in
+                    // `merge` of itself (a list is not: `merge` flattens it).
+                    {"in": [{"substr": [{"cat": [var]}, 0, 1]}, NUMBER_STARTS]},
+                    {"in": [var, {"merge": [var]}]},
+                    cmp
+                ]}),
                 None => never(),
             }
         }
     }
 }
+
+/// The first characters of a number written as text, in every JsonLogic's `cat`.
+const NUMBER_STARTS: [&str; 11] = ["-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 fn rule_value(v: &RuleValue) -> Value {
     match v {

@@ -35,3 +35,33 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<()> {
         .with_context(|| format!("replacing `{}`", path.display()))?;
     Ok(())
 }
+
+/// How many symbolic links [`resolve_links`] follows before it gives up (Linux's limit).
+const MAX_LINKS: usize = 40;
+
+/// The file a path leads to: `path` itself unless it is a symbolic link, else the link's
+/// target, followed through further links (a relative target is relative to the link's
+/// folder). The final target need not exist yet: writing through a dangling link creates it,
+/// as a shell's `>` does.
+pub fn resolve_links(path: &Path) -> Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = std::fs::read_link(&current)
+                    .with_context(|| format!("reading the link `{}`", current.display()))?;
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(crate::error::UserError::new(format!(
+        "`{}` leads through more than {MAX_LINKS} symbolic links",
+        path.display()
+    ))
+    .hint("point it at a file, not at a loop of links")
+    .into())
+}

@@ -62,7 +62,7 @@ fn parse_attr(s: &str) -> Result<(String, AttrValue), String> {
 
 pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
-    super::require_servable(ctx, &repo, &args.env, Some(&args.key))?;
+    super::require_servable(ctx, &repo, std::slice::from_ref(&args.env), Some(&args.key))?;
     let mut user = User::new(&args.user);
     for (name, value) in &args.attrs {
         user.attributes.insert(name.clone(), value.clone());

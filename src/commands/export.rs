@@ -1,25 +1,37 @@
-//! `flags export --env E [--format flagd|json] [-o FILE]`: one environment compiled for run time.
+//! `flags export (--env E [-o FILE] | --all --out-dir DIR) [--format ...]`: environments
+//! compiled for run time (PRODUCT.md sections 5 and 10).
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
+use anyhow::Context;
+use clap::{ArgGroup, Args, ValueEnum};
 
 use crate::cli::Ctx;
-use crate::error::unknown;
+use crate::error::{UserError, unknown};
 use crate::render::escape;
+use crate::repo::Repo;
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("which").required(true).args(["env", "all"])))]
 pub struct ExportArgs {
     /// Environment to export
     #[arg(long, value_name = "ENV")]
-    pub env: String,
+    pub env: Option<String>,
+    /// Export every environment, one file each in --out-dir
+    #[arg(long, requires = "out_dir", conflicts_with = "output")]
+    pub all: bool,
+    /// Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)
+    #[arg(long, value_name = "DIR", conflicts_with = "env")]
+    pub out_dir: Option<PathBuf>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ExportFormat::Flagd)]
     pub format: ExportFormat,
-    /// Write to FILE (atomically) instead of standard output; relative to -C DIR when given
+    /// Write to FILE (atomically; through a symbolic link, to its target) instead of standard
+    /// output; relative to -C DIR when given
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -28,40 +40,108 @@ pub enum ExportFormat {
     Flagd,
     /// Plain snapshot: {flag: {"stage", "segments", "rollout"}}
     Json,
+    /// Kubernetes FeatureFlag resource (core.openfeature.dev/v1beta1) for the OpenFeature Operator
+    OpenfeatureOperator,
+}
+
+impl ExportFormat {
+    /// The file name `--all` gives an environment's export.
+    fn file_name(self, env: &str) -> String {
+        match self {
+            ExportFormat::Flagd => format!("{env}.flagd.json"),
+            ExportFormat::Json => format!("{env}.json"),
+            ExportFormat::OpenfeatureOperator => format!("{env}.featureflag.yaml"),
+        }
+    }
 }
 
 pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
-    if repo.environment(&args.env).is_none() {
-        return Err(unknown("environment", &args.env, repo.environment_order()).into());
-    }
-    super::require_servable(ctx, &repo, &args.env, None)?;
-    let value = match args.format {
-        ExportFormat::Flagd => crate::export::flagd(&repo, &args.env)?,
-        ExportFormat::Json => crate::export::snapshot(&repo, &args.env),
+    let envs: Vec<String> = match &args.env {
+        Some(env) if repo.environment(env).is_none() => {
+            return Err(unknown("environment", env, repo.environment_order()).into());
+        }
+        Some(env) => vec![env.clone()],
+        None => repo
+            .environment_order()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
     };
-    let text = crate::export::to_pretty(&value);
-    match &args.output {
-        None => std::io::stdout().lock().write_all(text.as_bytes())?,
-        Some(path) => {
-            let path = if path.is_relative() {
-                ctx.dir.join(path)
-            } else {
-                path.clone()
-            };
-            crate::fsutil::atomic_write(&path, text.as_bytes())?;
+    super::require_servable(ctx, &repo, &envs, None)?;
+    // Every environment is compiled before anything is written: one that cannot be exported
+    // leaves every file as it was.
+    let texts = envs
+        .iter()
+        .map(|env| render(&repo, env, args.format))
+        .collect::<anyhow::Result<Vec<String>>>()?;
+    let relative = |path: &Path| {
+        if path.is_relative() && ctx.dir != Path::new(".") {
+            ctx.dir.join(path)
+        } else {
+            path.to_path_buf()
+        }
+    };
+    let mut err = std::io::stderr();
+    match (&args.out_dir, &args.output) {
+        (Some(dir), _) => {
+            let dir = relative(dir);
+            if envs.is_empty() {
+                return Err(
+                    UserError::new("the flags repository has no environments to export")
+                        .hint("add one as `environments/<env>.yaml`")
+                        .into(),
+                );
+            }
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("creating `{}`", dir.display()))?;
+            for (env, text) in envs.iter().zip(&texts) {
+                let path = dir.join(args.format.file_name(env));
+                write_through_links(&path, text)?;
+                let _ = writeln!(
+                    err,
+                    "wrote {} flags of `{env}` to {}",
+                    repo.flags.len(),
+                    escape(&path.display().to_string())
+                );
+            }
+        }
+        (None, Some(path)) => {
+            let path = relative(path);
+            write_through_links(&path, &texts.concat())?;
             let _ = writeln!(
-                std::io::stderr(),
+                err,
                 "wrote {} flags of `{}` to {}",
                 repo.flags.len(),
-                args.env,
+                envs.concat(),
                 escape(&path.display().to_string())
             );
         }
+        (None, None) => std::io::stdout()
+            .lock()
+            .write_all(texts.concat().as_bytes())?,
     }
     // The process ends next: freeing thousands of parsed files one allocation at a time
     // costs about a tenth of a large export, and the operating system reclaims it at once.
     std::mem::forget(repo);
-    std::mem::forget(value);
+    std::mem::forget(texts);
     Ok(ExitCode::SUCCESS)
+}
+
+/// One environment in one format, as the text written out.
+fn render(repo: &Repo, env: &str, format: ExportFormat) -> anyhow::Result<String> {
+    Ok(match format {
+        ExportFormat::Flagd => crate::export::to_pretty(&crate::export::flagd(repo, env)?),
+        ExportFormat::Json => crate::export::to_pretty(&crate::export::snapshot(repo, env)),
+        ExportFormat::OpenfeatureOperator => {
+            crate::export::operator_yaml(&crate::export::operator(repo, env)?, env)?
+        }
+    })
+}
+
+/// Writes atomically to `path`, or, when `path` is a symbolic link, to the file it leads to
+/// (a watcher of the target sees the update, and the link stays a link).
+fn write_through_links(path: &Path, text: &str) -> anyhow::Result<()> {
+    let target = crate::fsutil::resolve_links(path)?;
+    crate::fsutil::atomic_write(&target, text.as_bytes())
 }

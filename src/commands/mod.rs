@@ -63,15 +63,18 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 pub(crate) fn require_servable(
     ctx: &Ctx,
     repo: &Repo,
-    env: &str,
+    envs: &[String],
     flag: Option<&str>,
 ) -> anyhow::Result<()> {
     let problems = crate::validate::validate(repo, crate::date::Date::today());
-    let needed = crate::validate::Needed::new(repo, env, flag);
+    let needed: Vec<_> = envs
+        .iter()
+        .map(|env| crate::validate::Needed::new(repo, env, flag))
+        .collect();
     let (blocking, other): (Vec<_>, Vec<_>) = problems
         .iter()
         .filter(|p| p.is_error())
-        .partition(|p| needed.blocked_by(p));
+        .partition(|p| needed.iter().any(|n| n.blocked_by(p)));
     const SHOWN: usize = 5;
     for p in other.iter().take(SHOWN) {
         warn(ctx, &format!("{}: {}", validate::place(p), p.message));
@@ -98,12 +101,23 @@ pub(crate) fn require_servable(
             crate::render::escape_message(&p.message)
         );
     }
+    let undefined: Vec<String> = envs
+        .iter()
+        .zip(&needed)
+        .filter(|(_, n)| blocking.iter().any(|p| n.blocked_by(p)))
+        .map(|(env, _)| format!("`{env}`"))
+        .collect();
     let what = match flag {
-        Some(k) => format!("`{}` in `{env}`", crate::render::escape(k)),
-        None => format!("`{env}`"),
+        Some(k) => format!("`{}` in {}", crate::render::escape(k), undefined.join(", ")),
+        None => undefined.join(", "),
     };
     Err(crate::error::UserError::new(format!(
-        "what {what} serves is undefined: {} error{} above",
+        "what {what} serve{} undefined: {} error{} above",
+        if flag.is_none() && undefined.len() > 1 {
+            " is"
+        } else {
+            "s is"
+        },
         blocking.len(),
         if blocking.len() == 1 { "" } else { "s" }
     ))

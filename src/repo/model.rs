@@ -27,6 +27,24 @@ pub struct Settings {
     /// When temporary flags become cleanup candidates.
     #[serde(default)]
     pub cleanup: Cleanup,
+    /// How `flags eval` computes rollout buckets: `flagd` (default) as flagd 0.2.15's
+    /// `fractional` (CBOR of `[flagKey, targetingKey]`), or `legacy` as evaluators that still
+    /// hash the string `flagKey + targetingKey` (JavaScript `@openfeature/flagd-core` 4.x).
+    /// The export is the same either way: the evaluator decides how it buckets.
+    #[serde(default)]
+    pub bucketing: Bucketing,
+}
+
+/// The rollout bucketing `flags eval` answers with (`bucketing` in `flags.yaml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucketing {
+    /// MurmurHash3 of the canonical CBOR of `[flagKey, targetingKey]` (flagd schema 0.2.15).
+    #[default]
+    Flagd,
+    /// MurmurHash3 of the string `flagKey + targetingKey`, over UTF-16 code units as
+    /// JavaScript's `imurmurhash` reads them.
+    Legacy,
 }
 
 /// One stage of the pipeline.

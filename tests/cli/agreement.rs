@@ -85,7 +85,7 @@ fn flagd_value(
     flag.variants[&variant].as_bool().expect("boolean variant")
 }
 
-const PIPELINE: &str = "pipeline:
+pub const PIPELINE: &str = "pipeline:
   - stage: internal
     segments: [internal]
   - stage: partners
@@ -246,11 +246,27 @@ impl Rng {
 
 /// Users with every shape an attribute can take: missing, the matching string, a near miss,
 /// a number where a string is expected and the other way round.
-fn users(count: usize) -> Vec<User> {
+pub fn users(count: usize) -> Vec<User> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // Listed and excluded keys, the empty key, non-ASCII keys (a UTF-16 surrogate pair and
+    // code units with the high bit set, which legacy bucketing hashes its own way) and "0"
+    // (false in some languages, a valid key in JsonLogic).
     let special = [
-        "ops-bot", "intern-7", "vendor-1", "vendor-2", "vendor-9", "globex", "", "zoë", "user-77",
+        "ops-bot",
+        "intern-7",
+        "vendor-1",
+        "vendor-2",
+        "vendor-9",
+        "globex",
+        "",
+        "zoë",
+        "user-77",
         "b",
+        "0",
+        "用户-42",
+        "😀",
+        "\u{8000}ab",
+        "x\u{ffff}\u{ffff}",
     ];
     let emails = [
         "a@acme.io",
@@ -352,7 +368,7 @@ fn users(count: usize) -> Vec<User> {
     out
 }
 
-fn context(u: &User) -> EvaluationContext {
+pub fn context(u: &User) -> EvaluationContext {
     let mut ctx = EvaluationContext::default().with_targeting_key(u.key.clone());
     for (name, value) in &u.attributes {
         ctx = match value {
@@ -599,4 +615,49 @@ fn scheduled_flags_switch_in_flagd_when_their_time_comes() {
             );
         }
     }
+}
+
+#[test]
+fn boolean_attributes_make_flagd_evaluation_engine_fail_nowhere() {
+    // Outside `flags eval`'s user model, but applications send them: every flag of every
+    // environment evaluates without an error (`flagd_value` panics on one).
+    let r = agreement_repo();
+    let repo = Repo::load(r.path());
+    let op = Operator::new();
+    let names = ["email", "org", "seats", "plan", "name", "region", "score"];
+    for env in repo.environment_order() {
+        let doc = flags::export::flagd(&repo, env).expect("export");
+        let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
+        for value in [true, false] {
+            for key in ["", "user-1", "ops-bot"] {
+                let ctx = names.iter().fold(
+                    EvaluationContext::default().with_targeting_key(key),
+                    |ctx, n| ctx.with_custom_field(*n, value),
+                );
+                for flag in &repo.flags {
+                    flagd_value(&op, &parsed.flags, &flag.name, &ctx);
+                }
+            }
+        }
+    }
+}
+
+/// The exported JsonLogic of a segment whose one rule is `seats gte 500`.
+pub fn seats_gte_500() -> Value {
+    let r = TestRepo::empty();
+    r.write("flags.yaml", PIPELINE);
+    r.write("environments/production.yaml", "");
+    for seg in ["internal", "partners"] {
+        r.write(&format!("segments/{seg}.yaml"), "users: [x]\n");
+    }
+    r.write(
+        "segments/beta.yaml",
+        "rules:\n  - attribute: seats\n    op: gte\n    values: [500]\n",
+    );
+    r.write(
+        "flags/f.yaml",
+        "description: d\nowner: o\ntype: release\nenvironments:\n  production: half\n",
+    );
+    let doc = flags::export::flagd(&Repo::load(r.path()), "production").expect("export");
+    doc["$evaluators"]["beta"].clone()
 }

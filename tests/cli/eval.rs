@@ -342,3 +342,47 @@ fn control_characters_from_the_command_line_are_escaped() {
         run.stdout
     );
 }
+
+#[test]
+fn legacy_bucketing_answers_as_javascript_flagd_core() {
+    // Buckets from `new (require("imurmurhash"))("new-dashboard" + key).result()`, scaled as
+    // @openfeature/flagd-core 4.0.1 scales them (hash × 100000 >> 32).
+    let r = repo();
+    r.flag("new-dashboard", "  development: half\n");
+    let bucket = |r: &TestRepo, user: &str| {
+        let run = r.run(&[
+            "eval",
+            "new-dashboard",
+            "--env",
+            "development",
+            "--user",
+            user,
+            "--format",
+            "json",
+        ]);
+        let v = run.success().json();
+        (v["bucket"].as_u64().unwrap(), v["value"].as_bool().unwrap())
+    };
+    let flagd: Vec<_> = ["alice", "bob", "zoë"].map(|u| bucket(&r, u)).to_vec();
+    r.write("flags.yaml", format!("{PIPELINE}bucketing: legacy\n"));
+    let legacy: Vec<_> = ["alice", "bob", "zoë"].map(|u| bucket(&r, u)).to_vec();
+    assert_eq!(legacy, [(76_903, false), (37_558, true), (78_801, false)]);
+    assert_ne!(flagd, legacy);
+    // `flagd` is the default, and can be said.
+    r.write("flags.yaml", format!("{PIPELINE}bucketing: flagd\n"));
+    assert_eq!(
+        ["alice", "bob", "zoë"].map(|u| bucket(&r, u)).to_vec(),
+        flagd
+    );
+    // A typo is a located error.
+    r.write("flags.yaml", format!("{PIPELINE}bucketing: legcy\n"));
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert!(
+        run.stdout.contains(
+            "flags.yaml:12:12: error: unknown variant `legcy`, expected one of flagd, legacy"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -59,7 +59,7 @@ const FLAGD: &str = r#"{
         "if": [
           {"or": [{"$ref": "internal"}, {"$ref": "partners"}]},
           "on",
-          {"fractional": [["on", 12500], ["off", 87500]]}
+          {"if": [{"var": "targetingKey"}, {"fractional": [["on", 12500], ["off", 87500]]}, "off"]}
         ]
       },
       "metadata": {"owner": "team-b", "type": "experiment", "stage": "canary"}
@@ -104,6 +104,13 @@ const FLAGD: &str = r#"{
           "and": [
             {"!==": [{"var": "seats"}, null]},
             {"!": [{"starts_with": [{"var": "seats"}, ""]}]},
+            {
+              "in": [
+                {"substr": [{"cat": [{"var": "seats"}]}, 0, 1]},
+                ["-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+              ]
+            },
+            {"in": [{"var": "seats"}, {"merge": [{"var": "seats"}]}]},
             {">=": [{"var": "seats"}, 500]}
           ]
         },
@@ -270,4 +277,152 @@ fn example_repository_exports_valid_flagd_for_every_environment_deterministicall
         let flags = first.json()["flags"].as_object().unwrap().len();
         assert_eq!(flags, 14);
     }
+}
+
+/// `repo()` with a second environment, `staging`, where `at-canary` is still internal.
+fn two_environments() -> TestRepo {
+    let r = repo();
+    r.write("environments/staging.yaml", "");
+    r.write(
+        "flags/at-canary.yaml",
+        "description: d\nowner: team-b\ntype: experiment\nenvironments:\n  production: canary\n  staging: internal\n",
+    );
+    r
+}
+
+fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn all_writes_one_file_per_environment() {
+    let r = two_environments();
+    let run = r.run(&["export", "--all", "--out-dir", "deploy/flags"]);
+    run.success();
+    assert_eq!(run.stdout, "");
+    let dir = r.join("deploy/flags");
+    assert_eq!(
+        run.stderr,
+        "wrote 4 flags of `production` to deploy/flags/production.flagd.json\n\
+         wrote 4 flags of `staging` to deploy/flags/staging.flagd.json\n"
+    );
+    // Exactly one file per environment (no temporary file left), each what `--env` prints.
+    assert_eq!(
+        file_names(&dir),
+        ["production.flagd.json", "staging.flagd.json"]
+    );
+    assert_eq!(r.read("deploy/flags/production.flagd.json"), FLAGD);
+    let staging = r.run(&["export", "--env", "staging"]);
+    assert_eq!(
+        r.read("deploy/flags/staging.flagd.json"),
+        staging.success().stdout
+    );
+    assert_ne!(staging.stdout, FLAGD);
+    // Again, over the existing files: replaced whole.
+    r.write("deploy/flags/staging.flagd.json", "stale");
+    r.run(&["export", "--all", "--out-dir", "deploy/flags"])
+        .success();
+    assert_eq!(r.read("deploy/flags/staging.flagd.json"), staging.stdout);
+    // The other formats name their files after themselves.
+    r.run(&["export", "--all", "--out-dir", "snap", "--format", "json"])
+        .success();
+    assert_eq!(
+        file_names(&r.join("snap")),
+        ["production.json", "staging.json"]
+    );
+    let json = r.run(&["export", "--env", "staging", "--format", "json"]);
+    assert_eq!(r.read("snap/staging.json"), json.success().stdout);
+}
+
+#[test]
+fn all_needs_an_out_dir_and_excludes_env_and_output() {
+    let r = two_environments();
+    for args in [
+        &["export", "--all"][..],
+        &["export", "--all", "--env", "staging", "--out-dir", "d"],
+        &["export", "--all", "--out-dir", "d", "-o", "f.json"],
+        &["export", "--env", "staging", "--out-dir", "d"],
+    ] {
+        let run = r.run(args);
+        run.code(2);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+    }
+    assert!(!r.join("d").exists());
+    assert!(!r.join("f.json").exists());
+}
+
+#[test]
+fn all_writes_nothing_when_the_repository_is_invalid() {
+    let r = two_environments();
+    r.write("segments/beta.yaml", "users: [beta-1]\nsegments: [nope]\n");
+    let run = r.run(&["export", "--all", "--out-dir", "out"]);
+    run.code(2);
+    assert!(!r.join("out").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symbolic_link_writes_its_target() {
+    // Regression: `-o` through a link replaced the link with a file, so a flagd watching the
+    // link's target never saw the update.
+    use std::os::unix::fs::symlink;
+    let r = repo();
+    std::fs::create_dir_all(r.join("releases")).unwrap();
+    std::fs::create_dir_all(r.join("deploy")).unwrap();
+    r.write("releases/flags.json", "old");
+    // deploy/current.json -> deploy/via.json -> ../releases/flags.json (relative links).
+    symlink("../releases/flags.json", r.join("deploy/via.json")).unwrap();
+    symlink("via.json", r.join("deploy/current.json")).unwrap();
+    let run = r.run(&["export", "--env", "production", "-o", "deploy/current.json"]);
+    run.success();
+    assert_eq!(r.read("releases/flags.json"), FLAGD);
+    for link in ["deploy/current.json", "deploy/via.json"] {
+        let meta = std::fs::symlink_metadata(r.join(link)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{link} is no longer a link");
+    }
+    assert_eq!(file_names(&r.join("releases")), ["flags.json"]);
+    assert_eq!(file_names(&r.join("deploy")), ["current.json", "via.json"]);
+    // A dangling link: its target is created, as a shell's `>` would.
+    symlink("../releases/new.json", r.join("deploy/next.json")).unwrap();
+    r.run(&["export", "--env", "production", "-o", "deploy/next.json"])
+        .success();
+    assert_eq!(r.read("releases/new.json"), FLAGD);
+    // `--all` writes through a link in the output folder too.
+    std::fs::create_dir_all(r.join("out")).unwrap();
+    symlink("../releases/prod.json", r.join("out/production.flagd.json")).unwrap();
+    r.run(&["export", "--all", "--out-dir", "out"]).success();
+    assert_eq!(r.read("releases/prod.json"), FLAGD);
+    assert!(
+        std::fs::symlink_metadata(r.join("out/production.flagd.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loop_of_links_exits_2() {
+    use std::os::unix::fs::symlink;
+    let r = repo();
+    symlink("b.json", r.join("a.json")).unwrap();
+    symlink("a.json", r.join("b.json")).unwrap();
+    let run = r.run(&["export", "--env", "production", "-o", "a.json"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("leads through more than 40 symbolic links"),
+        "{}",
+        run.stderr
+    );
 }
