@@ -33,11 +33,6 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date, now: Timestamp) -> V
                 now,
                 &mut out,
             );
-            let head_state = head.state_at(&flag.def, &env_key.value, now);
-            if head_state.scheduled.is_some() {
-                // In force by a schedule entry, checked above and by `validate`.
-                continue;
-            }
             let loc = Some(entry.stage.loc);
             let Some(to) = p.position(&entry.stage.value) else {
                 continue;
@@ -56,6 +51,14 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date, now: Timestamp) -> V
                 }
                 continue;
             };
+            if head
+                .state_at(&flag.def, &env_key.value, now)
+                .scheduled
+                .is_some()
+            {
+                // In force by a schedule entry, checked above and by `validate`.
+                continue;
+            }
             let before = base.state_at(&old.def, &env_key.value, now);
             if before.stage == entry.stage.value.as_str() {
                 continue;
@@ -230,5 +233,28 @@ mod tests {
             messages("  dev: internal\n", "  dev: internal\n  prod: off\n"),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn an_advance_is_no_stage_change_and_a_due_entry_added_is_an_error() {
+        assert_eq!(
+            messages(
+                "  prod:\n    stage: internal\n    since: 2026-11-01\n    schedule:\n      - {stage: partners, at: 2026-11-20T09:00:00Z}\n",
+                "  prod:\n    stage: partners\n    since: 2026-11-20\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            messages(
+                "  prod: internal\n",
+                "  prod:\n    stage: internal\n    schedule:\n      - {stage: partners, at: 2026-11-24T09:00:00Z}\n"
+            ),
+            vec![
+                "flag `nd`'s schedule in `prod` gains an entry for `partners` at 2026-11-24T09:00:00Z, which has already passed: it would take effect as soon as it lands, dated before it was made; plan a time to come, or promote now with `flags promote`"
+            ]
+        );
+        // Already there in the base: not added, not reported again.
+        let planned = "  prod:\n    stage: internal\n    schedule:\n      - {stage: partners, at: 2026-11-24T09:00:00Z}\n";
+        assert_eq!(messages(planned, planned), Vec::<String>::new());
     }
 }
