@@ -104,7 +104,7 @@ impl Timestamp {
                 "it is a date without a time".to_string()
             } else if s.len() > 10 && s.as_bytes()[10] == b' ' {
                 "it separates the date and the time with a space; write `T`".to_string()
-            } else if s.len() >= 19 && !has_offset {
+            } else if looks_like_date_time(s) && !has_offset {
                 "it has no offset (add `Z` for UTC, or `+01:00` and the like)".to_string()
             } else {
                 "it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset)"
@@ -154,6 +154,18 @@ impl Timestamp {
     pub fn date(self) -> Date {
         Date::from_unix(self.0)
     }
+}
+
+/// Whether `s` starts like `YYYY-MM-DDTHH:MM:SS` (for a precise message when it does not
+/// parse).
+fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':'
+        && b[16] == b':'
 }
 
 /// Checks `FLAGS_NOW` when it is set: a clock override that does not parse must stop the

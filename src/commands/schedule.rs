@@ -13,7 +13,7 @@ use crate::cli::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::error::UserError;
 use crate::git::history::Dated;
-use crate::policy::{Transition, check_transition};
+use crate::policy::{Transition, Violation, check_transition};
 use crate::render::escape;
 
 #[derive(Debug, Args)]
@@ -157,18 +157,22 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
         let soak = (from > 0)
             .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
             .flatten();
-        let entered = match last {
-            Some((t, _)) => Some(t.date()),
-            None if soak.is_some() => {
-                state
-                    .entered()
-                    .or_else(|| match entry_date_from_history(&repo, &flag.name, &env) {
-                        Some(Dated::On(d) | Dated::OnOrBefore(d)) => Some(d),
-                        None => None,
-                    })
-            }
-            None => None,
-        };
+        let entered =
+            match (last, soak) {
+                (Some((t, _)), _) => Some(t.date()),
+                (None, None) => None,
+                // As promote: a date cut off by a shallow clone is only an upper bound, enough
+                // when even it has soaked by `at`.
+                (None, Some(soak)) => state.entered().or_else(|| {
+                    match entry_date_from_history(&repo, &flag.name, &env) {
+                        Some(Dated::On(d)) => Some(d),
+                        Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= at.date() => {
+                            Some(d)
+                        }
+                        _ => None,
+                    }
+                }),
+            };
         if let (Some(soak), None) = (soak, entered) {
             super::warn(
                 ctx,
@@ -196,12 +200,19 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
             gate,
         };
         if let Some(v) = check_transition(&transition).first() {
-            return Err(UserError::new(format!(
-                "at {at}: {}",
-                refusal(v, &keyd, &env, from, to, p)
-            ))
-            .hint("pass `--force` to schedule anyway")
-            .into());
+            let reason = match v {
+                // The gate environment may get there by its own plan: say so.
+                Violation::Gate { env: gate, there } => format!(
+                    "`{env}` comes after `{}`, where flag `{keyd}` is only at `{}` then; promote or schedule it there to `{}` first",
+                    escape(gate),
+                    p.name_at(*there),
+                    p.name_at(to)
+                ),
+                v => refusal(v, &keyd, &env, from, to, p),
+            };
+            return Err(UserError::new(format!("at {at}: {reason}"))
+                .hint("pass `--force` to schedule anyway")
+                .into());
         }
     }
     let stage = p.name_at(to).to_string();

@@ -174,7 +174,7 @@ fn schedule_refuses_what_promote_refuses_unless_forced() {
     ]);
     assert_error(
         &run,
-        "error: at 2026-12-01T09:00:00Z: `staging` comes after `development`, where flag `nd` is only at `internal`; promote it there to `partners` first\nhint: pass `--force` to schedule anyway\n",
+        "error: at 2026-12-01T09:00:00Z: `staging` comes after `development`, where flag `nd` is only at `internal` then; promote or schedule it there to `partners` first\nhint: pass `--force` to schedule anyway\n",
     );
     assert_eq!(r.commit_count(), 2, "a refusal commits nothing");
     // Planned in development first, the same entry in staging one hour later passes the gate.
