@@ -2,6 +2,7 @@
 //! changed between two loaded repositories. Pure: two models in, problems out.
 
 use crate::date::{Date, Timestamp};
+use crate::policy::{Transition, Violation, check_transition, days, stage_list};
 use crate::problem::{Effect, Problem};
 use crate::render::escape;
 use crate::repo::{EnvEntry, Repo};
@@ -68,23 +69,7 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date, now: Timestamp) -> V
             };
             // The date the old stage was entered (`since`, or its schedule entry's `at`).
             let before_entered = before.entered();
-            if to > from + 1 {
-                out.push(Problem::error(
-                    &flag.path,
-                    loc,
-                    format!(
-                        "flag `{key}` moves from `{}` to `{}` in `{env}`, skipping {}; promote one stage at a time",
-                        p.name_at(from),
-                        p.name_at(to),
-                        (from + 1..to).map(|i| format!("`{}`", p.name_at(i))).collect::<Vec<_>>().join(", ")
-                    ),
-                ));
-            }
-            if to > from
-                && from > 0
-                && let Some(soak) = p.stages.get(from - 1).and_then(|s| s.soak_days)
-                && let Some(entered) = before_entered
-            {
+            if to > from {
                 // The new `since` dates the promotion; a kept (stale) one does not.
                 let promoted = entry
                     .since
@@ -92,17 +77,35 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date, now: Timestamp) -> V
                     .filter(|s| before.since.is_none_or(|b| b.value != s.value))
                     .and_then(|s| Date::parse(&s.value))
                     .unwrap_or(today);
-                let ready = entered.add_days(i64::from(soak));
-                if promoted < ready {
-                    out.push(Problem::error(
-                        &flag.path,
-                        loc,
-                        format!(
-                            "flag `{key}` leaves `{}` in `{env}` on {promoted}, before its soak time of {soak} day{} ends on {ready} (entered {entered})",
+                // Gates are checked on the whole repository by `validate`.
+                let transition = Transition {
+                    pipeline: p,
+                    from,
+                    to,
+                    on: promoted,
+                    entered: before_entered,
+                    gate: None,
+                };
+                for v in check_transition(&transition) {
+                    let message = match v {
+                        Violation::Skips { skipped } => format!(
+                            "flag `{key}` moves from `{}` to `{}` in `{env}`, skipping {}; promote one stage at a time",
                             p.name_at(from),
-                            if soak == 1 { "" } else { "s" }
+                            p.name_at(to),
+                            stage_list(&skipped)
                         ),
-                    ));
+                        Violation::Soak {
+                            soak,
+                            entered,
+                            ready,
+                        } => format!(
+                            "flag `{key}` leaves `{}` in `{env}` on {promoted}, before its soak time of {} ends on {ready} (entered {entered})",
+                            p.name_at(from),
+                            days(soak)
+                        ),
+                        Violation::Gate { .. } => continue,
+                    };
+                    out.push(Problem::error(&flag.path, loc, message));
                 }
             }
             if let (Some(new_since), Some(old_since)) = (&entry.since, before.since)
