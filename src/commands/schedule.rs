@@ -2,6 +2,7 @@
 //! pipeline in the flag file (PRODUCT.md section 9), with the checks `promote` makes, judged
 //! at the planned instant.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -56,19 +57,11 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
     let env = envs.first().cloned().unwrap_or_default();
     let keyd = escape(&key);
     let p = &repo.pipeline;
-    let Some(entry) = flag.def.entry(&env) else {
-        return Err(UserError::new(format!(
-            "flag `{keyd}` does not list `{env}`, so it is `off` there and has nothing to schedule from"
-        ))
-        .hint(format!("add `{env}: off` under `environments` in `{}` first", flag.path))
-        .into());
-    };
-
     if args.clear {
-        if entry.schedule.is_empty() {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                format!("flag `{keyd}` has no schedule in `{env}`; nothing changed\n").as_bytes(),
+        if flag.def.entry(&env).is_none_or(|e| e.schedule.is_empty()) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "flag `{keyd}` has no schedule in `{env}`; nothing changed"
             );
             return Ok(ExitCode::SUCCESS);
         }
@@ -81,6 +74,16 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
         let message = format!("flags: clear the schedule of {key} in {env}");
         return mutate::apply(ctx, &repo, &[change], &message, &args.mutate);
     }
+    let Some(entry) = flag.def.entry(&env) else {
+        return Err(UserError::new(format!(
+            "flag `{keyd}` does not list `{env}`, so it is `off` there and has nothing to schedule from"
+        ))
+        .hint(format!(
+            "add `{env}: off` under `environments` in `{}` first",
+            escape(&flag.path)
+        ))
+        .into());
+    };
 
     let at_text = args.at.clone().unwrap_or_default();
     let at = Timestamp::parse(&at_text).map_err(|why| UserError::new(why.to_string()))?;

@@ -817,3 +817,44 @@ fn the_schema_describes_schedule_entries() {
         assert!(!validator.is_valid(&flag(bad.clone())), "{bad}");
     }
 }
+
+#[test]
+fn an_environment_the_flag_does_not_list_has_nothing_to_schedule_or_clear() {
+    let r = setup();
+    r.flag("dev-only", "  development: internal\n");
+    r.commit_all("dev only", "2026-11-21");
+    let run = r.run(&[
+        "schedule",
+        "dev-only",
+        "--env",
+        "production",
+        "--at",
+        "2026-12-01T09:00:00Z",
+        "--yes",
+    ]);
+    assert_error(
+        &run,
+        "error: flag `dev-only` does not list `production`, so it is `off` there and has nothing to schedule from\nhint: add `production: off` under `environments` in `flags/dev-only.yaml` first\n",
+    );
+    let run = r.run(&[
+        "schedule",
+        "dev-only",
+        "--env",
+        "production",
+        "--clear",
+        "--yes",
+    ]);
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "flag `dev-only` has no schedule in `production`; nothing changed\n"
+    );
+    let run = r.run(&["schedule", "dev-only", "--env", "prod", "--clear", "--yes"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("did you mean `production`?"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), 2);
+}
