@@ -858,3 +858,38 @@ fn an_environment_the_flag_does_not_list_has_nothing_to_schedule_or_clear() {
     );
     assert_eq!(r.commit_count(), 2);
 }
+
+#[test]
+fn advance_changes_nothing_when_one_file_cannot_be_edited() {
+    let r = planned();
+    // A flow-style entry: its due move cannot be written by a span edit.
+    r.flag(
+        "flowy",
+        "  development: {stage: internal, schedule: [{stage: partners, at: 2026-11-24T09:00:00Z}]}\n",
+    );
+    r.commit_all("flowy", "2026-11-21");
+    let before = (r.read("flags/nd.yaml"), r.read("flags/flowy.yaml"));
+    let run = r.run(&["advance", "--dry-run"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: advancing `flags/flowy.yaml` in `development`\n  caused by: "),
+        "{}",
+        run.stderr
+    );
+    let run = r.run(&["advance", "--yes"]);
+    run.code(2);
+    assert_eq!(
+        (r.read("flags/nd.yaml"), r.read("flags/flowy.yaml")),
+        before
+    );
+    assert_eq!(r.commit_count(), 2);
+    // Without it, --dry-run shows every due move and writes nothing.
+    std::fs::remove_file(r.join("flags/flowy.yaml")).unwrap();
+    r.commit_all("no flowy", "2026-11-22");
+    let run = r.run(&["advance", "--dry-run"]);
+    run.success();
+    assert!(run.stdout.contains("-    stage: internal\n-    since: 2026-11-20\n-    schedule:\n-      - {stage: partners, at: 2026-11-24T09:00:00Z}\n+    stage: partners\n+    since: 2026-11-24\n"), "{}", run.stdout);
+    assert_eq!(r.read("flags/nd.yaml"), before.0);
+    assert_eq!(r.commit_count(), 3);
+}
