@@ -37,6 +37,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::date::Timestamp;
 use crate::error::unknown;
 use crate::repo::{Audience, Bucketing, FlagDef, Op, Repo, Rule, RuleValue};
 
@@ -531,19 +532,33 @@ impl Decision {
     }
 }
 
-/// Evaluates a flag by key in an environment. Unknown flag or environment names are errors
-/// with the nearest name as a hint.
+/// Evaluates a flag by key in an environment, now (see [`evaluate_at`]).
 pub fn evaluate(repo: &Repo, flag_key: &str, env: &str, user: &User) -> anyhow::Result<Decision> {
+    evaluate_at(repo, flag_key, env, user, Timestamp::now())
+}
+
+/// Evaluates a flag by key in an environment at the instant `now` (the stage in force then,
+/// schedules applied). Unknown flag or environment names are errors with the nearest name as
+/// a hint.
+pub fn evaluate_at(
+    repo: &Repo,
+    flag_key: &str,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+) -> anyhow::Result<Decision> {
     let Some(flag) = repo.flag(flag_key) else {
         return Err(unknown("flag", flag_key, repo.flags.iter().map(|f| f.name.as_str())).into());
     };
     if repo.environment(env).is_none() {
         return Err(unknown("environment", env, repo.environment_order()).into());
     }
-    Ok(evaluate_flag(repo, &flag.name, &flag.def, env, user))
+    Ok(evaluate_flag_at(
+        repo, &flag.name, &flag.def, env, user, now,
+    ))
 }
 
-/// Evaluates one flag definition (its key is needed for the rollout bucket).
+/// Evaluates one flag definition now (its key is needed for the rollout bucket).
 pub fn evaluate_flag(
     repo: &Repo,
     flag_key: &str,
@@ -551,7 +566,19 @@ pub fn evaluate_flag(
     env: &str,
     user: &User,
 ) -> Decision {
-    let state = repo.state(flag, env);
+    evaluate_flag_at(repo, flag_key, flag, env, user, Timestamp::now())
+}
+
+/// Evaluates one flag definition at the instant `now`.
+pub fn evaluate_flag_at(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+) -> Decision {
+    let state = repo.state_at(flag, env, now);
     let stage = state.stage.to_string();
     if state.position.unwrap_or(0) == 0 {
         return Decision {
@@ -561,7 +588,7 @@ pub fn evaluate_flag(
             reason: Reason::Off,
         };
     }
-    let audience = repo.audience(flag, env);
+    let audience = repo.audience_of(&state);
     let threshold = threshold(audience.rollout);
     let reason = if threshold >= BUCKETS {
         Reason::Everyone

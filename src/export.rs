@@ -12,6 +12,11 @@
 //! application fall back to the default in its code, which may be `true`). A flag at 100 %
 //! has the constant targeting `{"if": [true, "on", "off"]}`.
 //!
+//! A schedule (PRODUCT.md section 9) compiles to a chain of tests of flagd's clock:
+//! `{"if": [{">=": [{"var": "$flagd.timestamp"}, AT]}, TARGETING_THEN, ..., TARGETING_NOW]}`,
+//! newest entry first, so flagd switches at each `at` with no new export. Entries already in
+//! force at export time need no test: the export is exact from the instant it is made on.
+//!
 //! Each segment the flags use becomes a `$evaluators` entry, referenced from the flags'
 //! targeting as `{"$ref": "segment"}`. Inside an evaluator, included segments are written
 //! out in full rather than referenced: flagd resolves `$ref`s only in flag targeting, not
@@ -52,16 +57,24 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
+use crate::date::Timestamp;
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
-use crate::repo::{Op, Repo, Rule, RuleValue};
+use crate::repo::{Audience, Op, Repo, Rule, RuleValue};
 
 /// The flagd schema the export validates against.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
 
-/// The flagd flag definitions of one environment.
+/// The flagd flag definitions of one environment, from now on (see [`flagd_at`]).
 pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
-    let (flags, evaluators) = definitions(repo, env)?;
+    flagd_at(repo, env, Timestamp::now())
+}
+
+/// The flagd flag definitions of one environment, exact for every instant from `now` on: the
+/// stage in force at `now`, and each schedule entry still to come compiled into the targeting
+/// as a test of flagd's `$flagd.timestamp` (unix seconds), so flagd switches at `at` by itself.
+pub fn flagd_at(repo: &Repo, env: &str, now: Timestamp) -> Result<Value> {
+    let (flags, evaluators) = definitions(repo, env, now)?;
     let mut root = Map::new();
     root.insert("$schema".into(), json!(FLAGD_SCHEMA));
     root.insert("flags".into(), Value::Object(flags));
@@ -69,42 +82,41 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
     Ok(Value::Object(root))
 }
 
-/// The `flags` and `$evaluators` of an environment's flagd definitions.
-fn definitions(repo: &Repo, env: &str) -> Result<(Map<String, Value>, Map<String, Value>)> {
+/// The `flags` and `$evaluators` of an environment's flagd definitions at `now`.
+fn definitions(
+    repo: &Repo,
+    env: &str,
+    now: Timestamp,
+) -> Result<(Map<String, Value>, Map<String, Value>)> {
     let mut flags = Map::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     for flag in &repo.flags {
         let def = &flag.def;
-        let state = repo.state(def, env);
-        let audience = repo.audience(def, env);
-        let thr = threshold(audience.rollout);
-        let on = state.position.unwrap_or(0) > 0;
-        let targeting = if !on {
-            None
-        } else if thr >= BUCKETS {
-            Some(json!({"if": [true, "on", "off"]}))
-        } else {
-            // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
-            // or missing one, and some log an error each time (Python flagd-core).
-            let fractional = (thr > 0).then(|| {
-                json!({"if": [
-                    {"var": "targetingKey"},
-                    {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
-                    "off"
-                ]})
-            });
-            let refs: Vec<Value> = audience
-                .segments
-                .iter()
-                .map(|s| json!({"$ref": s}))
-                .collect();
-            used.extend(audience.segments.iter().cloned());
-            match (any(refs), fractional) {
-                (None, f) => f,
-                (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
-                (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
-            }
+        let state = repo.state_at(def, env, now);
+        let target = |pos: usize, used: &mut BTreeSet<String>| {
+            stage_targeting(&repo.audience_at_position(&state, pos), used)
         };
+        let mut targeting = target(state.position.unwrap_or(0), &mut used);
+        // Entries in reverse file order, as eval reads them (the last one whose `at` has
+        // passed is in force), down to the one already in force at `now`.
+        let mut branches = Vec::new();
+        if let Some(entry) = state.entry {
+            for e in entry.schedule.iter().rev() {
+                let Ok(at) = Timestamp::parse(&e.value.at.value) else {
+                    continue;
+                };
+                if at <= now {
+                    break;
+                }
+                let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
+                branches.push(json!({">=": [{"var": "$flagd.timestamp"}, at.unix()]}));
+                branches.push(target(pos, &mut used).unwrap_or_else(|| json!("off")));
+            }
+        }
+        if !branches.is_empty() {
+            branches.push(targeting.unwrap_or_else(|| json!("off")));
+            targeting = Some(json!({ "if": branches }));
+        }
         let mut out = Map::new();
         out.insert("state".into(), json!("ENABLED"));
         out.insert("variants".into(), json!({"on": true, "off": false}));
@@ -142,7 +154,7 @@ pub const OPERATOR_API_VERSION: &str = "core.openfeature.dev/v1beta1";
 /// The resource is named after the environment (`_` becomes `-`: Kubernetes names allow
 /// lowercase letters, digits, `-` and `.`); the namespace is left to `kubectl`/kustomize.
 pub fn operator(repo: &Repo, env: &str) -> Result<Value> {
-    let (flags, evaluators) = definitions(repo, env)?;
+    let (flags, evaluators) = definitions(repo, env, Timestamp::now())?;
     let mut spec = Map::new();
     spec.insert("flags".into(), Value::Object(flags));
     spec.insert("$evaluators".into(), Value::Object(evaluators));
@@ -170,16 +182,63 @@ pub fn operator_yaml(resource: &Value, env: &str) -> Result<String> {
     ))
 }
 
-/// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.
+/// The targeting of one audience: `None` when it is nobody (the default variant, `off`).
+fn stage_targeting(audience: &Audience, used: &mut BTreeSet<String>) -> Option<Value> {
+    let thr = threshold(audience.rollout);
+    if audience.segments.is_empty() && thr == 0 {
+        None
+    } else if thr >= BUCKETS {
+        Some(json!({"if": [true, "on", "off"]}))
+    } else {
+        // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
+        // or missing one, and some log an error each time (Python flagd-core).
+        let fractional = (thr > 0).then(|| {
+            json!({"if": [
+                {"var": "targetingKey"},
+                {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
+                "off"
+            ]})
+        });
+        let refs: Vec<Value> = audience
+            .segments
+            .iter()
+            .map(|s| json!({"$ref": s}))
+            .collect();
+        used.extend(audience.segments.iter().cloned());
+        match (any(refs), fractional) {
+            (None, f) => f,
+            (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
+            (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
+        }
+    }
+}
+
+/// The plain snapshot of the stage in force now (see [`snapshot_at`]).
 pub fn snapshot(repo: &Repo, env: &str) -> Value {
+    snapshot_at(repo, env, Timestamp::now())
+}
+
+/// The plain snapshot at `now`: `{flag: {"stage", "segments", "rollout"}}`, plus
+/// `"schedule": [{"stage", "at"}]` for the moves still to come when there are any.
+pub fn snapshot_at(repo: &Repo, env: &str, now: Timestamp) -> Value {
     let mut out = Map::new();
     for flag in &repo.flags {
-        let state = repo.state(&flag.def, env);
-        let audience = repo.audience(&flag.def, env);
+        let state = repo.state_at(&flag.def, env, now);
+        let audience = repo.audience_of(&state);
         out.insert(
             flag.name.clone(),
             json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
         );
+        let pending = state.entry.map(|e| e.pending(now)).unwrap_or_default();
+        if !pending.is_empty()
+            && let Some(Value::Object(o)) = out.get_mut(&flag.name)
+        {
+            let list: Vec<Value> = pending
+                .iter()
+                .map(|(t, e)| json!({"stage": e.stage.value, "at": t.to_string()}))
+                .collect();
+            o.insert("schedule".into(), Value::Array(list));
+        }
     }
     Value::Object(out)
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::date::Timestamp;
 use crate::error::{UserError, unknown};
 use crate::render::{escape, table, table_lines};
 use crate::repo::{FlagType, Repo};
@@ -50,6 +51,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     super::warn_if_incomplete(ctx, &repo);
+    let now = Timestamp::now();
 
     let selected: Vec<_> = repo
         .flags
@@ -61,10 +63,10 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                 return true;
             };
             match &args.env {
-                Some(env) => repo.state(&f.def, env).stage == stage,
+                Some(env) => repo.state_at(&f.def, env, now).stage == stage,
                 None => envs
                     .iter()
-                    .any(|env| repo.state(&f.def, env).stage == stage),
+                    .any(|env| repo.state_at(&f.def, env, now).stage == stage),
             }
         })
         .collect();
@@ -73,7 +75,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         DataFormat::Json => {
             let rows: Vec<FlagJson> = selected
                 .iter()
-                .map(|f| flag_json(&repo, &envs, f))
+                .map(|f| flag_json(&repo, &envs, f, now))
                 .collect();
             super::print_json(&rows)?;
         }
@@ -91,10 +93,17 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                     escape(&f.def.owner.value).into_owned(),
                     f.def.kind.value.to_string(),
                 ];
-                row.extend(
-                    envs.iter()
-                        .map(|env| escape(repo.state(&f.def, env).stage).into_owned()),
-                );
+                row.extend(envs.iter().map(|env| {
+                    let s = repo.state_at(&f.def, env, now);
+                    let stage = escape(s.stage).into_owned();
+                    // The next planned move, by date: the table stays narrow.
+                    match s.entry.and_then(|e| e.pending(now).into_iter().next()) {
+                        Some((at, next)) => {
+                            format!("{stage} (→ {} {})", escape(&next.stage.value), at.date())
+                        }
+                        None => stage,
+                    }
+                }));
                 t.add_row(row);
             }
             let mut out = std::io::stdout().lock();
@@ -115,7 +124,17 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
 #[derive(Serialize)]
 struct EnvJson<'a> {
     stage: &'a str,
-    since: Option<&'a str>,
+    /// When the stage in force was entered: `since`, or the date of the schedule entry.
+    since: Option<std::borrow::Cow<'a, str>>,
+    /// Planned moves still to come (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schedule: Vec<PlannedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlannedJson<'a> {
+    stage: &'a str,
+    at: String,
 }
 
 /// One row of `--format json`, serialized straight from the model (no intermediate
@@ -148,17 +167,32 @@ fn flag_json<'a>(
     repo: &'a Repo,
     envs: &[&'a str],
     f: &'a crate::repo::Doc<crate::repo::FlagDef>,
+    now: Timestamp,
 ) -> FlagJson<'a> {
     let environments = envs
         .iter()
         .map(|env| {
-            let s = repo.state(&f.def, env);
-            let since = s.since.map(|d| d.value.as_str());
+            let s = repo.state_at(&f.def, env, now);
+            let since = match s.scheduled {
+                Some(_) => s.entered().map(|d| d.to_string().into()),
+                None => s.since.map(|d| d.value.as_str().into()),
+            };
+            let schedule = s
+                .entry
+                .map(|e| e.pending(now))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(at, e)| PlannedJson {
+                    stage: &e.stage.value,
+                    at: at.to_string(),
+                })
+                .collect();
             (
                 *env,
                 EnvJson {
                     stage: s.stage,
                     since,
+                    schedule,
                 },
             )
         })

@@ -327,12 +327,14 @@ impl fmt::Display for FlagType {
 }
 
 /// A flag's state in one environment: `production: partners` (short form) or a mapping
-/// with `stage`, `since` and `segments` (long form).
+/// with `stage`, `since`, `segments` and `schedule` (long form).
 #[derive(Debug, Clone)]
 pub struct EnvEntry {
     pub stage: Sp<String>,
     pub since: Option<Sp<String>>,
     pub segments: Vec<Sp<String>>,
+    /// Planned moves, in time order (PRODUCT.md section 9); see [`ScheduleEntry`].
+    pub schedule: Vec<Sp<ScheduleEntry>>,
     /// Written as a mapping rather than a bare stage name.
     pub long_form: bool,
 }
@@ -350,6 +352,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     stage: Sp::new(v.to_owned(), Default::default()),
                     since: None,
                     segments: Vec::new(),
+                    schedule: Vec::new(),
                     long_form: false,
                 })
             }
@@ -365,15 +368,17 @@ impl<'de> Deserialize<'de> for EnvEntry {
                 let mut stage = None;
                 let mut since = None;
                 let mut segments = None;
+                let mut schedule = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "stage" => stage = Some(map.next_value::<Sp<String>>()?),
                         "since" => since = Some(map.next_value::<Sp<String>>()?),
                         "segments" => segments = Some(map.next_value::<Vec<Sp<String>>>()?),
+                        "schedule" => schedule = Some(map.next_value::<Schedule>()?.0),
                         other => {
                             return Err(de::Error::unknown_field(
                                 other,
-                                &["stage", "since", "segments"],
+                                &["stage", "since", "segments", "schedule"],
                             ));
                         }
                     }
@@ -383,6 +388,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     stage,
                     since,
                     segments: segments.unwrap_or_default(),
+                    schedule: schedule.unwrap_or_default(),
                     long_form: true,
                 })
             }
@@ -419,11 +425,45 @@ impl JsonSchema for EnvEntry {
                     "properties": {
                         "stage": { "type": "string", "description": "Stage name, or `off`." },
                         "since": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "When this environment entered its stage (YYYY-MM-DD)." },
-                        "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." }
+                        "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." },
+                        "schedule": {
+                            "type": ["array", "null"],
+                            "description": "Planned moves, in time order: from `at` on, the environment is at `stage`.",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": false,
+                                "required": ["stage", "at"],
+                                "properties": {
+                                    "stage": { "type": "string", "description": "Stage the environment moves to." },
+                                    "at": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$", "description": "When: RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z." }
+                                }
+                            }
+                        }
                     }
                 }
             ]
         })
+    }
+}
+
+/// One planned move of a flag in an environment (PRODUCT.md section 9): from `at` on, the
+/// environment is at `stage`. `at` stays text here (checked by `crate::schedule`), so one bad
+/// timestamp does not hide the file's other problems.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    /// Stage the environment moves to.
+    pub stage: Sp<String>,
+    /// When: RFC 3339 with `Z` or an offset.
+    pub at: Sp<String>,
+}
+
+/// `schedule:` — a list of entries; a bare `schedule:` (null) is none.
+struct Schedule(Vec<Sp<ScheduleEntry>>);
+
+impl<'de> Deserialize<'de> for Schedule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<Vec<Sp<ScheduleEntry>>>::deserialize(d).map(|v| Schedule(v.unwrap_or_default()))
     }
 }
 
