@@ -34,6 +34,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a flag at the first stage in every environment')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit')
             [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Roll a flag back one stage (or to --to STAGE|off); never blocked')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit')
+            [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Write every scheduled move that is due into the flag files, in one commit')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile environments for run time: flagd definitions or OpenFeature Operator resources')
@@ -131,6 +133,34 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'flags;schedule' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment to plan in (asked for on a terminal when left out)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to plan in (asked for on a terminal when left out)')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Stage to move to (default: the one after the last planned stage)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('--clear', '--clear', [CompletionResultType]::ParameterName, 'Remove every planned move of the flag in the environment')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Plan past a gate, before soak time ends, or more than one stage at once')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
+            [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'flags;advance' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
+            [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'flags;diff' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
@@ -143,6 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to evaluate in')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Targeting key of the user (the attribute `key`)')
             [CompletionResult]::new('--attr', '--attr', [CompletionResultType]::ParameterName, 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string')
+            [CompletionResult]::new('--at', '--at', [CompletionResultType]::ParameterName, 'Evaluate at this instant (RFC 3339 with `Z` or an offset; default: now), schedules applied')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
@@ -234,6 +265,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('new', 'new', [CompletionResultType]::ParameterValue, 'Create a flag at the first stage in every environment')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit')
             [CompletionResult]::new('demote', 'demote', [CompletionResultType]::ParameterValue, 'Roll a flag back one stage (or to --to STAGE|off); never blocked')
+            [CompletionResult]::new('schedule', 'schedule', [CompletionResultType]::ParameterValue, 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit')
+            [CompletionResult]::new('advance', 'advance', [CompletionResultType]::ParameterValue, 'Write every scheduled move that is due into the flag files, in one commit')
             [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)')
             [CompletionResult]::new('eval', 'eval', [CompletionResultType]::ParameterValue, 'Tell whether a flag is on for a user in an environment, and why')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Compile environments for run time: flagd definitions or OpenFeature Operator resources')
@@ -266,6 +299,12 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             break
         }
         'flags;help;demote' {
+            break
+        }
+        'flags;help;schedule' {
+            break
+        }
+        'flags;help;advance' {
             break
         }
         'flags;help;diff' {

@@ -16,6 +16,9 @@ _flags() {
             ",$1")
                 cmd="flags"
                 ;;
+            flags,advance)
+                cmd="flags__subcmd__advance"
+                ;;
             flags,completions)
                 cmd="flags__subcmd__completions"
                 ;;
@@ -58,6 +61,9 @@ _flags() {
             flags,remove)
                 cmd="flags__subcmd__remove"
                 ;;
+            flags,schedule)
+                cmd="flags__subcmd__schedule"
+                ;;
             flags,schema)
                 cmd="flags__subcmd__schema"
                 ;;
@@ -69,6 +75,9 @@ _flags() {
                 ;;
             flags,validate)
                 cmd="flags__subcmd__validate"
+                ;;
+            flags__subcmd__help,advance)
+                cmd="flags__subcmd__help__subcmd__advance"
                 ;;
             flags__subcmd__help,completions)
                 cmd="flags__subcmd__help__subcmd__completions"
@@ -112,6 +121,9 @@ _flags() {
             flags__subcmd__help,remove)
                 cmd="flags__subcmd__help__subcmd__remove"
                 ;;
+            flags__subcmd__help,schedule)
+                cmd="flags__subcmd__help__subcmd__schedule"
+                ;;
             flags__subcmd__help,schema)
                 cmd="flags__subcmd__help__subcmd__schema"
                 ;;
@@ -131,8 +143,30 @@ _flags() {
 
     case "${cmd}" in
         flags)
-            opts="-C -h -V --color --help --version init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help"
+            opts="-C -h -V --color --help --version init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__advance)
+            opts="-y -C -h --yes --dry-run --no-commit --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -235,7 +269,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__eval)
-            opts="-C -h --env --user --attr --format --color --help"
+            opts="-C -h --env --user --attr --at --format --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +284,10 @@ _flags() {
                     return 0
                     ;;
                 --attr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -315,8 +353,22 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help)
-            opts="init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help"
+            opts="init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__help__subcmd__advance)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -511,6 +563,20 @@ _flags() {
             return 0
             ;;
         flags__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__help__subcmd__schedule)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -818,6 +884,44 @@ _flags() {
             fi
             case "${prev}" in
                 --refs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        flags__subcmd__schedule)
+            opts="-e -y -C -h --env --at --to --clear --force --yes --dry-run --no-commit --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand new 'Create a flag at the first stage in every environment'
             cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
             cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+            cand schedule 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
+            cand advance 'Write every scheduled move that is due into the flag files, in one commit'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
             cand export 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
@@ -120,6 +122,32 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'flags;schedule'= {
+            cand -e 'Environment to plan in (asked for on a terminal when left out)'
+            cand --env 'Environment to plan in (asked for on a terminal when left out)'
+            cand --at 'When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)'
+            cand --to 'Stage to move to (default: the one after the last planned stage)'
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --clear 'Remove every planned move of the flag in the environment'
+            cand --force 'Plan past a gate, before soak time ends, or more than one stage at once'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'flags;advance'= {
+            cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
+            cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand -y 'Apply without asking for confirmation (required without a terminal)'
+            cand --yes 'Apply without asking for confirmation (required without a terminal)'
+            cand --dry-run 'Print the diff and change nothing'
+            cand --no-commit 'Write the file but do not commit it'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'flags;diff'= {
             cand --format 'Output format'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
@@ -131,6 +159,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --env 'Environment to evaluate in'
             cand --user 'Targeting key of the user (the attribute `key`)'
             cand --attr 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string'
+            cand --at 'Evaluate at this instant (RFC 3339 with `Z` or an offset; default: now), schedules applied'
             cand --format 'Output format'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
@@ -213,6 +242,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand new 'Create a flag at the first stage in every environment'
             cand promote 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
             cand demote 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+            cand schedule 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
+            cand advance 'Write every scheduled move that is due into the flag files, in one commit'
             cand diff 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
             cand eval 'Tell whether a flag is on for a user in an environment, and why'
             cand export 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
@@ -238,6 +269,10 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;help;promote'= {
         }
         &'flags;help;demote'= {
+        }
+        &'flags;help;schedule'= {
+        }
+        &'flags;help;advance'= {
         }
         &'flags;help;diff'= {
         }

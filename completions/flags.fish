@@ -37,6 +37,8 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "show" -d 'Show one flag
 complete -c flags -n "__fish_flags_needs_command" -f -a "new" -d 'Create a flag at the first stage in every environment'
 complete -c flags -n "__fish_flags_needs_command" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_needs_command" -f -a "schedule" -d 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
+complete -c flags -n "__fish_flags_needs_command" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
 complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
@@ -121,6 +123,27 @@ complete -c flags -n "__fish_flags_using_subcommand demote" -s y -l yes -d 'Appl
 complete -c flags -n "__fish_flags_using_subcommand demote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l no-commit -d 'Write the file but do not commit it'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -s e -l env -d 'Environment to plan in (asked for on a terminal when left out)' -r
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l at -d 'When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)' -r
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l to -d 'Stage to move to (default: the one after the last planned stage)' -r
+complete -c flags -n "__fish_flags_using_subcommand schedule" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l clear -d 'Remove every planned move of the flag in the environment'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l force -d 'Plan past a gate, before soak time ends, or more than one stage at once'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l dry-run -d 'Print the diff and change nothing'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand advance" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand advance" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c flags -n "__fish_flags_using_subcommand advance" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
+complete -c flags -n "__fish_flags_using_subcommand advance" -l dry-run -d 'Print the diff and change nothing'
+complete -c flags -n "__fish_flags_using_subcommand advance" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand advance" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand diff" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
 json\t'Machine-readable JSON'"
 complete -c flags -n "__fish_flags_using_subcommand diff" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
@@ -131,6 +154,7 @@ complete -c flags -n "__fish_flags_using_subcommand diff" -s h -l help -d 'Print
 complete -c flags -n "__fish_flags_using_subcommand eval" -l env -d 'Environment to evaluate in' -r
 complete -c flags -n "__fish_flags_using_subcommand eval" -l user -d 'Targeting key of the user (the attribute `key`)' -r
 complete -c flags -n "__fish_flags_using_subcommand eval" -l attr -d 'A user attribute; JSON numbers are numbers, anything else (or "quoted") a string' -r
+complete -c flags -n "__fish_flags_using_subcommand eval" -l at -d 'Evaluate at this instant (RFC 3339 with `Z` or an offset; default: now), schedules applied' -r
 complete -c flags -n "__fish_flags_using_subcommand eval" -l format -d 'Output format' -r -f -a "text\t'The answer, the stage and the reason, one per line'
 json\t'One JSON object'"
 complete -c flags -n "__fish_flags_using_subcommand eval" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
@@ -202,21 +226,23 @@ complete -c flags -n "__fish_flags_using_subcommand manpage" -l color -d 'When t
 always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand manpage" -s h -l help -d 'Print help'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "log" -d 'Show stage changes from git history, newest first'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote diff eval export log stale remove refs schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "init" -d 'Create a flags repository: flags.yaml, three gated environments, two segments'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "validate" -d 'Check every file and report every problem (exit 1 on errors)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "schedule" -d 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "eval" -d 'Tell whether a flag is on for a user in an environment, and why'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "log" -d 'Show stage changes from git history, newest first'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -42,6 +42,10 @@ pub enum Command {
     Promote(commands::promote::PromoteArgs),
     /// Roll a flag back one stage (or to --to STAGE|off); never blocked
     Demote(commands::demote::DemoteArgs),
+    /// Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit
+    Schedule(commands::schedule::ScheduleArgs),
+    /// Write every scheduled move that is due into the flag files, in one commit
+    Advance(commands::advance::AdvanceArgs),
     /// Show what changed between two revisions in flag terms (default: HEAD vs working tree)
     Diff(commands::diff::DiffArgs),
     /// Tell whether a flag is on for a user in an environment, and why
@@ -119,6 +123,8 @@ impl Cli {
             Command::New(args) => commands::new::run(&ctx, &args),
             Command::Promote(args) => commands::promote::run(&ctx, &args),
             Command::Demote(args) => commands::demote::run(&ctx, &args),
+            Command::Schedule(args) => commands::schedule::run(&ctx, &args),
+            Command::Advance(args) => commands::advance::run(&ctx, &args),
             Command::Eval(args) => commands::eval::run(&ctx, &args),
             Command::Export(args) => commands::export::run(&ctx, &args),
             Command::Remove(args) => commands::remove::run(&ctx, &args),

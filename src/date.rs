@@ -1,4 +1,5 @@
-//! Calendar dates (`YYYY-MM-DD`), the only time unit the files use.
+//! Calendar dates (`YYYY-MM-DD`) and instants (RFC 3339, for schedules), and the clock that
+//! `FLAGS_TODAY` / `FLAGS_NOW` override.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -41,7 +42,8 @@ impl Date {
         Date(secs.div_euclid(86_400))
     }
 
-    /// Today in UTC, or `FLAGS_TODAY` when set (reproducible CI runs and tests).
+    /// Today in UTC, or `FLAGS_TODAY` when set (reproducible CI runs and tests), or the date
+    /// of `FLAGS_NOW`.
     pub fn today() -> Date {
         if let Some(d) = std::env::var("FLAGS_TODAY")
             .ok()
@@ -49,11 +51,10 @@ impl Date {
         {
             return d;
         }
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Date::from_unix(secs)
+        if let Some(t) = env_now() {
+            return t.date();
+        }
+        Date::from_unix(system_secs())
     }
 
     pub fn add_days(self, n: i64) -> Date {
@@ -63,6 +64,142 @@ impl Date {
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         later.0 - self.0
+    }
+}
+
+fn system_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+fn env_now() -> Option<Timestamp> {
+    std::env::var("FLAGS_NOW")
+        .ok()
+        .and_then(|s| Timestamp::parse(&s).ok())
+}
+
+/// An instant in whole seconds since 1970-01-01T00:00:00Z: what flagd's `$flagd.timestamp`
+/// counts, so a schedule compiles to exact comparisons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+/// An example for messages about timestamps.
+pub const TIMESTAMP_EXAMPLE: &str = "2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00";
+
+impl Timestamp {
+    /// Parses an RFC 3339 timestamp with `Z` or an offset (`2026-12-01T09:00:00+01:00`).
+    /// Fractions of a second must be zero: flagd's clock counts whole seconds. The error says
+    /// what is wrong, without the example (callers add it).
+    pub fn parse(s: &str) -> Result<Timestamp, String> {
+        use time::format_description::well_known::Rfc3339;
+        let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
+            let has_offset = s.len() > 10
+                && (s.ends_with(['Z', 'z'])
+                    || s.get(s.len().saturating_sub(6)..).is_some_and(|t| {
+                        t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')
+                    }));
+            if Date::parse(s).is_some() {
+                "it is a date without a time".to_string()
+            } else if s.len() > 10 && s.as_bytes()[10] == b' ' {
+                "it separates the date and the time with a space; write `T`".to_string()
+            } else if looks_like_date_time(s) && !has_offset {
+                "it has no offset (add `Z` for UTC, or `+01:00` and the like)".to_string()
+            } else {
+                "it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset)"
+                    .to_string()
+            }
+        })?;
+        if t.nanosecond() != 0 {
+            return Err("it has a fraction of a second; use whole seconds".to_string());
+        }
+        Ok(Timestamp(t.unix_timestamp()))
+    }
+
+    pub fn from_unix(secs: i64) -> Timestamp {
+        Timestamp(secs)
+    }
+
+    pub fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// Now, or `FLAGS_NOW` when set, or the start (00:00:00Z) of `FLAGS_TODAY` when only that
+    /// is set, so that a run pinned to a day is pinned to one instant too.
+    pub fn now() -> Timestamp {
+        if let Some(t) = env_now() {
+            return t;
+        }
+        if let Some(d) = std::env::var("FLAGS_TODAY")
+            .ok()
+            .and_then(|s| Date::parse(&s))
+        {
+            return Timestamp::start_of(d);
+        }
+        Timestamp(system_secs())
+    }
+
+    /// 00:00:00Z of a date.
+    pub fn start_of(d: Date) -> Timestamp {
+        Timestamp(d.days().saturating_mul(86_400))
+    }
+
+    /// The last second (23:59:59Z) of a date.
+    pub fn end_of(d: Date) -> Timestamp {
+        Timestamp(d.days().saturating_add(1).saturating_mul(86_400) - 1)
+    }
+
+    /// The UTC date of this instant.
+    pub fn date(self) -> Date {
+        Date::from_unix(self.0)
+    }
+}
+
+/// Whether `s` starts like `YYYY-MM-DDTHH:MM:SS` (for a precise message when it does not
+/// parse).
+fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b't')
+        && b[13] == b':'
+        && b[16] == b':'
+}
+
+/// Checks `FLAGS_NOW` when it is set: a clock override that does not parse must stop the
+/// command rather than be ignored.
+pub fn check_env_now() -> Result<(), String> {
+    match std::env::var("FLAGS_NOW") {
+        Ok(s) => Timestamp::parse(&s).map(|_| ()).map_err(|why| {
+            format!(
+                "`FLAGS_NOW` is `{}`, which is not a valid timestamp: {why}; e.g. {TIMESTAMP_EXAMPLE}",
+                crate::render::escape(&s)
+            )
+        }),
+        Err(_) => Ok(()),
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC: `2026-12-01T08:00:00Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.0.rem_euclid(86_400);
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        )
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -148,5 +285,50 @@ mod tests {
         let a = Date::parse("2026-10-01").unwrap();
         assert_eq!(a.days_until(Date::parse("2026-11-25").unwrap()), 55);
         assert_eq!(Date::from_unix(1_764_028_800).to_string(), "2025-11-25");
+    }
+
+    #[test]
+    fn timestamps_need_an_offset_and_whole_seconds() {
+        let t = |s: &str| Timestamp::parse(s).map(|t| t.to_string());
+        assert_eq!(t("2026-12-01T09:00:00Z").unwrap(), "2026-12-01T09:00:00Z");
+        assert_eq!(
+            t("2026-12-01T10:00:00+01:00").unwrap(),
+            "2026-12-01T09:00:00Z"
+        );
+        assert_eq!(
+            t("2026-12-01T00:30:00+02:00").unwrap(),
+            "2026-11-30T22:30:00Z"
+        );
+        assert_eq!(t("1969-12-31T23:59:59Z").unwrap(), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            Timestamp::parse("2026-12-01T09:00:00Z").unwrap().unix(),
+            1_796_115_600
+        );
+        assert_eq!(t("2026-12-01").unwrap_err(), "it is a date without a time");
+        assert_eq!(
+            t("2026-12-01T09:00:00").unwrap_err(),
+            "it has no offset (add `Z` for UTC, or `+01:00` and the like)"
+        );
+        assert_eq!(
+            t("2026-12-01T09:00:00.5Z").unwrap_err(),
+            "it has a fraction of a second; use whole seconds"
+        );
+        assert!(t("2026-12-01T09:00:00.000Z").is_ok());
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-13-01T09:00:00Z",
+            "2026-12-01T25:00:00Z",
+            "2026-12-01T09:00Z",
+        ] {
+            assert!(
+                t(bad).unwrap_err().starts_with("it is not an RFC 3339"),
+                "{bad}"
+            );
+        }
+        let d = Date::parse("2026-12-01").unwrap();
+        assert_eq!(Timestamp::start_of(d).to_string(), "2026-12-01T00:00:00Z");
+        assert_eq!(Timestamp::end_of(d).to_string(), "2026-12-01T23:59:59Z");
+        assert_eq!(Timestamp::end_of(d).date(), d);
     }
 }

@@ -82,13 +82,13 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
 }
 
 /// A replacement of `source[start..end]` by `text`.
-struct Splice {
-    start: usize,
-    end: usize,
-    text: String,
+pub(crate) struct Splice {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
 }
 
-fn apply(source: &str, mut splices: Vec<Splice>) -> Result<String> {
+pub(crate) fn apply(source: &str, mut splices: Vec<Splice>) -> Result<String> {
     splices.sort_by_key(|s| std::cmp::Reverse(s.start));
     let mut out = source.to_string();
     for s in splices {
@@ -104,7 +104,7 @@ fn apply(source: &str, mut splices: Vec<Splice>) -> Result<String> {
     Ok(out)
 }
 
-fn span_text<'a, T>(source: &'a str, sp: &Sp<T>) -> Result<&'a str> {
+pub(crate) fn span_text<'a, T>(source: &'a str, sp: &Sp<T>) -> Result<&'a str> {
     let l = sp.loc;
     if !l.is_known() {
         bail!("the position of a value in the file is unknown; edit it by hand");
@@ -117,7 +117,7 @@ fn span_text<'a, T>(source: &'a str, sp: &Sp<T>) -> Result<&'a str> {
 }
 
 /// `new` in the quoting style of `original` (`"x"`, `'x'` or plain).
-fn requote(original: &str, new: &str) -> String {
+pub(crate) fn requote(original: &str, new: &str) -> String {
     match original.as_bytes().first() {
         Some(b'"') => format!("\"{new}\""),
         Some(b'\'') => format!("'{new}'"),
@@ -125,7 +125,7 @@ fn requote(original: &str, new: &str) -> String {
     }
 }
 
-fn line_start(source: &str, pos: usize) -> usize {
+pub(crate) fn line_start(source: &str, pos: usize) -> usize {
     source
         .get(..pos)
         .and_then(|s| s.rfind('\n'))
@@ -133,7 +133,7 @@ fn line_start(source: &str, pos: usize) -> usize {
 }
 
 /// End of the line's content at `pos` (before `\n` or `\r\n`).
-fn line_content_end(source: &str, pos: usize) -> usize {
+pub(crate) fn line_content_end(source: &str, pos: usize) -> usize {
     let end = source
         .get(pos..)
         .and_then(|s| s.find('\n'))
@@ -145,12 +145,12 @@ fn line_content_end(source: &str, pos: usize) -> usize {
     }
 }
 
-fn indent_of(line: &str) -> usize {
+pub(crate) fn indent_of(line: &str) -> usize {
     line.bytes().take_while(|&b| b == b' ').count()
 }
 
 /// Whether `source[line_start..pos]` is only indentation (the value sits in block context).
-fn only_indent_before(source: &str, pos: usize) -> bool {
+pub(crate) fn only_indent_before(source: &str, pos: usize) -> bool {
     source
         .get(line_start(source, pos)..pos)
         .is_some_and(|s| s.bytes().all(|b| b == b' '))
@@ -356,16 +356,16 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
 
 /// What an edit may touch and what it must keep, in comparable form.
 #[derive(Debug, PartialEq)]
-struct Summary {
+pub(crate) struct Summary {
     description: String,
     owner: String,
     kind: FlagType,
     created: Option<String>,
     expires: Option<String>,
-    envs: BTreeMap<String, (String, Option<String>, Vec<String>)>,
+    pub(crate) envs: BTreeMap<String, EnvSummary>,
     /// Typed fields (section 8): variants, default, serve, requires, and per environment
     /// `users` and `serve`; an edit of stages keeps them all.
-    typed: String,
+    pub(crate) typed: String,
 }
 
 fn typed_summary(def: &FlagDef) -> String {
@@ -403,7 +403,10 @@ fn typed_summary(def: &FlagDef) -> String {
     )
 }
 
-fn summary(def: &FlagDef) -> Summary {
+/// An environment's stage, `since`, extra segments and schedule (`(stage, at)` pairs).
+pub(crate) type EnvSummary = (String, Option<String>, Vec<String>, Vec<(String, String)>);
+
+pub(crate) fn summary(def: &FlagDef) -> Summary {
     Summary {
         description: def.description.value.clone(),
         owner: def.owner.value.clone(),
@@ -423,6 +426,10 @@ fn summary(def: &FlagDef) -> Summary {
                         e.stage.value.clone(),
                         e.since.as_ref().map(|s| s.value.clone()),
                         e.segments.iter().map(|s| s.value.clone()).collect(),
+                        e.schedule
+                            .iter()
+                            .map(|s| (s.value.stage.value.clone(), s.value.at.value.clone()))
+                            .collect(),
                     ),
                 )
             })
@@ -438,14 +445,19 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
         )
     })?;
     let mut expected = summary(old);
-    let segments = expected
+    let (segments, schedule) = expected
         .envs
         .get(&edit.env)
-        .map(|e| e.2.clone())
+        .map(|e| (e.2.clone(), e.3.clone()))
         .unwrap_or_default();
     expected.envs.insert(
         edit.env.clone(),
-        (edit.stage.clone(), Some(edit.since.clone()), segments),
+        (
+            edit.stage.clone(),
+            Some(edit.since.clone()),
+            segments,
+            schedule,
+        ),
     );
     if summary(&new) != expected {
         bail!(
@@ -490,6 +502,11 @@ fn entry_lines(def: &FlagDef, env: &str) -> usize {
     lines.extend(e.since.iter().map(|s| s.loc.line));
     lines.extend(e.segments.iter().map(|s| s.loc.line));
     lines.extend(e.users.iter().map(|s| s.loc.line));
+    lines.extend(
+        e.schedule
+            .iter()
+            .flat_map(|s| [s.value.stage.loc.line, s.value.at.loc.line]),
+    );
     if let Some(serve) = &e.serve {
         lines.push(serve.loc.line);
         if let crate::repo::Serve::Split(ws) = &serve.value {

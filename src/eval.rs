@@ -37,6 +37,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::date::Timestamp;
 use crate::error::unknown;
 use crate::repo::{Audience, Bucketing, FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
@@ -636,16 +637,30 @@ fn explain_reason(reason: &Reason, stage: &str, audience: &Audience) -> String {
     }
 }
 
-/// Evaluates a flag by key in an environment. Unknown flag or environment names are errors
-/// with the nearest name as a hint.
+/// Evaluates a flag by key in an environment, now (see [`evaluate_at`]).
 pub fn evaluate(repo: &Repo, flag_key: &str, env: &str, user: &User) -> anyhow::Result<Decision> {
+    evaluate_at(repo, flag_key, env, user, Timestamp::now())
+}
+
+/// Evaluates a flag by key in an environment at the instant `now` (the stage in force then,
+/// schedules applied). Unknown flag or environment names are errors with the nearest name as
+/// a hint.
+pub fn evaluate_at(
+    repo: &Repo,
+    flag_key: &str,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+) -> anyhow::Result<Decision> {
     let Some(flag) = repo.flag(flag_key) else {
         return Err(unknown("flag", flag_key, repo.flags.iter().map(|f| f.name.as_str())).into());
     };
     if repo.environment(env).is_none() {
         return Err(unknown("environment", env, repo.environment_order()).into());
     }
-    Ok(evaluate_flag(repo, &flag.name, &flag.def, env, user))
+    Ok(evaluate_flag_at(
+        repo, &flag.name, &flag.def, env, user, now,
+    ))
 }
 
 /// How deep prerequisite chains are followed (a requires b requires c ...); deeper ones
@@ -657,7 +672,7 @@ pub const MAX_PREREQ_DEPTH: usize = 16;
 /// `flags export` refuses, and validation reports the flag, so `eval` and `export` refuse it.
 pub const MAX_PREREQ_EXPANSIONS: usize = 1_000;
 
-/// Evaluates one flag definition (its key is needed for the rollout and split buckets).
+/// Evaluates one flag definition now (its key is needed for the rollout and split buckets).
 pub fn evaluate_flag(
     repo: &Repo,
     flag_key: &str,
@@ -665,31 +680,45 @@ pub fn evaluate_flag(
     env: &str,
     user: &User,
 ) -> Decision {
+    evaluate_flag_at(repo, flag_key, flag, env, user, Timestamp::now())
+}
+
+/// Evaluates one flag definition at the instant `now` (the stage in force then).
+pub fn evaluate_flag_at(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+) -> Decision {
     evaluate_in(
         repo,
         flag_key,
         flag,
         env,
         user,
+        now,
         &mut vec![flag_key.to_string()],
         &mut { MAX_PREREQ_EXPANSIONS },
     )
 }
 
-/// The audience decision: is the user in the flag's audience in `env`, and why.
+/// The audience decision: is the user in the flag's audience in `env` at `now`, and why.
 fn audience_reason(
     repo: &Repo,
     flag_key: &str,
     flag: &FlagDef,
     env: &str,
     user: &User,
+    now: Timestamp,
 ) -> (String, Audience, Reason) {
-    let state = repo.state(flag, env);
+    let state = repo.state_at(flag, env, now);
     let stage = state.stage.to_string();
     if state.position.unwrap_or(0) == 0 {
         return (stage, Audience::default(), Reason::Off);
     }
-    let audience = repo.audience(flag, env);
+    let audience = repo.audience_of(&state);
     let threshold = threshold(audience.rollout);
     let reason = if threshold >= BUCKETS {
         Reason::Everyone
@@ -725,21 +754,23 @@ fn audience_reason(
 
 /// [`evaluate_flag`] with the chain of flags whose prerequisites led here (`path`, this
 /// flag last), for cycles and depth.
+#[allow(clippy::too_many_arguments)]
 fn evaluate_in(
     repo: &Repo,
     flag_key: &str,
     flag: &FlagDef,
     env: &str,
     user: &User,
+    now: Timestamp,
     path: &mut Vec<String>,
     budget: &mut usize,
 ) -> Decision {
     let view = TypedView::new(flag);
-    let (stage, audience, mut reason) = audience_reason(repo, flag_key, flag, env, user);
+    let (stage, audience, mut reason) = audience_reason(repo, flag_key, flag, env, user, now);
     let mut prerequisites = Vec::new();
     if reason.served() {
         for (req, wanted) in view.requires() {
-            let served = prerequisite_variant(repo, req, env, user, path, budget);
+            let served = prerequisite_variant(repo, req, env, user, now, path, budget);
             if served.as_deref() == Some(wanted) {
                 prerequisites.push((req.to_string(), wanted.to_string()));
             } else {
@@ -803,6 +834,7 @@ fn prerequisite_variant(
     key: &str,
     env: &str,
     user: &User,
+    now: Timestamp,
     path: &mut Vec<String>,
     budget: &mut usize,
 ) -> Option<String> {
@@ -812,7 +844,7 @@ fn prerequisite_variant(
     *budget = budget.checked_sub(1)?;
     let flag = repo.flag(key)?;
     path.push(key.to_string());
-    let d = evaluate_in(repo, key, &flag.def, env, user, path, budget);
+    let d = evaluate_in(repo, key, &flag.def, env, user, now, path, budget);
     path.pop();
     let by_rollout = |r: &Reason| {
         matches!(

@@ -12,6 +12,11 @@
 //! application fall back to the default in its code, which may be `true`). A flag at 100 %
 //! has the constant targeting `{"if": [true, "on", "off"]}`.
 //!
+//! A schedule (PRODUCT.md section 9) compiles to a chain of tests of flagd's clock:
+//! `{"if": [{">=": [{"var": "$flagd.timestamp"}, AT]}, TARGETING_THEN, ..., TARGETING_NOW]}`,
+//! newest entry first, so flagd switches at each `at` with no new export. Entries already in
+//! force at export time need no test: the export is exact from the instant it is made on.
+//!
 //! Each segment the flags use becomes a `$evaluators` entry, referenced from the flags'
 //! targeting as `{"$ref": "segment"}`. Inside an evaluator, included segments are written
 //! out in full rather than referenced: flagd resolves `$ref`s only in flag targeting, not
@@ -52,17 +57,25 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
+use crate::date::Timestamp;
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
 use crate::eval::{MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, SPLIT_SALT};
-use crate::repo::{FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
+use crate::repo::{Audience, EnvState, FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The flagd schema the export validates against.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
 
-/// The flagd flag definitions of one environment.
+/// The flagd flag definitions of one environment, from now on (see [`flagd_at`]).
 pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
-    let (flags, evaluators) = definitions(repo, env)?;
+    flagd_at(repo, env, Timestamp::now())
+}
+
+/// The flagd flag definitions of one environment, exact for every instant from `now` on: the
+/// stage in force at `now`, and each schedule entry still to come compiled into the targeting
+/// as a test of flagd's `$flagd.timestamp` (unix seconds), so flagd switches at `at` by itself.
+pub fn flagd_at(repo: &Repo, env: &str, now: Timestamp) -> Result<Value> {
+    let (flags, evaluators) = definitions(repo, env, now)?;
     let mut root = Map::new();
     root.insert("$schema".into(), json!(FLAGD_SCHEMA));
     root.insert("flags".into(), Value::Object(flags));
@@ -70,47 +83,46 @@ pub fn flagd(repo: &Repo, env: &str) -> Result<Value> {
     Ok(Value::Object(root))
 }
 
-/// The `flags` and `$evaluators` of an environment's flagd definitions.
-fn definitions(repo: &Repo, env: &str) -> Result<(Map<String, Value>, Map<String, Value>)> {
+/// The `flags` and `$evaluators` of an environment's flagd definitions at `now`.
+fn definitions(
+    repo: &Repo,
+    env: &str,
+    now: Timestamp,
+) -> Result<(Map<String, Value>, Map<String, Value>)> {
     let mut flags = Map::new();
     let mut used: BTreeSet<String> = BTreeSet::new();
     for flag in &repo.flags {
         let def = &flag.def;
         if TypedView::new(def).uses_typed_fields() {
-            let out = typed_flag(repo, &flag.name, def, env, &mut used)?;
+            let out = typed_flag(repo, &flag.name, def, env, now, &mut used)?;
             flags.insert(flag.name.clone(), Value::Object(out));
             continue;
         }
-        let state = repo.state(def, env);
-        let audience = repo.audience(def, env);
-        let thr = threshold(audience.rollout);
-        let on = state.position.unwrap_or(0) > 0;
-        let targeting = if !on {
-            None
-        } else if thr >= BUCKETS {
-            Some(json!({"if": [true, "on", "off"]}))
-        } else {
-            // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
-            // or missing one, and some log an error each time (Python flagd-core).
-            let fractional = (thr > 0).then(|| {
-                json!({"if": [
-                    {"var": "targetingKey"},
-                    {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
-                    "off"
-                ]})
-            });
-            let refs: Vec<Value> = audience
-                .segments
-                .iter()
-                .map(|s| json!({"$ref": s}))
-                .collect();
-            used.extend(audience.segments.iter().cloned());
-            match (any(refs), fractional) {
-                (None, f) => f,
-                (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
-                (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
-            }
+        let state = repo.state_at(def, env, now);
+        let target = |pos: usize, used: &mut BTreeSet<String>| {
+            stage_targeting(&repo.audience_at_position(&state, pos), used)
         };
+        let mut targeting = target(state.position.unwrap_or(0), &mut used);
+        // Entries in reverse file order, as eval reads them (the last one whose `at` has
+        // passed is in force), down to the one already in force at `now`.
+        let mut branches = Vec::new();
+        if let Some(entry) = state.entry {
+            for e in entry.schedule.iter().rev() {
+                let Ok(at) = Timestamp::parse(&e.value.at.value) else {
+                    continue;
+                };
+                if at <= now {
+                    break;
+                }
+                let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
+                branches.push(json!({">=": [{"var": "$flagd.timestamp"}, at.unix()]}));
+                branches.push(target(pos, &mut used).unwrap_or_else(|| json!("off")));
+            }
+        }
+        if !branches.is_empty() {
+            branches.push(targeting.unwrap_or_else(|| json!("off")));
+            targeting = Some(json!({ "if": branches }));
+        }
         let mut out = Map::new();
         out.insert("state".into(), json!("ENABLED"));
         out.insert("variants".into(), json!({"on": true, "off": false}));
@@ -148,7 +160,7 @@ pub const OPERATOR_API_VERSION: &str = "core.openfeature.dev/v1beta1";
 /// The resource is named after the environment (`_` becomes `-`: Kubernetes names allow
 /// lowercase letters, digits, `-` and `.`); the namespace is left to `kubectl`/kustomize.
 pub fn operator(repo: &Repo, env: &str) -> Result<Value> {
-    let (flags, evaluators) = definitions(repo, env)?;
+    let (flags, evaluators) = definitions(repo, env, Timestamp::now())?;
     let mut spec = Map::new();
     spec.insert("flags".into(), Value::Object(flags));
     spec.insert("$evaluators".into(), Value::Object(evaluators));
@@ -190,10 +202,11 @@ fn typed_flag(
     key: &str,
     def: &FlagDef,
     env: &str,
+    now: Timestamp,
     used: &mut BTreeSet<String>,
 ) -> Result<Map<String, Value>> {
     let view = TypedView::new(def);
-    let state = repo.state(def, env);
+    let state = repo.state_at(def, env, now);
     let default = view.default();
     let mut out = Map::new();
     out.insert("state".into(), json!("ENABLED"));
@@ -204,15 +217,16 @@ fn typed_flag(
         .collect();
     out.insert("variants".into(), Value::Object(variants));
     out.insert("defaultVariant".into(), json!(default));
-    if state.position.unwrap_or(0) > 0 {
-        let audience = repo.audience(def, env);
-        let thr = threshold(audience.rollout);
+    let current = state.position.unwrap_or(0);
+    let pending = pending_positions(repo, &state, now);
+    if current > 0 || pending.iter().any(|(_, pos)| *pos > 0) {
         let mut budget = Some(MAX_PREREQ_EXPANSIONS);
         let served = served_expr(
             repo,
             key,
             def,
             env,
+            now,
             used,
             &mut vec![key.to_string()],
             &mut budget,
@@ -224,9 +238,16 @@ fn typed_flag(
             .hint("require fewer flags, or flags with fewer prerequisites of their own")
             .into());
         }
-        let targeting = if thr >= BUCKETS {
-            json!({"if": [true, served, default]})
-        } else {
+        // The targeting at one stage position: the audience gets SERVED, the rest `default`.
+        let mut at = |pos: usize| -> Value {
+            if pos == 0 {
+                return json!(default);
+            }
+            let audience = repo.audience_at_position(&state, pos);
+            let thr = threshold(audience.rollout);
+            if thr >= BUCKETS {
+                return json!({"if": [true, served.clone(), default]});
+            }
             let mut parts = member_parts(&audience, used);
             if thr > 0 {
                 // `fractional` only for a non-empty targeting key, as for boolean flags.
@@ -239,8 +260,10 @@ fn typed_flag(
                     "in"
                 ]}));
             }
-            json!({"if": [any(parts).unwrap_or_else(never), served, default]})
+            json!({"if": [any(parts).unwrap_or_else(never), served.clone(), default]})
         };
+        let branches: Vec<(i64, Value)> = pending.iter().map(|&(t, pos)| (t, at(pos))).collect();
+        let targeting = by_time(branches, at(current));
         out.insert("targeting".into(), targeting);
     }
     out.insert(
@@ -250,9 +273,43 @@ fn typed_flag(
     Ok(out)
 }
 
+/// The schedule entries of `state` still to come after `now` (unix seconds, stage position),
+/// latest first, as the boolean export compiles them.
+fn pending_positions(repo: &Repo, state: &EnvState<'_>, now: Timestamp) -> Vec<(i64, usize)> {
+    let mut out = Vec::new();
+    if let Some(entry) = state.entry {
+        for e in entry.schedule.iter().rev() {
+            let Ok(at) = Timestamp::parse(&e.value.at.value) else {
+                continue;
+            };
+            if at <= now {
+                break;
+            }
+            let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
+            out.push((at.unix(), pos));
+        }
+    }
+    out
+}
+
+/// `current`, or, with entries to come, `{"if": [{">=": [{"var": "$flagd.timestamp"}, AT],
+/// VALUE, ..., current]}` (latest entry first): what is in force at each instant.
+fn by_time(branches: Vec<(i64, Value)>, current: Value) -> Value {
+    if branches.is_empty() {
+        return current;
+    }
+    let mut args = Vec::with_capacity(branches.len() * 2 + 1);
+    for (at, value) in branches {
+        args.push(json!({">=": [{"var": "$flagd.timestamp"}, at]}));
+        args.push(value);
+    }
+    args.push(current);
+    json!({ "if": args })
+}
+
 /// Membership in an audience without its rollout: the environment's `users`, then the
 /// segments (as `$ref`s to `$evaluators`, recorded in `used`).
-fn member_parts(audience: &crate::repo::Audience, used: &mut BTreeSet<String>) -> Vec<Value> {
+fn member_parts(audience: &Audience, used: &mut BTreeSet<String>) -> Vec<Value> {
     let mut parts = Vec::new();
     if !audience.users.is_empty() {
         parts.push(json!({"in": [{"var": "targetingKey"}, audience.users]}));
@@ -266,11 +323,13 @@ fn member_parts(audience: &crate::repo::Audience, used: &mut BTreeSet<String>) -
 
 /// What a user in the audience gets: `serve` when every prerequisite serves the variant it
 /// requires, else `default`. `path`: the chain of flags inlined so far (this one last).
+#[allow(clippy::too_many_arguments)]
 fn served_expr(
     repo: &Repo,
     key: &str,
     def: &FlagDef,
     env: &str,
+    now: Timestamp,
     used: &mut BTreeSet<String>,
     path: &mut Vec<String>,
     budget: &mut Option<usize>,
@@ -297,7 +356,9 @@ fn served_expr(
     }
     let conds: Vec<Value> = requires
         .iter()
-        .map(|(req, wanted)| json!({"==": [prerequisite_expr(repo, req, env, used, path, budget), wanted]}))
+        .map(|(req, wanted)| {
+            json!({"==": [prerequisite_expr(repo, req, env, now, used, path, budget), wanted]})
+        })
         .collect();
     let cond = if conds.len() == 1 {
         conds.into_iter().next().unwrap_or_else(never)
@@ -308,12 +369,13 @@ fn served_expr(
 }
 
 /// The variant prerequisite `key` serves, as JsonLogic (see [`crate::eval`]'s
-/// `prerequisite_variant`): `""` (no variant) where its own partial rollout would decide,
-/// on a cycle, past [`MAX_PREREQ_DEPTH`] or for an unknown flag.
+/// `prerequisite_variant`), its own schedule included: `""` (no variant) where its own
+/// partial rollout would decide, on a cycle, past [`MAX_PREREQ_DEPTH`] or for an unknown flag.
 fn prerequisite_expr(
     repo: &Repo,
     key: &str,
     env: &str,
+    now: Timestamp,
     used: &mut BTreeSet<String>,
     path: &mut Vec<String>,
     budget: &mut Option<usize>,
@@ -332,27 +394,36 @@ fn prerequisite_expr(
     let def = &flag.def;
     let view = TypedView::new(def);
     let default = view.default();
-    let state = repo.state(def, env);
-    if state.position.unwrap_or(0) == 0 {
+    let state = repo.state_at(def, env, now);
+    let current = state.position.unwrap_or(0);
+    let pending = pending_positions(repo, &state, now);
+    if current == 0 && pending.iter().all(|(_, pos)| *pos == 0) {
         return json!(default);
     }
     path.push(key.to_string());
-    let served = served_expr(repo, key, def, env, used, path, budget);
+    let served = served_expr(repo, key, def, env, now, used, path, budget);
     path.pop();
-    let audience = repo.audience(def, env);
-    let thr = threshold(audience.rollout);
-    if thr >= BUCKETS {
-        return served;
-    }
-    let outside = if thr > 0 {
-        json!({"if": [{"var": "targetingKey"}, "", default]})
-    } else {
-        json!(default)
+    let mut at = |pos: usize| -> Value {
+        if pos == 0 {
+            return json!(default);
+        }
+        let audience = repo.audience_at_position(&state, pos);
+        let thr = threshold(audience.rollout);
+        if thr >= BUCKETS {
+            return served.clone();
+        }
+        let outside = if thr > 0 {
+            json!({"if": [{"var": "targetingKey"}, "", default]})
+        } else {
+            json!(default)
+        };
+        match any(member_parts(&audience, used)) {
+            Some(cond) => json!({"if": [cond, served.clone(), outside]}),
+            None => outside,
+        }
     };
-    match any(member_parts(&audience, used)) {
-        Some(cond) => json!({"if": [cond, served, outside]}),
-        None => outside,
-    }
+    let branches: Vec<(i64, Value)> = pending.iter().map(|&(t, pos)| (t, at(pos))).collect();
+    by_time(branches, at(current))
 }
 
 /// Where the OpenFeature CLI's flag manifest schema lives (written as the manifest's `$schema`).
@@ -397,19 +468,59 @@ pub fn openfeature_manifest(repo: &Repo) -> Value {
     json!({"$schema": OPENFEATURE_MANIFEST_SCHEMA, "flags": flags})
 }
 
-/// The plain snapshot: `{flag: {"stage", "segments", "rollout"}}`.
+/// The targeting of one audience: `None` when it is nobody (the default variant, `off`).
+fn stage_targeting(audience: &Audience, used: &mut BTreeSet<String>) -> Option<Value> {
+    let thr = threshold(audience.rollout);
+    if audience.segments.is_empty() && thr == 0 {
+        None
+    } else if thr >= BUCKETS {
+        Some(json!({"if": [true, "on", "off"]}))
+    } else {
+        // Only for a non-empty targeting key: every evaluator refuses to bucket an empty
+        // or missing one, and some log an error each time (Python flagd-core).
+        let fractional = (thr > 0).then(|| {
+            json!({"if": [
+                {"var": "targetingKey"},
+                {"fractional": [["on", thr], ["off", BUCKETS - thr]]},
+                "off"
+            ]})
+        });
+        let refs: Vec<Value> = audience
+            .segments
+            .iter()
+            .map(|s| json!({"$ref": s}))
+            .collect();
+        used.extend(audience.segments.iter().cloned());
+        match (any(refs), fractional) {
+            (None, f) => f,
+            (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
+            (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),
+        }
+    }
+}
+
+/// The plain snapshot of the stage in force now (see [`snapshot_at`]).
 pub fn snapshot(repo: &Repo, env: &str) -> Value {
+    snapshot_at(repo, env, Timestamp::now())
+}
+
+/// The plain snapshot at `now`: `{flag: {"stage", "segments", "rollout"}}`, plus
+/// `"schedule": [{"stage", "at"}]` for the moves still to come when there are any.
+pub fn snapshot_at(repo: &Repo, env: &str, now: Timestamp) -> Value {
     let mut out = Map::new();
     for flag in &repo.flags {
-        let state = repo.state(&flag.def, env);
-        let audience = repo.audience(&flag.def, env);
-        let mut entry = json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)});
+        let state = repo.state_at(&flag.def, env, now);
+        let audience = repo.audience_of(&state);
+        out.insert(
+            flag.name.clone(),
+            json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
+        );
         let view = TypedView::new(&flag.def);
         if view.uses_typed_fields()
-            && let Some(obj) = entry.as_object_mut()
+            && let Some(Value::Object(o)) = out.get_mut(&flag.name)
         {
-            obj.insert("users".into(), json!(audience.users));
-            obj.insert("default".into(), json!(view.default()));
+            o.insert("users".into(), json!(audience.users));
+            o.insert("default".into(), json!(view.default()));
             let serve = match view.serve(env) {
                 ServeView::Variant(v) => json!(v),
                 ServeView::Split(ws) => Value::Object(
@@ -418,15 +529,24 @@ pub fn snapshot(repo: &Repo, env: &str) -> Value {
                         .collect(),
                 ),
             };
-            obj.insert("serve".into(), serve);
+            o.insert("serve".into(), serve);
             let requires: Map<String, Value> = view
                 .requires()
                 .iter()
                 .map(|(k, v)| (k.to_string(), json!(v)))
                 .collect();
-            obj.insert("requires".into(), Value::Object(requires));
+            o.insert("requires".into(), Value::Object(requires));
         }
-        out.insert(flag.name.clone(), entry);
+        let pending = state.entry.map(|e| e.pending(now)).unwrap_or_default();
+        if !pending.is_empty()
+            && let Some(Value::Object(o)) = out.get_mut(&flag.name)
+        {
+            let list: Vec<Value> = pending
+                .iter()
+                .map(|(t, e)| json!({"stage": e.stage.value, "at": t.to_string()}))
+                .collect();
+            o.insert("schedule".into(), Value::Array(list));
+        }
     }
     Value::Object(out)
 }

@@ -23,17 +23,20 @@ pub mod cli;
 mod commands;
 pub mod date;
 pub mod edit;
+pub mod edit_schedule;
 pub mod error;
 pub mod eval;
 pub mod export;
 mod fsutil;
 pub mod git;
 pub mod pipeline_checks;
+pub mod policy;
 pub mod problem;
 pub mod refs;
 pub mod render;
 pub mod repo;
 pub mod rollback;
+pub mod schedule;
 pub mod semdiff;
 pub mod stale;
 pub mod validate;
@@ -58,6 +61,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         cli.color,
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );
+    if let Err(message) = date::check_env_now() {
+        report(&anyhow::Error::from(error::UserError::new(message)), color);
+        return ExitCode::from(2);
+    }
     match cli.run() {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

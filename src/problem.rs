@@ -7,6 +7,8 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// For information only (a scheduled move that is due): never fails a check.
+    Note,
 }
 
 impl Severity {
@@ -14,6 +16,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -100,6 +103,14 @@ impl Problem {
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Warning, file.into(), loc, message.into())
+    }
+
+    pub fn note(
+        file: impl Into<String>,
+        loc: Option<crate::repo::Loc>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Note, file.into(), loc, message.into())
     }
 
     fn new(

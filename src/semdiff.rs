@@ -50,6 +50,36 @@ pub struct EnvChange {
     pub to: String,
     /// Who is served, before and after (cumulative stage audience plus extra segments).
     pub audience: AudienceChange,
+    /// The planned moves before and after, when they changed (left out otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleChange>,
+}
+
+/// An environment's schedule before and after, as written (`at` as in the file).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ScheduleChange {
+    pub from: Vec<Planned>,
+    pub to: Vec<Planned>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Clone)]
+pub struct Planned {
+    pub stage: String,
+    pub at: String,
+}
+
+fn planned(def: Option<&FlagDef>, env: &str) -> Vec<Planned> {
+    def.and_then(|d| d.entry(env))
+        .map(|e| {
+            e.schedule
+                .iter()
+                .map(|s| Planned {
+                    stage: s.value.stage.value.clone(),
+                    at: s.value.at.value.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Serialize, PartialEq)]
@@ -103,8 +133,14 @@ fn stage_json(pos: usize, s: &Stage) -> StageJson {
     }
 }
 
-/// The changes from `base` to `head`.
+/// The changes from `base` to `head`, now (see [`diff_at`]).
 pub fn diff(base: &Repo, head: &Repo) -> SemDiff {
+    diff_at(base, head, crate::date::Timestamp::now())
+}
+
+/// The changes from `base` to `head`, comparing the stages in force at `now` (schedules
+/// applied) and the schedules themselves.
+pub fn diff_at(base: &Repo, head: &Repo, now: crate::date::Timestamp) -> SemDiff {
     let mut keys: Vec<&str> = base
         .flags
         .iter()
@@ -134,9 +170,17 @@ pub fn diff(base: &Repo, head: &Repo) -> SemDiff {
         };
         let mut environments = Vec::new();
         for env in &envs {
-            let (from, afrom) = side(base, b.map(|d| &d.def), env);
-            let (to, ato) = side(head, h.map(|d| &d.def), env);
-            if from != to || afrom != ato {
+            let (from, afrom) = side(base, b.map(|d| &d.def), env, now);
+            let (to, ato) = side(head, h.map(|d| &d.def), env, now);
+            let (pfrom, pto) = (
+                planned(b.map(|d| &d.def), env),
+                planned(h.map(|d| &d.def), env),
+            );
+            let schedule = (pfrom != pto).then_some(ScheduleChange {
+                from: pfrom,
+                to: pto,
+            });
+            if from != to || afrom != ato || schedule.is_some() {
                 environments.push(EnvChange {
                     environment: env.to_string(),
                     from,
@@ -145,6 +189,7 @@ pub fn diff(base: &Repo, head: &Repo) -> SemDiff {
                         from: afrom.into(),
                         to: ato.into(),
                     },
+                    schedule,
                 });
             }
         }
@@ -197,9 +242,17 @@ pub fn diff(base: &Repo, head: &Repo) -> SemDiff {
     SemDiff { flags, pipeline }
 }
 
-fn side(repo: &Repo, def: Option<&FlagDef>, env: &str) -> (String, Audience) {
+fn side(
+    repo: &Repo,
+    def: Option<&FlagDef>,
+    env: &str,
+    now: crate::date::Timestamp,
+) -> (String, Audience) {
     match def {
-        Some(d) => (repo.state(d, env).stage.to_string(), repo.audience(d, env)),
+        Some(d) => {
+            let s = repo.state_at(d, env, now);
+            (s.stage.to_string(), repo.audience_of(&s))
+        }
         None => (OFF.to_string(), Audience::default()),
     }
 }

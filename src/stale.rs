@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
 use crate::git::history::{Dated, FlagHistory};
 use crate::repo::{Doc, FlagDef, FlagType, Repo};
 
@@ -64,6 +64,9 @@ pub struct Context<'a> {
     pub as_of: Date,
     /// The real today: a stage changed in the working tree but not committed yet dates from it.
     pub today: Date,
+    /// The instant whose stages count (schedules applied): a due entry counts as reached at
+    /// its `at`.
+    pub at: Timestamp,
 }
 
 /// Whether a flag needs history to be dated (some date is not recorded in the file).
@@ -104,12 +107,12 @@ pub fn report(repo: &Repo, cx: &Context) -> Report {
         let fully_rolled_out = !envs.is_empty()
             && envs
                 .iter()
-                .all(|env| repo.state(def, env).position == Some(last));
+                .all(|env| repo.state_at(def, env, cx.at).position == Some(last));
 
         if temporary && fully_rolled_out {
             let dates: Option<Vec<Dated>> = envs
                 .iter()
-                .map(|env| env_since(repo, flag, env, hist, cx.today))
+                .map(|env| env_since(repo, flag, env, hist, cx.today, cx.at))
                 .collect();
             match dates {
                 Some(dates) => {
@@ -165,15 +168,20 @@ pub fn report(repo: &Repo, cx: &Context) -> Report {
     out
 }
 
-/// When a flag entered its current stage in an environment: recorded `since`, else history.
+/// When a flag entered its stage in force at `at` in an environment: the schedule entry's
+/// `at`, recorded `since`, else history.
 pub fn env_since(
     repo: &Repo,
     flag: &Doc<FlagDef>,
     env: &str,
     hist: Option<&FlagHistory>,
     today: Date,
+    at: Timestamp,
 ) -> Option<Dated> {
-    let state = repo.state(&flag.def, env);
+    let state = repo.state_at(&flag.def, env, at);
+    if state.scheduled.is_some() {
+        return state.entered().map(Dated::On);
+    }
     if let Some(since) = state.since.and_then(|s| Date::parse(&s.value)) {
         return Some(Dated::On(since));
     }
@@ -255,6 +263,7 @@ mod tests {
             history: Some(&history),
             as_of: d("2026-11-25"),
             today: d("2026-11-25"),
+            at: Timestamp::end_of(d("2026-11-25")),
         };
         let r = report(&repo, &cx);
         let got: Vec<(&str, Option<Date>, Option<i64>)> = r

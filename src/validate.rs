@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
 use crate::error::nearest;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Effect, Problem, Scope};
@@ -13,12 +13,19 @@ use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
+/// Schedule entries are judged due against the clock ([`Timestamp::now`]).
 pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
-    validate_with(repo, today, &Rollbacks::new())
+    validate_with(repo, today, Timestamp::now(), &Rollbacks::new())
 }
 
-/// As [`validate`], with the gates that `rollbacks` broke reported as warnings.
-pub fn validate_with(repo: &Repo, today: Date, rollbacks: &Rollbacks) -> Vec<Problem> {
+/// As [`validate`] at the instant `now`, with the gates that `rollbacks` broke reported as
+/// warnings.
+pub fn validate_with(
+    repo: &Repo,
+    today: Date,
+    now: Timestamp,
+    rollbacks: &Rollbacks,
+) -> Vec<Problem> {
     let mut out = repo.load_problems.clone();
     check_names(repo, &mut out);
     check_pipeline(repo, &mut out);
@@ -33,6 +40,7 @@ pub fn validate_with(repo: &Repo, today: Date, rollbacks: &Rollbacks) -> Vec<Pro
             check_flag(repo, flag, today, &mut problems);
             crate::validate_typed::check_flag(repo, flag, &mut problems);
             check_gates(repo, flag, rollbacks, &mut problems);
+            crate::schedule::check_flag(repo, flag, now, &mut problems);
             problems
         })
         .collect();
@@ -723,7 +731,23 @@ impl<'a> Needed<'a> {
             .flags
             .iter()
             .filter(|f| flags.as_ref().is_none_or(|set| set.contains(&f.name)))
-            .flat_map(|f| repo.audience(&f.def, env).segments)
+            .flat_map(|f| {
+                // The file's stage and every scheduled one: export compiles them all.
+                let state = repo.state(&f.def, env);
+                let mut positions = vec![state.position.unwrap_or(0)];
+                if let Some(entry) = state.entry {
+                    positions.extend(
+                        entry
+                            .schedule
+                            .iter()
+                            .filter_map(|e| repo.pipeline.position(&e.value.stage.value)),
+                    );
+                }
+                positions
+                    .into_iter()
+                    .flat_map(|pos| repo.audience_at_position(&state, pos).segments)
+                    .collect::<Vec<_>>()
+            })
             .collect();
         while let Some(name) = todo.pop() {
             if let Some(seg) = repo.segment(&name) {

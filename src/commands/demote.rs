@@ -44,7 +44,8 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
     let today = Date::today();
     let p = &repo.pipeline;
 
-    let mut positions = current_positions(&repo, &flag.def, Some(&envs))?;
+    let now = crate::date::Timestamp::now();
+    let mut positions = current_positions(&repo, &flag.def, Some(&envs), now)?;
     let mut edits = Vec::new();
     for env in &envs {
         let from = positions.get(env.as_str()).copied().unwrap_or(0);
@@ -127,7 +128,25 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
         }
     }
     let message = commit_message("demote", &key, &edits);
-    let new = crate::edit::set_stages(&flag.source, &edits)?;
+    let mut new = crate::edit::set_stages(&flag.source, &edits)?;
+    // A rollback cancels the plan: a scheduled move would otherwise undo it on its own.
+    for edit in &edits {
+        if flag
+            .def
+            .entry(&edit.env)
+            .is_some_and(|e| !e.schedule.is_empty())
+        {
+            new = crate::edit_schedule::clear(&new, &edit.env)?;
+            super::warn(
+                ctx,
+                &format!(
+                    "the schedule of `{}` in `{}` is dropped with this rollback; plan again with `flags schedule` once it is fixed",
+                    escape(&key),
+                    edit.env
+                ),
+            );
+        }
+    }
     let change = mutate::FileChange {
         rel: flag.path.clone(),
         old: Some(flag.source.clone()),

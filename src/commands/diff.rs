@@ -134,6 +134,25 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
                     escape(&e.to)
                 )?;
             }
+            if let Some(plan) = &e.schedule {
+                let list = |p: &[crate::semdiff::Planned]| {
+                    if p.is_empty() {
+                        "none".to_string()
+                    } else {
+                        p.iter()
+                            .map(|p| format!("{} at {}", escape(&p.stage), escape(&p.at)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                };
+                writeln!(
+                    out,
+                    "    {}: schedule {} -> {}",
+                    escape(&e.environment),
+                    list(&plan.from),
+                    list(&plan.to)
+                )?;
+            }
             // A stage move implies its audience change; show the audience on its own only
             // when the stage stayed (extra segments or the pipeline changed).
             if e.from == e.to && e.audience.from != e.audience.to {

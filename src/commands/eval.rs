@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use crate::cli::Ctx;
+use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Pick, Reason, User};
 use crate::render::{BOLD, GREEN, RED, escape, paint};
 
@@ -23,9 +24,16 @@ pub struct EvalArgs {
     /// A user attribute; JSON numbers are numbers, anything else (or "quoted") a string
     #[arg(long = "attr", value_name = "NAME=VALUE", value_parser = parse_attr)]
     pub attrs: Vec<(String, AttrValue)>,
+    /// Evaluate at this instant (RFC 3339 with `Z` or an offset; default: now), schedules applied
+    #[arg(long, value_name = "TIME", value_parser = parse_at)]
+    pub at: Option<Timestamp>,
     /// Output format
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
+}
+
+fn parse_at(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(s).map_err(|why| format!("{why}; e.g. {TIMESTAMP_EXAMPLE}"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -59,9 +67,14 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     for (name, value) in &args.attrs {
         user.attributes.insert(name.clone(), value.clone());
     }
-    let decision = crate::eval::evaluate(&repo, &args.key, &args.env, &user)?;
+    let at = args.at.unwrap_or_else(Timestamp::now);
+    let decision = crate::eval::evaluate_at(&repo, &args.key, &args.env, &user, at)?;
     if args.format == EvalFormat::Json {
-        super::print_json(&to_json(&args.key, &args.env, &user, &decision))?;
+        let mut value = to_json(&args.key, &args.env, &user, &decision);
+        if args.at.is_some() {
+            value["at"] = json!(at.to_string());
+        }
+        super::print_json(&value)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
@@ -95,7 +108,15 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         args.env
     )?;
     let audience = crate::render::describe_audience(&decision.audience);
-    writeln!(out, "stage:  {} ({audience})", escape(&decision.stage))?;
+    let when = match args.at {
+        Some(t) => format!(" at {t}"),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "stage:  {}{when} ({audience})",
+        escape(&decision.stage)
+    )?;
     writeln!(out, "reason: {}", escape(&decision.explain()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use serde::Serialize;
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::date::Timestamp;
 use crate::error::{UserError, unknown};
 use crate::render::{escape, table, table_lines};
 use crate::repo::{FlagType, Repo, TypedView};
@@ -50,6 +51,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     super::warn_if_incomplete(ctx, &repo);
+    let now = Timestamp::now();
 
     let selected: Vec<_> = repo
         .flags
@@ -61,10 +63,10 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                 return true;
             };
             match &args.env {
-                Some(env) => repo.state(&f.def, env).stage == stage,
+                Some(env) => repo.state_at(&f.def, env, now).stage == stage,
                 None => envs
                     .iter()
-                    .any(|env| repo.state(&f.def, env).stage == stage),
+                    .any(|env| repo.state_at(&f.def, env, now).stage == stage),
             }
         })
         .collect();
@@ -73,7 +75,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
         DataFormat::Json => {
             let rows: Vec<FlagJson> = selected
                 .iter()
-                .map(|f| flag_json(&repo, &envs, f))
+                .map(|f| flag_json(&repo, &envs, f, now))
                 .collect();
             super::print_json(&rows)?;
         }
@@ -94,17 +96,24 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                 let view = TypedView::new(&f.def);
                 let typed = view.uses_typed_fields();
                 row.extend(envs.iter().map(|env| {
-                    let stage = repo.state(&f.def, env).stage;
-                    if !typed {
-                        return escape(stage).into_owned();
+                    let s = repo.state_at(&f.def, env, now);
+                    let mut stage = escape(s.stage).into_owned();
+                    if typed {
+                        // A typed flag: what the stage's audience gets, the default where off.
+                        let served = if s.position.unwrap_or(0) == 0 {
+                            view.default().to_string()
+                        } else {
+                            view.serve(env).describe()
+                        };
+                        stage = format!("{stage}: {}", escape(&served));
                     }
-                    // A typed flag: what the stage's audience gets, and the default otherwise.
-                    let served = if stage == crate::repo::OFF {
-                        view.default().to_string()
-                    } else {
-                        view.serve(env).describe()
-                    };
-                    escape(&format!("{stage}: {served}")).into_owned()
+                    // The next planned move, by date: the table stays narrow.
+                    match s.entry.and_then(|e| e.pending(now).into_iter().next()) {
+                        Some((at, next)) => {
+                            format!("{stage} (→ {} {})", escape(&next.stage.value), at.date())
+                        }
+                        None => stage,
+                    }
                 }));
                 t.add_row(row);
             }
@@ -126,10 +135,20 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
 #[derive(Serialize)]
 struct EnvJson<'a> {
     stage: &'a str,
-    since: Option<&'a str>,
+    /// When the stage in force was entered: `since`, or the date of the schedule entry.
+    since: Option<std::borrow::Cow<'a, str>>,
+    /// Planned moves still to come (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    schedule: Vec<PlannedJson<'a>>,
     /// A typed flag's `serve` there (left out for boolean flags).
     #[serde(skip_serializing_if = "Option::is_none")]
     serve: Option<serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct PlannedJson<'a> {
+    stage: &'a str,
+    at: String,
 }
 
 /// What a typed flag serves, as JSON: a variant name or `{variant: percent}`.
@@ -212,19 +231,34 @@ fn flag_json<'a>(
     repo: &'a Repo,
     envs: &[&'a str],
     f: &'a crate::repo::Doc<crate::repo::FlagDef>,
+    now: Timestamp,
 ) -> FlagJson<'a> {
     let view = TypedView::new(&f.def);
     let typed = view.uses_typed_fields();
     let environments = envs
         .iter()
         .map(|env| {
-            let s = repo.state(&f.def, env);
-            let since = s.since.map(|d| d.value.as_str());
+            let s = repo.state_at(&f.def, env, now);
+            let since = match s.scheduled {
+                Some(_) => s.entered().map(|d| d.to_string().into()),
+                None => s.since.map(|d| d.value.as_str().into()),
+            };
+            let schedule = s
+                .entry
+                .map(|e| e.pending(now))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(at, e)| PlannedJson {
+                    stage: &e.stage.value,
+                    at: at.to_string(),
+                })
+                .collect();
             (
                 *env,
                 EnvJson {
                     stage: s.stage,
                     since,
+                    schedule,
                     serve: typed.then(|| serve_json(&view, env)),
                 },
             )

@@ -1,5 +1,6 @@
 //! One module per subcommand: parse context, call the model, render.
 
+pub mod advance;
 pub mod completions;
 pub mod demote;
 pub mod diff;
@@ -13,6 +14,7 @@ pub mod new;
 pub mod promote;
 pub mod refs;
 pub mod remove;
+pub mod schedule;
 pub mod schema;
 pub mod show;
 pub mod stale;

@@ -9,10 +9,11 @@ use clap::Args;
 
 use super::mutate::{self, MutateArgs};
 use crate::cli::Ctx;
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;
 use crate::error::{UserError, unknown};
 use crate::git::history::{Dated, WalkOptions};
+use crate::policy::{Transition, Violation, check_transition};
 use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Repo};
 
@@ -42,16 +43,39 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
     let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
     let today = Date::today();
+    let now = Timestamp::now();
 
-    let mut positions = current_positions(&repo, &flag.def, None)?;
+    let mut positions = current_positions(&repo, &flag.def, None, now)?;
     let mut edits = Vec::new();
+    let mut cleared = Vec::new();
     for env in &envs {
+        // A planned walk and a hand promotion would contradict each other: change the plan
+        // first. Entries already due are in force, so promoting from them ends the plan.
+        if let Some(entry) = flag.def.entry(env) {
+            if let Some((at, next)) = entry.pending(now).first() {
+                return Err(UserError::new(format!(
+                    "flag `{}` has a schedule in `{env}` (next: `{}` at {at}); promoting by hand would contradict it",
+                    escape(&key),
+                    escape(&next.stage.value)
+                ))
+                .hint(format!(
+                    "drop the plan with `flags schedule {} --env {env} --clear`, then promote",
+                    escape(&key)
+                ))
+                .into());
+            }
+            if !entry.schedule.is_empty() {
+                cleared.push(env.clone());
+            }
+        }
         let from = positions.get(env.as_str()).copied().unwrap_or(0);
         let to = match &args.to {
             Some(stage) => stage_position(&repo, stage)?,
             None => from + 1,
         };
-        if let Some(warning) = check(&repo, flag, env, from, to, &positions, today, args.force)? {
+        if let Some(warning) = check(
+            &repo, flag, env, from, to, &positions, today, now, args.force,
+        )? {
             super::warn(ctx, &warning);
         }
         positions.insert(env.clone(), to);
@@ -62,7 +86,10 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
         });
     }
     let message = commit_message("promote", &key, &edits);
-    let new = crate::edit::set_stages(&flag.source, &edits)?;
+    let mut new = crate::edit::set_stages(&flag.source, &edits)?;
+    for env in &cleared {
+        new = crate::edit_schedule::clear(&new, env)?;
+    }
     let change = mutate::FileChange {
         rel: flag.path.clone(),
         old: Some(flag.source.clone()),
@@ -115,14 +142,16 @@ pub(crate) fn find_flag<'a>(
 /// The flag's stage position in every environment. An unknown stage is an error in the
 /// environments of `required` (all when `None`) and is left out elsewhere, so a typo in one
 /// environment never blocks an emergency demote in another.
+/// Positions are those in force at `now` (schedules applied).
 pub(crate) fn current_positions(
     repo: &Repo,
     def: &FlagDef,
     required: Option<&[String]>,
+    now: Timestamp,
 ) -> Result<HashMap<String, usize>> {
     let mut out = HashMap::new();
     for env in repo.environment_order() {
-        let state = repo.state(def, env);
+        let state = repo.state_at(def, env, now);
         let Some(pos) = state.position else {
             if required.is_some_and(|r| !r.iter().any(|e| e == env)) {
                 continue;
@@ -149,8 +178,11 @@ pub(crate) fn stage_position(repo: &Repo, stage: &str) -> Result<usize> {
         .ok_or_else(|| unknown("stage", stage, repo.pipeline.names()).into())
 }
 
+/// Refuses (exit 2) a promotion the pipeline does not allow; `Ok(Some(warning))` when the
+/// soak time could not be checked. Shared with `flags schedule`, which checks each entry as
+/// the promotion it plans (`now`: the instant of the move, `today`: its day).
 #[allow(clippy::too_many_arguments)]
-fn check(
+pub(crate) fn check(
     repo: &Repo,
     flag: &Doc<FlagDef>,
     env: &str,
@@ -158,6 +190,7 @@ fn check(
     to: usize,
     positions: &HashMap<String, usize>,
     today: Date,
+    now: Timestamp,
     force: bool,
 ) -> Result<Option<String>> {
     let p = &repo.pipeline;
@@ -185,75 +218,97 @@ fn check(
     if force {
         return Ok(None);
     }
-    let refuse = |msg: String| -> anyhow::Error {
-        UserError::new(msg)
-            .hint("pass `--force` to promote anyway")
-            .into()
+    let gate = repo
+        .environment(env)
+        .and_then(|e| e.def.after.as_ref())
+        .map(|g| {
+            let there = positions.get(g.value.as_str()).copied().unwrap_or(0);
+            (g.value.as_str(), there)
+        });
+    let soak = (from > 0)
+        .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
+        .flatten();
+    let mut warning = None;
+    let entered = match soak {
+        None => None,
+        Some(soak) => {
+            let state = repo.state_at(&flag.def, env, now);
+            // Without a recorded date, the entry date comes from git history, as for `stale`
+            // (the file has no uncommitted changes: the commit checks refuse those). A date
+            // cut off by a shallow clone is only an upper bound: enough when even it has soaked.
+            let entered = match state.entered() {
+                Some(d) => Some(d),
+                None => match entry_date_from_history(repo, &flag.name, env) {
+                    Some(Dated::On(d)) => Some(d),
+                    Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
+                    _ => None,
+                },
+            };
+            if entered.is_none() {
+                // The entry date is unknown (no `since`, no history); blocking would make
+                // hand-written flags unpromotable, so say what was not checked.
+                warning = Some(format!(
+                    "flag `{key}` has no `since` in `{env}` and git history does not date it, so its soak time of {} at `{}` was not checked",
+                    crate::policy::days(soak),
+                    p.name_at(from)
+                ));
+            }
+            entered
+        }
     };
-    if to > from + 1 {
-        return Err(refuse(format!(
+    let transition = Transition {
+        pipeline: p,
+        from,
+        to,
+        on: today,
+        entered,
+        gate,
+    };
+    if let Some(v) = check_transition(&transition).first() {
+        return Err(UserError::new(refusal(v, &key, env, from, to, p))
+            .hint("pass `--force` to promote anyway")
+            .into());
+    }
+    Ok(warning)
+}
+
+/// A policy violation as the reason a promotion is refused (also used by `flags schedule`).
+pub(crate) fn refusal(
+    v: &Violation,
+    key: &str,
+    env: &str,
+    from: usize,
+    to: usize,
+    p: &crate::repo::Pipeline,
+) -> String {
+    match v {
+        Violation::Skips { skipped } => format!(
             "promoting flag `{key}` from `{}` to `{}` in `{env}` skips {}; promote one stage at a time",
             p.name_at(from),
             p.name_at(to),
-            (from + 1..to)
-                .map(|i| format!("`{}`", p.name_at(i)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+            crate::policy::stage_list(skipped)
+        ),
+        Violation::Gate { env: gate, there } => format!(
+            "`{env}` comes after `{}`, where flag `{key}` is only at `{}`; promote it there to `{}` first",
+            escape(gate),
+            p.name_at(*there),
+            p.name_at(to)
+        ),
+        Violation::Soak {
+            soak,
+            entered,
+            ready,
+        } => format!(
+            "flag `{key}` entered `{}` in `{env}` on {entered}; its soak time of {} ends on {ready}",
+            p.name_at(from),
+            crate::policy::days(*soak)
+        ),
     }
-    if let Some(gate) = repo.environment(env).and_then(|e| e.def.after.as_ref()) {
-        let gate_pos = positions.get(gate.value.as_str()).copied().unwrap_or(0);
-        if gate_pos < to {
-            return Err(refuse(format!(
-                "`{env}` comes after `{}`, where flag `{key}` is only at `{}`; promote it there to `{}` first",
-                escape(&gate.value),
-                p.name_at(gate_pos),
-                p.name_at(to)
-            )));
-        }
-    }
-    if from > 0
-        && let Some(soak) = p.stages.get(from - 1).and_then(|s| s.soak_days)
-    {
-        let recorded = repo
-            .state(&flag.def, env)
-            .since
-            .and_then(|s| Date::parse(&s.value));
-        // Without a recorded `since`, the entry date comes from git history, as for `stale`
-        // (the file has no uncommitted changes: the commit checks refuse those). A date cut
-        // off by a shallow clone is only an upper bound: enough when even it has soaked.
-        let since = match recorded {
-            Some(d) => Some(d),
-            None => match entry_date_from_history(repo, &flag.name, env) {
-                Some(Dated::On(d)) => Some(d),
-                Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
-                _ => None,
-            },
-        };
-        let Some(since) = since else {
-            // The entry date is unknown (no `since`, no history); blocking would make
-            // hand-written flags unpromotable, so say what was not checked.
-            return Ok(Some(format!(
-                "flag `{key}` has no `since` in `{env}` and git history does not date it, so its soak time of {soak} day{} at `{}` was not checked",
-                if soak == 1 { "" } else { "s" },
-                p.name_at(from)
-            )));
-        };
-        let ready = since.add_days(i64::from(soak));
-        if today < ready {
-            return Err(refuse(format!(
-                "flag `{key}` entered `{}` in `{env}` on {since}; its soak time of {soak} day{} ends on {ready}",
-                p.name_at(from),
-                if soak == 1 { "" } else { "s" }
-            )));
-        }
-    }
-    Ok(None)
 }
 
 /// When the flag entered its current stage in `env`, from the commit that last changed it
 /// (one history walk, stopping once the flag is dated); `None` outside git.
-fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
+pub(crate) fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
     let loc = crate::git::locate(&repo.root)?;
     let options = WalkOptions {
         transitions: false,

@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{Map, json};
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::date::Timestamp;
 use crate::error::unknown;
 use crate::render::{BOLD, escape, paint, table, table_lines};
 
@@ -33,20 +34,43 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let envs = repo.environment_order();
     let opt = |o: &Option<crate::repo::Sp<String>>| o.as_ref().map(|s| s.value.clone());
     let history = super::stage_history(ctx, &repo)?;
+    let now = Timestamp::now();
+    let entered = |s: &crate::repo::EnvState<'_>| s.entered().map(|d| d.to_string());
+    // Every planned move, due or to come: (environment, at, stage, due).
+    let plan: Vec<(&str, Timestamp, &str, bool)> = envs
+        .iter()
+        .filter_map(|env| def.entry(env).map(|e| (*env, e)))
+        .flat_map(|(env, e)| {
+            e.schedule.iter().filter_map(move |item| {
+                let at = Timestamp::parse(&item.value.at.value).ok()?;
+                Some((env, at, item.value.stage.value.as_str(), at <= now))
+            })
+        })
+        .collect();
 
     if args.format.format == DataFormat::Json {
         let view = crate::repo::TypedView::new(def);
         let typed = view.uses_typed_fields();
         let mut environments = Map::new();
         for env in &envs {
-            let s = repo.state(def, env);
-            let a = repo.audience(def, env);
+            let s = repo.state_at(def, env, now);
+            let a = repo.audience_of(&s);
+            let schedule: Vec<_> = plan
+                .iter()
+                .filter(|p| p.0 == *env)
+                .map(
+                    |(_, at, stage, due)| json!({"stage": stage, "at": at.to_string(), "due": due}),
+                )
+                .collect();
             let mut e = json!({
                 "stage": s.stage,
-                "since": s.since.map(|d| d.value.as_str()),
+                "since": entered(&s),
                 "segments": a.segments,
                 "rollout": a.rollout,
             });
+            if !schedule.is_empty() {
+                e["schedule"] = json!(schedule);
+            }
             if typed && let Some(obj) = e.as_object_mut() {
                 obj.insert("users".into(), json!(a.users));
                 obj.insert("serve".into(), super::list::serve_json(&view, env));
@@ -149,13 +173,12 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let mut t = table(header);
     for env in &envs {
-        let s = repo.state(def, env);
+        let s = repo.state_at(def, env, now);
         let mut row = vec![
             escape(env).into_owned(),
             escape(s.stage).into_owned(),
-            s.since
-                .map_or("-".to_string(), |d| escape(&d.value).into_owned()),
-            crate::render::describe_audience(&repo.audience(def, env)),
+            entered(&s).unwrap_or_else(|| "-".to_string()),
+            crate::render::describe_audience(&repo.audience_of(&s)),
         ];
         if typed {
             row.push(if s.position.unwrap_or(0) == 0 {
@@ -167,6 +190,23 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         t.add_row(row);
     }
     out.write_all(table_lines(&mut t).as_bytes())?;
+    if !plan.is_empty() {
+        writeln!(out)?;
+        let mut t = table(&["PLANNED", "ENVIRONMENT", "STAGE", "STATUS"]);
+        for (env, at, stage, due) in &plan {
+            t.add_row(vec![
+                at.to_string(),
+                escape(env).into_owned(),
+                escape(stage).into_owned(),
+                if *due {
+                    "due (in force; `flags advance` writes it)".to_string()
+                } else {
+                    "planned".to_string()
+                },
+            ]);
+        }
+        out.write_all(table_lines(&mut t).as_bytes())?;
+    }
 
     if let Some(h) = &history {
         let rows = super::log::sorted(&repo, h, Some(&flag.name), None);

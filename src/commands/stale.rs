@@ -110,6 +110,11 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
             history: walked.as_ref().map(|h| &h.flags),
             as_of,
             today,
+            // `--as-of DATE` counts what is in force by the end of that day.
+            at: match &args.as_of {
+                Some(_) => crate::date::Timestamp::end_of(as_of),
+                None => crate::date::Timestamp::now(),
+            },
         },
     );
     if !result.undated.is_empty() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::Ctx;
 use crate::date::Date;
 use crate::problem::{Problem, Severity};
-use crate::render::{RED, YELLOW, escape, paint};
+use crate::render::{CYAN, RED, YELLOW, escape, paint};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -66,7 +66,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         },
     };
     drop(breaches);
-    let mut problems = crate::validate::validate_with(&repo, today, &rollbacks);
+    let now = crate::date::Timestamp::now();
+    let mut problems = crate::validate::validate_with(&repo, today, now, &rollbacks);
     if let Some(rev) = &args.against {
         let git = crate::git::Git::discover(&repo.root)?.ok_or_else(|| {
             crate::error::UserError::new(format!(
@@ -75,11 +76,17 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             ))
         })?;
         let base = git.load_at(rev, &repo.root)?;
-        problems.extend(crate::pipeline_checks::check_against(&base, &repo, today));
+        problems.extend(crate::pipeline_checks::check_against(
+            &base, &repo, today, now,
+        ));
         crate::problem::sort(&mut problems);
     }
-    let errors = problems.iter().filter(|p| p.is_error()).count();
-    let warnings = problems.len() - errors;
+    let count = |s: Severity| problems.iter().filter(|p| p.severity == s).count();
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
 
     match args.format {
         ValidateFormat::Json => super::print_json(&Report {
@@ -94,6 +101,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 let label = match p.severity {
                     Severity::Error => paint(ctx.style.stdout, RED, "error"),
                     Severity::Warning => paint(ctx.style.stdout, YELLOW, "warning"),
+                    Severity::Note => paint(ctx.style.stdout, CYAN, "note"),
                 };
                 writeln!(out, "{}: {label}: {}", place(p), escape(&p.message))?;
             }
@@ -109,22 +117,25 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 if let Some(c) = p.column {
                     props.push_str(&format!(",col={c}"));
                 }
-                writeln!(
-                    out,
-                    "::{} {props}::{}",
-                    p.severity.as_str(),
-                    gh_data(&p.message)
-                )?;
+                let command = match p.severity {
+                    Severity::Note => "notice",
+                    s => s.as_str(),
+                };
+                writeln!(out, "::{command} {props}::{}", gh_data(&p.message))?;
             }
         }
     }
 
     let summary = format!(
-        "{} error{}, {} warning{} in {} flag{}, {} segment{}, {} environment{}",
+        "{} error{}, {} warning{}{} in {} flag{}, {} segment{}, {} environment{}",
         errors,
         plural(errors),
         warnings,
         plural(warnings),
+        match notes {
+            0 => String::new(),
+            n => format!(", {n} note{}", plural(n)),
+        },
         repo.flags.len(),
         plural(repo.flags.len()),
         repo.segments.len(),

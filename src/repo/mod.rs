@@ -14,6 +14,8 @@ pub use model::*;
 pub use sp::{Loc, Sp};
 pub use typed::{Serve, ServeView, TypedView, ValueType, VariantName};
 
+use crate::date::Timestamp;
+
 use crate::problem::Problem;
 
 /// Name of the file that marks the flags root.
@@ -151,6 +153,43 @@ pub struct EnvState<'a> {
     pub segments: Vec<&'a str>,
     /// The entry in the file, if the environment is listed.
     pub entry: Option<&'a EnvEntry>,
+    /// The schedule entry in force, when a planned move has replaced the file's `stage`
+    /// ([`Repo::state_at`]).
+    pub scheduled: Option<&'a ScheduleEntry>,
+}
+
+impl EnvState<'_> {
+    /// The date the environment entered the stage in force: the scheduled entry's `at`, else
+    /// `since` (when it is a valid date).
+    pub fn entered(&self) -> Option<crate::date::Date> {
+        match self.scheduled {
+            Some(s) => Timestamp::parse(&s.at.value).ok().map(Timestamp::date),
+            None => self.since.and_then(|s| crate::date::Date::parse(&s.value)),
+        }
+    }
+}
+
+impl EnvEntry {
+    /// The schedule entry in force at `now`: the last one whose `at` has passed. Entries
+    /// whose `at` does not parse are skipped (validation reports them).
+    pub fn in_force(&self, now: Timestamp) -> Option<&ScheduleEntry> {
+        self.schedule
+            .iter()
+            .rev()
+            .map(|e| &e.value)
+            .find(|e| Timestamp::parse(&e.at.value).is_ok_and(|t| t <= now))
+    }
+
+    /// The entries still to come at `now`, with their instants, in file order.
+    pub fn pending(&self, now: Timestamp) -> Vec<(Timestamp, &ScheduleEntry)> {
+        self.schedule
+            .iter()
+            .filter_map(|e| {
+                let t = Timestamp::parse(&e.value.at.value).ok()?;
+                (t > now).then_some((t, &e.value))
+            })
+            .collect()
+    }
 }
 
 impl FlagDef {
@@ -235,6 +274,7 @@ impl Repo {
                 since: e.since.as_ref(),
                 segments: e.segments.iter().map(|s| s.value.as_str()).collect(),
                 entry: Some(e),
+                scheduled: None,
             },
             None => EnvState {
                 stage: OFF,
@@ -242,18 +282,46 @@ impl Repo {
                 since: None,
                 segments: Vec::new(),
                 entry: None,
+                scheduled: None,
             },
         }
     }
 
-    /// Who a flag is served to in an environment: the stage's cumulative audience plus the
-    /// environment's extra segments (none while `off`).
+    /// A flag's state in an environment at `now`: the stage of the schedule entry in force
+    /// then, else the file's `stage` (PRODUCT.md section 9).
+    pub fn state_at<'a>(&self, flag: &'a FlagDef, env: &str, now: Timestamp) -> EnvState<'a> {
+        let mut state = self.state(flag, env);
+        if let Some(s) = state.entry.and_then(|e| e.in_force(now)) {
+            state.stage = &s.stage.value;
+            state.position = self.pipeline.position(&s.stage.value);
+            state.scheduled = Some(s);
+        }
+        state
+    }
+
+    /// Who a flag is served to in an environment according to the file's `stage` (no
+    /// schedule applied): the stage's cumulative audience plus the environment's extra
+    /// segments (none while `off`).
     pub fn audience(&self, flag: &FlagDef, env: &str) -> Audience {
-        let state = self.state(flag, env);
-        let pos = state.position.unwrap_or(0);
+        self.audience_of(&self.state(flag, env))
+    }
+
+    /// Who a flag is served to in an environment at `now`.
+    pub fn audience_at(&self, flag: &FlagDef, env: &str, now: Timestamp) -> Audience {
+        self.audience_of(&self.state_at(flag, env, now))
+    }
+
+    /// The audience of a resolved state.
+    pub fn audience_of(&self, state: &EnvState<'_>) -> Audience {
+        self.audience_at_position(state, state.position.unwrap_or(0))
+    }
+
+    /// The audience the environment of `state` has at stage position `pos` (its extra
+    /// segments included).
+    pub fn audience_at_position(&self, state: &EnvState<'_>, pos: usize) -> Audience {
         let mut audience = self.pipeline.audience(pos);
         if pos > 0 {
-            for s in state.segments {
+            for &s in &state.segments {
                 if !audience.segments.iter().any(|a| a == s) {
                     audience.segments.push(s.to_string());
                 }

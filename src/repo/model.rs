@@ -347,7 +347,7 @@ impl fmt::Display for FlagType {
 }
 
 /// A flag's state in one environment: `production: partners` (short form) or a mapping
-/// with `stage`, `since` and `segments` (long form).
+/// with `stage`, `since`, `segments` and `schedule` (long form).
 #[derive(Debug, Clone)]
 pub struct EnvEntry {
     pub stage: Sp<String>,
@@ -357,6 +357,8 @@ pub struct EnvEntry {
     pub users: Vec<Sp<String>>,
     /// This environment's own `serve` (section 8).
     pub serve: Option<Sp<Serve>>,
+    /// Planned moves, in time order (PRODUCT.md section 9); see [`ScheduleEntry`].
+    pub schedule: Vec<Sp<ScheduleEntry>>,
     /// Written as a mapping rather than a bare stage name.
     pub long_form: bool,
 }
@@ -376,6 +378,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     segments: Vec::new(),
                     users: Vec::new(),
                     serve: None,
+                    schedule: Vec::new(),
                     long_form: false,
                 })
             }
@@ -393,6 +396,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
                 let mut segments = None;
                 let mut users = None;
                 let mut serve = None;
+                let mut schedule = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "stage" => stage = Some(map.next_value::<Sp<String>>()?),
@@ -400,10 +404,11 @@ impl<'de> Deserialize<'de> for EnvEntry {
                         "segments" => segments = Some(map.next_value::<Vec<Sp<String>>>()?),
                         "users" => users = Some(map.next_value::<Vec<Sp<String>>>()?),
                         "serve" => serve = Some(map.next_value::<Sp<Serve>>()?),
+                        "schedule" => schedule = Some(map.next_value::<Schedule>()?.0),
                         other => {
                             return Err(de::Error::unknown_field(
                                 other,
-                                &["stage", "since", "segments", "users", "serve"],
+                                &["stage", "since", "segments", "schedule", "users", "serve"],
                             ));
                         }
                     }
@@ -415,6 +420,7 @@ impl<'de> Deserialize<'de> for EnvEntry {
                     segments: segments.unwrap_or_default(),
                     users: users.unwrap_or_default(),
                     serve,
+                    schedule: schedule.unwrap_or_default(),
                     long_form: true,
                 })
             }
@@ -459,11 +465,45 @@ impl JsonSchema for EnvEntry {
                                 { "type": "string" },
                                 { "type": "object", "additionalProperties": { "type": "number", "exclusiveMinimum": 0, "maximum": 100 } }
                             ]
+                        },
+                        "schedule": {
+                            "type": ["array", "null"],
+                            "description": "Planned moves, in time order: from `at` on, the environment is at `stage`.",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": false,
+                                "required": ["stage", "at"],
+                                "properties": {
+                                    "stage": { "type": "string", "description": "Stage the environment moves to." },
+                                    "at": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$", "description": "When: RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z." }
+                                }
+                            }
                         }
                     }
                 }
             ]
         })
+    }
+}
+
+/// One planned move of a flag in an environment (PRODUCT.md section 9): from `at` on, the
+/// environment is at `stage`. `at` stays text here (checked by `crate::schedule`), so one bad
+/// timestamp does not hide the file's other problems.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    /// Stage the environment moves to.
+    pub stage: Sp<String>,
+    /// When: RFC 3339 with `Z` or an offset.
+    pub at: Sp<String>,
+}
+
+/// `schedule:` — a list of entries; a bare `schedule:` (null) is none.
+struct Schedule(Vec<Sp<ScheduleEntry>>);
+
+impl<'de> Deserialize<'de> for Schedule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<Vec<Sp<ScheduleEntry>>>::deserialize(d).map(|v| Schedule(v.unwrap_or_default()))
     }
 }
 

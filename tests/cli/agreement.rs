@@ -642,6 +642,157 @@ fn typed_flags_splits_and_prerequisites_agree_with_flagd() {
     }
 }
 
+/// The real clock, in whole seconds: what flagd's `$flagd.timestamp` reads.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs() as i64
+}
+
+#[test]
+fn scheduled_flags_switch_in_flagd_when_their_time_comes() {
+    // Entries a few seconds ahead of the real clock: the export is made once, and flagd's
+    // answer must change by itself when `$flagd.timestamp` passes each `at`, agreeing with
+    // the library (and `flags eval --at`) before, between and after.
+    use flags::date::Timestamp;
+    let r = agreement_repo();
+    let t0 = unix_now();
+    let at = |dt: i64| Timestamp::from_unix(t0 + dt).to_string();
+    r.write(
+        "flags/s-walk.yaml",
+        format!(
+            "description: Walks by itself\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: partners\n    schedule:\n      - {{stage: canary, at: {}}}\n      - {{stage: half, at: {}}}\n      - {{stage: everyone, at: '{}'}}\n",
+            at(-100),
+            at(3),
+            // An offset other than Z: the same instant.
+            {
+                let t = Timestamp::from_unix(t0 + 6 + 3600).to_string();
+                t.replace('Z', "+01:00")
+            }
+        ),
+    );
+    r.write(
+        "flags/s-on.yaml",
+        format!(
+            "description: Switches on\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: off\n    schedule:\n      - {{stage: internal, at: {}}}\n",
+            at(3)
+        ),
+    );
+    r.write(
+        "flags/s-typed.yaml",
+        format!(
+            "description: Typed and scheduled\nowner: o\ntype: experiment\nvariants:\n  a: \"A\"\n  b: \"B\"\n  c: \"C\"\ndefault: a\nserve: {{b: 50, c: 50}}\nrequires:\n  s-on: on\nenvironments:\n  production:\n    stage: internal\n    schedule:\n      - {{stage: partners, at: {}}}\n      - {{stage: canary, at: {}}}\n",
+            at(-50),
+            at(6)
+        ),
+    );
+    let repo = Repo::load(r.path());
+    let problems = flags::validate::validate(&repo, flags::date::Date::today());
+    assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    let doc =
+        flags::export::flagd_at(&repo, "production", Timestamp::from_unix(t0)).expect("export");
+    assert_valid_flagd(&doc);
+    let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
+    let op = Operator::new();
+    let users = users(300);
+    let keys = ["s-walk", "s-on", "s-typed"];
+    // A typed flag with its own schedule and a prerequisite that switches on by schedule.
+    let mut typed_served: HashMap<(usize, String), usize> = HashMap::new();
+
+    // Each phase: flagd at the real clock, the library at an instant inside the same phase.
+    let mut answers: Vec<Vec<bool>> = Vec::new();
+    for (phase, (start, instant)) in [(0i64, 0i64), (4, 4), (7, 7)].into_iter().enumerate() {
+        while unix_now() < t0 + start {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let now = Timestamp::from_unix(t0 + instant);
+        let mut got = Vec::new();
+        for u in &users {
+            let ctx = context(u);
+            for key in keys {
+                let flag = repo.flag(key).expect("flag");
+                let ours =
+                    flags::eval::evaluate_flag_at(&repo, key, &flag.def, "production", u, now);
+                let (variant, value) = flagd_answer(&op, &parsed.flags, key, &ctx);
+                assert_eq!(
+                    (&ours.variant, &ours.value),
+                    (&variant, &value),
+                    "phase {phase}: `{key}` for {u:?}: flags says {} ({}), flagd says {variant}",
+                    ours.variant,
+                    ours.explain()
+                );
+                match value.as_bool() {
+                    Some(b) => got.push(b),
+                    None => *typed_served.entry((phase, variant)).or_insert(0usize) += 1,
+                }
+            }
+        }
+        assert!(
+            unix_now() < t0 + [3, 6, 1_000_000][phase],
+            "phase {phase} ran past its boundary: the machine is too slow for this test"
+        );
+        answers.push(got);
+    }
+    // The typed flag: nothing but the default before its prerequisite switches on, then
+    // both split variants.
+    assert!(
+        typed_served.keys().all(|(p, v)| *p > 0 || v == "a"),
+        "{typed_served:?}"
+    );
+    for v in ["b", "c"] {
+        assert!(
+            typed_served.contains_key(&(2, v.to_string())),
+            "{typed_served:?}"
+        );
+    }
+    // flagd's answers really changed, twice, with no new export.
+    let on = |v: &Vec<bool>| v.iter().filter(|b| **b).count();
+    assert!(
+        on(&answers[0]) < on(&answers[1]),
+        "{} {}",
+        on(&answers[0]),
+        on(&answers[1])
+    );
+    assert!(
+        on(&answers[1]) < on(&answers[2]),
+        "{} {}",
+        on(&answers[1]),
+        on(&answers[2])
+    );
+
+    // `flags eval --at` gives the same answers at the three instants, for a few users.
+    for u in users.iter().take(5) {
+        for (phase, instant) in [0i64, 4, 7].into_iter().enumerate() {
+            let mut args = vec![
+                "eval".to_string(),
+                "s-walk".into(),
+                "--env".into(),
+                "production".into(),
+                "--user".into(),
+                u.key.clone(),
+                "--at".into(),
+                at(instant),
+                "--format".into(),
+                "json".into(),
+            ];
+            for (name, value) in &u.attributes {
+                args.push("--attr".into());
+                args.push(format!("{name}={value}"));
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = r.run(&args);
+            let i = users.iter().position(|x| x.key == u.key).unwrap() * 2; // two boolean flags per user in `answers`
+            assert_eq!(
+                run.json()["value"],
+                answers[phase][i],
+                "phase {phase}, user {u:?}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
 #[test]
 fn split_shares_match_the_weights_and_are_independent_of_the_rollout() {
     // 100,000 users: a 10 % rollout of a 50/50 split serves about 5 % each, the full

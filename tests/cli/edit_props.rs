@@ -369,3 +369,89 @@ fn seed_from_env_or(default: u64) -> proptest::test_runner::RngSeed {
         .and_then(|s| s.parse().ok());
     proptest::test_runner::RngSeed::Fixed(seed.unwrap_or(default))
 }
+
+/// The schedule of `env`, as `(stage, at)` pairs.
+fn schedule_of(def: &FlagDef, env: &str) -> Vec<(String, String)> {
+    def.entry(env)
+        .map(|e| {
+            e.schedule
+                .iter()
+                .map(|s| (s.value.stage.value.clone(), s.value.at.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How often each comment of the generator occurs in a text.
+fn comment_counts(s: &str) -> Vec<usize> {
+    COMMENTS.iter().map(|c| s.matches(c).count()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        rng_seed: seed_from_env_or(0x5c4e_d01e),
+        ..ProptestConfig::default()
+    })]
+
+    /// Schedule edits ([`flags::edit_schedule`]) on generated files: adding entries keeps
+    /// every comment and every other value; on a block-style entry, clearing the schedule
+    /// gives back the exact bytes, and dropping the first of two entries gives the bytes of
+    /// adding only the second. A flow-style entry or an unlisted environment is refused, never
+    /// mangled.
+    #[test]
+    fn schedule_edits_keep_comments_and_bytes(
+        spec in spec(),
+        env in select(&ENVS[..]),
+        stages in (select(&STAGES[1..4]), select(&STAGES[1..4])),
+    ) {
+        use flags::edit_schedule::{add, clear, drop_first};
+        let (text, _) = render(&spec);
+        let before = parse_flag(&text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+        let form = spec.envs.iter().find(|e| e.name == env).map(|e| e.form.clone());
+        let (first, second) = ("2026-12-01T09:00:00Z", "2026-12-08T09:00:00+01:00");
+        let one = add(&text, env, stages.0, first);
+        match form {
+            None | Some(Form::Flow { .. }) => {
+                prop_assert!(one.is_err(), "accepted:\n{}", text);
+                return Ok(());
+            }
+            _ => {}
+        }
+        let one = one.map_err(|e| TestCaseError::fail(format!("{e:#}\n{text}")))?;
+        let two = add(&one, env, stages.1, second).map_err(|e| TestCaseError::fail(format!("{e:#}\n{one}")))?;
+        for out in [&one, &two] {
+            let after = parse_flag(out).map_err(|e| TestCaseError::fail(format!("{e:?}\n{out}")))?;
+            // Every other value as it was, and every comment still there.
+            prop_assert_eq!(model(&after), model(&before));
+            prop_assert_eq!(comment_counts(out), comment_counts(&text), "\n{}\n{}", text, out);
+            let bare_lf = out.match_indices('\n').filter(|(i, _)| *i == 0 || out.as_bytes()[i - 1] != b'\r').count();
+            if spec.crlf {
+                prop_assert_eq!(bare_lf, 0, "bare LF in a CRLF file:\n{:?}", out);
+            } else {
+                prop_assert!(!out.contains('\r'));
+            }
+        }
+        let after = parse_flag(&two).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(
+            schedule_of(&after, env),
+            vec![(stages.0.to_string(), first.to_string()), (stages.1.to_string(), second.to_string())]
+        );
+        let cleared = clear(&two, env).map_err(|e| TestCaseError::fail(format!("{e:#}\n{two}")))?;
+        let dropped = drop_first(&two, env, 1).map_err(|e| TestCaseError::fail(format!("{e:#}\n{two}")))?;
+        let after_drop = parse_flag(&dropped).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(schedule_of(&after_drop, env), vec![(stages.1.to_string(), second.to_string())]);
+        prop_assert_eq!(model(&after_drop), model(&before));
+        if let Some(Form::Block { .. }) = form {
+            prop_assert_eq!(&cleared, &text);
+            let only_second = add(&text, env, stages.1, second).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+            prop_assert_eq!(&dropped, &only_second);
+        } else {
+            // A short form became a long one: same model, no schedule left.
+            let after_clear = parse_flag(&cleared).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(model(&after_clear), model(&before));
+            prop_assert!(schedule_of(&after_clear, env).is_empty());
+            prop_assert_eq!(comment_counts(&cleared), comment_counts(&text));
+        }
+    }
+}

@@ -425,3 +425,119 @@ fn booleans_nulls_lists_and_objects_make_no_evaluator_fail_or_log() {
         assert_eq!(on, want, "{ev:?}");
     }
 }
+
+/// Adds two scheduled flags to `r`: `s-walk` walks partners -> canary (already in force) ->
+/// half at `t0 + 4` -> everyone at `t0 + 8` (written with a +01:00 offset), `s-on` goes from
+/// off to internal at `t0 + 4`, in production.
+fn add_scheduled_flags(r: &crate::harness::TestRepo, t0: i64) {
+    use flags::date::Timestamp;
+    let at = |dt: i64| Timestamp::from_unix(t0 + dt).to_string();
+    let plus_one = Timestamp::from_unix(t0 + 8 + 3600)
+        .to_string()
+        .replace('Z', "+01:00");
+    r.write(
+        "flags/s-walk.yaml",
+        format!(
+            "description: Walks by itself\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: partners\n    schedule:\n      - {{stage: canary, at: {}}}\n      - {{stage: half, at: {}}}\n      - {{stage: everyone, at: '{plus_one}'}}\n",
+            at(-100),
+            at(4)
+        ),
+    );
+    r.write(
+        "flags/s-on.yaml",
+        format!(
+            "description: Switches on\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: off\n    schedule:\n      - {{stage: internal, at: {}}}\n",
+            at(4)
+        ),
+    );
+}
+
+#[test]
+fn scheduled_flags_switch_in_python_and_javascript_at_their_time() {
+    // One export, made before the entries' times; each evaluator runs before, between and
+    // after them on the real clock (`$flagd.timestamp`), and must answer as `flags eval` at
+    // an instant of the same phase, without failing or logging.
+    use flags::date::Timestamp;
+    let evaluators: Vec<Evaluator> = [Evaluator::Python, Evaluator::JavaScript]
+        .into_iter()
+        .filter(|e| e.available())
+        .collect();
+    if evaluators.is_empty() {
+        return;
+    }
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs() as i64
+    };
+    // JavaScript's flagd-core buckets the legacy way: its repository says so.
+    let repos: Vec<(Evaluator, crate::harness::TestRepo)> = evaluators
+        .iter()
+        .map(|&e| {
+            (
+                e,
+                if e == Evaluator::Python {
+                    agreement_repo()
+                } else {
+                    legacy_repo()
+                },
+            )
+        })
+        .collect();
+    let t0 = now();
+    let mut loaded = Vec::new();
+    for (e, r) in &repos {
+        add_scheduled_flags(r, t0);
+        let repo = Repo::load(r.path());
+        let doc =
+            flags::export::flagd_at(&repo, "production", Timestamp::from_unix(t0)).expect("export");
+        crate::agreement::assert_valid_flagd(&doc);
+        loaded.push((*e, repo, doc));
+    }
+    let keys = ["s-walk", "s-on"];
+    let users = all_users(200);
+    let mut on_counts: Vec<Vec<usize>> = vec![Vec::new(); loaded.len()];
+    for (phase, (start, boundary)) in [(0i64, 4i64), (5, 8), (9, 1_000_000)]
+        .into_iter()
+        .enumerate()
+    {
+        while now() < t0 + start {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        for (i, (ev, repo, doc)) in loaded.iter().enumerate() {
+            let (answers, errors) = ev.run(doc, &keys, &users);
+            assert!(
+                now() < t0 + boundary,
+                "phase {phase} ran past its boundary: the machine is too slow for this test"
+            );
+            assert!(errors.is_empty(), "{ev:?} failed or logged: {errors:?}");
+            let instant = Timestamp::from_unix(t0 + start);
+            let mut on = 0;
+            for (u, row) in users.iter().zip(&answers) {
+                for (key, theirs) in keys.iter().zip(row) {
+                    let flag = repo.flag(key).expect("flag");
+                    let ours = flags::eval::evaluate_flag_at(
+                        repo,
+                        key,
+                        &flag.def,
+                        "production",
+                        u,
+                        instant,
+                    );
+                    assert!(
+                        theirs.as_ref().is_some_and(|t| same_value(t, &ours.value)),
+                        "{ev:?}, phase {phase}: `{key}` for {u:?}: {theirs:?} ({})",
+                        ours.explain()
+                    );
+                    on += usize::from(ours.is_on());
+                }
+            }
+            on_counts[i].push(on);
+        }
+    }
+    // The answers changed with no new export, at each entry's time.
+    for counts in &on_counts {
+        assert!(counts[0] < counts[1] && counts[1] < counts[2], "{counts:?}");
+    }
+}

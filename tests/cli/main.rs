@@ -26,6 +26,7 @@ mod refs;
 mod regressions;
 mod remove;
 mod rollback;
+mod schedule;
 mod stale;
 mod terminal;
 mod typed;

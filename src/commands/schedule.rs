@@ -1,0 +1,230 @@
+//! `flags schedule KEY --env E --at TIME [--to STAGE]` and `--clear`: plan a move through the
+//! pipeline in the flag file (PRODUCT.md section 9), with the checks `promote` makes, judged
+//! at the planned instant.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::mutate::{self, MutateArgs};
+use super::promote::{entry_date_from_history, find_flag, refusal, stage_position};
+use crate::cli::Ctx;
+use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
+use crate::error::UserError;
+use crate::git::history::Dated;
+use crate::policy::{Transition, Violation, check_transition};
+use crate::render::escape;
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Flag key (asked for on a terminal when left out)
+    pub key: Option<String>,
+    /// Environment to plan in (asked for on a terminal when left out)
+    #[arg(long = "env", short = 'e', value_name = "ENV")]
+    pub env: Option<String>,
+    /// When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)
+    #[arg(long, value_name = "TIME", value_parser = parse_at, required_unless_present = "clear")]
+    pub at: Option<String>,
+    /// Stage to move to (default: the one after the last planned stage)
+    #[arg(long, value_name = "STAGE", conflicts_with = "clear")]
+    pub to: Option<String>,
+    /// Remove every planned move of the flag in the environment
+    #[arg(long, conflicts_with = "at")]
+    pub clear: bool,
+    /// Plan past a gate, before soak time ends, or more than one stage at once
+    #[arg(long, conflicts_with = "clear")]
+    pub force: bool,
+    #[command(flatten)]
+    pub mutate: MutateArgs,
+}
+
+/// Checks `--at` and keeps it as written (it goes into the file as the user wrote it).
+fn parse_at(s: &str) -> Result<String, String> {
+    Timestamp::parse(s)
+        .map(|_| s.to_string())
+        .map_err(|why| format!("{why}; e.g. {TIMESTAMP_EXAMPLE}"))
+}
+
+pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
+    let root = crate::repo::find_root(&ctx.dir)?;
+    let usage = "flags schedule KEY --env ENV --at TIME --yes";
+    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
+    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
+    let flag = find_flag(&repo, &keys, &key)?;
+    let envs = mutate::envs_or_ask(&repo, args.env.as_slice(), usage)?;
+    let env = envs.first().cloned().unwrap_or_default();
+    let keyd = escape(&key);
+    let p = &repo.pipeline;
+    if args.clear {
+        if flag.def.entry(&env).is_none_or(|e| e.schedule.is_empty()) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "flag `{keyd}` has no schedule in `{env}`; nothing changed"
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        let new = crate::edit_schedule::clear(&flag.source, &env)?;
+        let change = mutate::FileChange {
+            rel: flag.path.clone(),
+            old: Some(flag.source.clone()),
+            new: Some(new),
+        };
+        let message = format!("flags: clear the schedule of {key} in {env}");
+        return mutate::apply(ctx, &repo, &[change], &message, &args.mutate);
+    }
+    let Some(entry) = flag.def.entry(&env) else {
+        return Err(UserError::new(format!(
+            "flag `{keyd}` does not list `{env}`, so it is `off` there and has nothing to schedule from"
+        ))
+        .hint(format!(
+            "add `{env}: off` under `environments` in `{}` first",
+            escape(&flag.path)
+        ))
+        .into());
+    };
+
+    let at_text = args.at.clone().unwrap_or_default();
+    let at = Timestamp::parse(&at_text).map_err(|why| UserError::new(why.to_string()))?;
+    let now = Timestamp::now();
+    if at <= now {
+        return Err(UserError::new(format!(
+            "`--at {}` is not in the future (now is {now}); a schedule plans moves to come",
+            escape(&at_text)
+        ))
+        .hint(format!(
+            "to move the flag now, run `flags promote {keyd} --env {env}`"
+        ))
+        .into());
+    }
+    // The move starts where the plan ends: the last planned entry, else the file's stage.
+    let last = entry
+        .schedule
+        .iter()
+        .rev()
+        .find_map(|e| Some((Timestamp::parse(&e.value.at.value).ok()?, &e.value)));
+    let state = repo.state(&flag.def, &env);
+    let from = match last {
+        Some((_, e)) => p.position(&e.stage.value),
+        None => state.position,
+    };
+    let Some(from) = from else {
+        return Err(
+            UserError::new(format!("flag `{keyd}` is at an unknown stage in `{env}`"))
+                .hint(format!(
+                    "fix the file first; stages: {}",
+                    p.names().join(", ")
+                ))
+                .into(),
+        );
+    };
+    if let Some((last_at, _)) = last
+        && at <= last_at
+    {
+        return Err(UserError::new(format!(
+            "`--at {at}` is not after the last planned move of `{keyd}` in `{env}` ({last_at}); entries are in time order"
+        ))
+        .hint(format!(
+            "plan a later time, or start over with `flags schedule {keyd} --env {env} --clear`"
+        ))
+        .into());
+    }
+    if from >= p.last() {
+        return Err(UserError::new(format!(
+            "flag `{keyd}` is {} the last stage `{}` in `{env}`; there is nothing to schedule",
+            if last.is_some() {
+                "already planned to reach"
+            } else {
+                "already at"
+            },
+            p.name_at(p.last())
+        ))
+        .into());
+    }
+    let to = match &args.to {
+        Some(stage) => stage_position(&repo, stage)?,
+        None => from + 1,
+    };
+    if to <= from {
+        return Err(UserError::new(format!(
+            "flag `{keyd}` is {} `{}` in `{env}`; `{}` is not later, and a schedule only moves forward",
+            if last.is_some() { "planned to be at" } else { "at" },
+            p.name_at(from),
+            p.name_at(to)
+        ))
+        .hint(format!("to move it back, run `flags demote {keyd} --env {env} --to {}`", p.name_at(to)))
+        .into());
+    }
+    if !args.force {
+        let soak = (from > 0)
+            .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
+            .flatten();
+        let entered =
+            match (last, soak) {
+                (Some((t, _)), _) => Some(t.date()),
+                (None, None) => None,
+                // As promote: a date cut off by a shallow clone is only an upper bound, enough
+                // when even it has soaked by `at`.
+                (None, Some(soak)) => state.entered().or_else(|| {
+                    match entry_date_from_history(&repo, &flag.name, &env) {
+                        Some(Dated::On(d)) => Some(d),
+                        Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= at.date() => {
+                            Some(d)
+                        }
+                        _ => None,
+                    }
+                }),
+            };
+        if let (Some(soak), None) = (soak, entered) {
+            super::warn(
+                ctx,
+                &format!(
+                    "flag `{keyd}` has no `since` in `{env}` and git history does not date it, so its soak time of {} at `{}` was not checked",
+                    crate::policy::days(soak),
+                    p.name_at(from)
+                ),
+            );
+        }
+        let gate = repo
+            .environment(&env)
+            .and_then(|e| e.def.after.as_ref())
+            .filter(|g| repo.environment(&g.value).is_some())
+            .and_then(|g| {
+                let there = repo.state_at(&flag.def, &g.value, at).position?;
+                Some((g.value.as_str(), there))
+            });
+        let transition = Transition {
+            pipeline: p,
+            from,
+            to,
+            on: at.date(),
+            entered,
+            gate,
+        };
+        if let Some(v) = check_transition(&transition).first() {
+            let reason = match v {
+                // The gate environment may get there by its own plan: say so.
+                Violation::Gate { env: gate, there } => format!(
+                    "`{env}` comes after `{}`, where flag `{keyd}` is only at `{}` then; promote or schedule it there to `{}` first",
+                    escape(gate),
+                    p.name_at(*there),
+                    p.name_at(to)
+                ),
+                v => refusal(v, &keyd, &env, from, to, p),
+            };
+            return Err(UserError::new(format!("at {at}: {reason}"))
+                .hint("pass `--force` to schedule anyway")
+                .into());
+        }
+    }
+    let stage = p.name_at(to).to_string();
+    let new = crate::edit_schedule::add(&flag.source, &env, &stage, &at_text)?;
+    let change = mutate::FileChange {
+        rel: flag.path.clone(),
+        old: Some(flag.source.clone()),
+        new: Some(new),
+    };
+    let message = format!("flags: schedule {key} to {stage} in {env} at {at}");
+    mutate::apply(ctx, &repo, &[change], &message, &args.mutate)
+}
