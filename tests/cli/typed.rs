@@ -195,6 +195,15 @@ reason: listed in this environment's `users`; but prerequisite `checkout` serves
         run.success().json()["split"],
         serde_json::json!({"bucket": 37763, "total": 100000, "weights": {"dark": 50000, "contrast": 50000}})
     );
+    // An anonymous user gets no split: the default.
+    let run = r.run(&["eval", "theme", "--env", "development", "--user", ""]);
+    assert_eq!(
+        run.success().stdout,
+        "classic = {\"primary\": \"#333\"}: `theme` for user `` in `development`
+stage:  everyone (everyone)
+reason: the stage serves everyone (rollout 100%); prerequisites met: `checkout` serves `on`; an empty targeting key gets no split: default `classic`
+"
+    );
 }
 
 #[test]
