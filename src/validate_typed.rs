@@ -551,3 +551,80 @@ pub fn with_prerequisites(repo: &Repo, key: &str) -> HashSet<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flag(requires: &[&str]) -> String {
+        let mut s = String::from("description: d\nowner: o\ntype: release\n");
+        if !requires.is_empty() {
+            s.push_str("requires:\n");
+            for r in requires {
+                s.push_str(&format!("  {r}: on\n"));
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn prerequisite_graph_walks() {
+        let files = [
+            ("flags.yaml", String::new()),
+            ("flags/a.yaml", flag(&["b"])),
+            ("flags/b.yaml", flag(&["c", "a"])),
+            ("flags/c.yaml", flag(&[])),
+            ("flags/d.yaml", flag(&["c"])),
+        ];
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let (_d, repo) = crate::eval::tests::repo(&refs);
+        assert_eq!(
+            prerequisite_cycle(&repo, "a", "b"),
+            Some(vec!["a".into(), "b".into(), "a".into()])
+        );
+        assert_eq!(prerequisite_cycle(&repo, "d", "c"), None);
+        let mut all: Vec<String> = with_prerequisites(&repo, "a").into_iter().collect();
+        all.sort();
+        assert_eq!(all, ["a", "b", "c"]);
+        assert_eq!(chain_depth(&repo, "d", &mut Vec::new(), &mut { 10 }), 1);
+        assert!(expansion_fits(&repo, "a", &mut vec!["a".into()], &mut {
+            2
+        }));
+        assert!(!expansion_fits(&repo, "a", &mut vec!["a".into()], &mut {
+            1
+        }));
+    }
+
+    #[test]
+    fn split_weights_are_checked_in_thousandths() {
+        let check = |weights: &[(&str, f64)]| {
+            let serve = Serve::Split(
+                weights
+                    .iter()
+                    .map(|(v, w)| {
+                        (
+                            Sp::new(v.to_string(), Loc::default()),
+                            Sp::new(*w, Loc::default()),
+                        )
+                    })
+                    .collect(),
+            );
+            let mut out = Vec::new();
+            check_serve(
+                "f",
+                "k",
+                "`serve`",
+                &serve,
+                &["a", "b", "c"],
+                Effect::Record,
+                &mut out,
+            );
+            out.into_iter().map(|p| p.message).collect::<Vec<_>>()
+        };
+        assert!(check(&[("a", 33.333), ("b", 33.333), ("c", 33.334)]).is_empty());
+        assert_eq!(check(&[("a", 50.0), ("b", 49.999)]).len(), 1);
+        assert_eq!(check(&[("a", 100.0)]).len(), 1);
+        assert_eq!(check(&[("a", 50.0), ("x", 50.0)]).len(), 1);
+        assert_eq!(check(&[("a", -1.0), ("b", 101.0)]).len(), 2);
+    }
+}
