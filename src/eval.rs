@@ -33,6 +33,16 @@
 //! only runs `fractional` for a non-empty key, so the flag serves its default variant, off).
 //! With `bucketing: legacy` in `flags.yaml` the hash is taken of the string
 //! `flagKey + targetingKey` instead, as legacy evaluators do ([`legacy_murmur3_utf16`]).
+//!
+//! # Typed flags (PRODUCT.md section 8)
+//!
+//! The audience (the environment's `users` included) gets `serve`, everyone else `default`.
+//! Before that, each prerequisite (`requires`) must serve the required variant; one the user
+//! reaches only through its own partial rollout counts as not met (flagd buckets a rollout
+//! by the flag being evaluated, so the export cannot reproduce another flag's). A split picks
+//! the variant with a second bucketing value, [`split_key`] (`FLAG/split/KEY`, hashed as
+//! flagd's `fractional` hashes an explicit bucketing value), so it is independent of the
+//! rollout bucket; an empty targeting key gets no split, `default`.
 
 use std::collections::BTreeMap;
 use std::fmt;
