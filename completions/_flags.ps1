@@ -94,6 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -109,6 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -123,6 +127,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -186,6 +192,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff and change nothing')
             [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the file but do not commit it')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

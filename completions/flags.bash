@@ -175,7 +175,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__demote)
-            opts="-e -y -C -h --env --to --yes --dry-run --no-commit --color --help"
+            opts="-e -y -n -C -h --env --to --yes --dry-run --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +693,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__new)
-            opts="-y -C -h --owner --description --type --expires --yes --dry-run --no-commit --color --help"
+            opts="-y -n -C -h --owner --description --type --expires --yes --dry-run --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,7 +731,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__promote)
-            opts="-e -y -C -h --env --to --force --yes --dry-run --no-commit --color --help"
+            opts="-e -y -n -C -h --env --to --force --yes --dry-run --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,7 +795,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__remove)
-            opts="-y -C -h --force --refs --yes --dry-run --no-commit --color --help"
+            opts="-y -n -C -h --force --refs --yes --dry-run --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -86,6 +86,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --yes 'Apply without asking for confirmation (required without a terminal)'
             cand --dry-run 'Print the diff and change nothing'
             cand --no-commit 'Write the file but do not commit it'
+            cand -n 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
+            cand --no-verify 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -100,6 +102,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --yes 'Apply without asking for confirmation (required without a terminal)'
             cand --dry-run 'Print the diff and change nothing'
             cand --no-commit 'Write the file but do not commit it'
+            cand -n 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
+            cand --no-verify 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -113,6 +117,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --yes 'Apply without asking for confirmation (required without a terminal)'
             cand --dry-run 'Print the diff and change nothing'
             cand --no-commit 'Write the file but do not commit it'
+            cand -n 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
+            cand --no-verify 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -170,6 +176,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --yes 'Apply without asking for confirmation (required without a terminal)'
             cand --dry-run 'Print the diff and change nothing'
             cand --no-commit 'Write the file but do not commit it'
+            cand -n 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
+            cand --no-verify 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

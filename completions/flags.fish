@@ -95,6 +95,7 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand new" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand new" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand new" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand new" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand new" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand promote" -s e -l env -d 'Environment to promote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand promote" -l to -d 'Stage to promote to (default: the next one)' -r
@@ -106,6 +107,7 @@ complete -c flags -n "__fish_flags_using_subcommand promote" -l force -d 'Promot
 complete -c flags -n "__fish_flags_using_subcommand promote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand promote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand promote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand promote" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand promote" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s e -l env -d 'Environment to demote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand demote" -l to -d 'Stage to roll back to, or `off` (default: the previous one)' -r
@@ -116,6 +118,7 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand demote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand demote" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand diff" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
 json\t'Machine-readable JSON'"
@@ -170,6 +173,7 @@ complete -c flags -n "__fish_flags_using_subcommand remove" -l force -d 'Delete 
 complete -c flags -n "__fish_flags_using_subcommand remove" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand remove" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand remove" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand refs" -l path -d 'Directory to search (default: the enclosing git repository, else the flags root)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand refs" -l format -d 'Output format' -r -f -a "text\t'`file:line: key` lines'

@@ -11,7 +11,7 @@ use clap::Args;
 use crate::cli::Ctx;
 use crate::error::{UserError, unknown};
 use crate::fsutil::atomic_write;
-use crate::git::{Git, Touch};
+use crate::git::{CommitOptions, Git, Touch};
 use crate::render::{escape, unified_diff};
 use crate::repo::Repo;
 
@@ -27,6 +27,9 @@ pub struct MutateArgs {
     /// Write the file but do not commit it
     #[arg(long)]
     pub no_commit: bool,
+    /// Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)
+    #[arg(long, short = 'n')]
+    pub no_verify: bool,
 }
 
 /// One file to change, relative to the flags root. `old`/`new` are `None` for a file that
@@ -288,7 +291,10 @@ pub(crate) fn apply(
             // The message names stages and environments from the files: keep controls out of
             // git history too (`git log` prints messages raw).
             let message = escape(message);
-            match g.commit(&touched, &message, head) {
+            let options = CommitOptions {
+                no_verify: opts.no_verify,
+            };
+            match g.commit(&touched, &message, head, options) {
                 Ok(oid) => {
                     let short = oid.to_string().chars().take(7).collect::<String>();
                     let _ = writeln!(stderr, "committed {short}: {message}");

@@ -25,3 +25,4 @@ mod remove;
 mod stale;
 mod terminal;
 mod validate;
+mod workflow;

@@ -88,7 +88,7 @@ fn on_a_terminal_a_missing_env_is_chosen() {
     let head = git.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(
         head.message().unwrap(),
-        "flags: promote nd to partners in development"
+        "flags: promote nd to partners in development\n"
     );
 }
 
