@@ -50,6 +50,9 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
         'flags;init' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
+            [CompletionResult]::new('--no-commit', '--no-commit', [CompletionResultType]::ParameterName, 'Write the files but do not commit them (in a git work tree they are committed)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -88,6 +91,8 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the flag controls (asked for on a terminal when left out)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Kind of flag')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Sub-folder of `flags/` to create the file in (a team''s folder, e.g. `checkout` or `web/checkout`)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
@@ -104,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment to promote in; repeat for several (asked for on a terminal when left out)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to promote in; repeat for several (asked for on a terminal when left out)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Stage to promote to (default: the next one)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Promote past a gate, before soak time ends, or more than one stage at once')
@@ -121,6 +127,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Environment to demote in; repeat for several (asked for on a terminal when left out)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to demote in; repeat for several (asked for on a terminal when left out)')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Stage to roll back to, or `off` (default: the previous one)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking for confirmation (required without a terminal)')
@@ -185,6 +192,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
         }
         'flags;remove' {
             [CompletionResult]::new('--refs', '--refs', [CompletionResultType]::ParameterName, 'Where to look for references (default: the enclosing git repository, else the flags root)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (also off when NO_COLOR is set)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Delete even while source code still mentions the key')

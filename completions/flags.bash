@@ -175,7 +175,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__demote)
-            opts="-e -y -n -C -h --env --to --yes --dry-run --no-commit --no-verify --color --help"
+            opts="-e -y -n -C -h --env --to --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,6 +190,10 @@ _flags() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -577,7 +581,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__init)
-            opts="-C -h --color --help"
+            opts="-n -C -h --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,7 +697,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__new)
-            opts="-y -n -C -h --owner --description --type --expires --yes --dry-run --no-commit --no-verify --color --help"
+            opts="-y -n -C -h --owner --description --type --expires --dir --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -715,6 +719,14 @@ _flags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -731,7 +743,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__promote)
-            opts="-e -y -n -C -h --env --to --force --yes --dry-run --no-commit --no-verify --color --help"
+            opts="-e -y -n -C -h --env --to --force --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -746,6 +758,10 @@ _flags() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -795,13 +811,17 @@ _flags() {
             return 0
             ;;
         flags__subcmd__remove)
-            opts="-y -n -C -h --force --refs --yes --dry-run --no-commit --no-verify --color --help"
+            opts="-y -n -C -h --force --refs --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --refs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -46,6 +46,9 @@ set edit:completion:arg-completer[flags] = {|@words|
         &'flags;init'= {
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
+            cand --no-commit 'Write the files but do not commit them (in a git work tree they are committed)'
+            cand -n 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
+            cand --no-verify 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -80,6 +83,8 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --description 'What the flag controls (asked for on a terminal when left out)'
             cand --type 'Kind of flag'
             cand --expires 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)'
+            cand --dir 'Sub-folder of `flags/` to create the file in (a team''s folder, e.g. `checkout` or `web/checkout`)'
+            cand --branch 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand -y 'Apply without asking for confirmation (required without a terminal)'
@@ -95,6 +100,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -e 'Environment to promote in; repeat for several (asked for on a terminal when left out)'
             cand --env 'Environment to promote in; repeat for several (asked for on a terminal when left out)'
             cand --to 'Stage to promote to (default: the next one)'
+            cand --branch 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand --force 'Promote past a gate, before soak time ends, or more than one stage at once'
@@ -111,6 +117,7 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand -e 'Environment to demote in; repeat for several (asked for on a terminal when left out)'
             cand --env 'Environment to demote in; repeat for several (asked for on a terminal when left out)'
             cand --to 'Stage to roll back to, or `off` (default: the previous one)'
+            cand --branch 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand -y 'Apply without asking for confirmation (required without a terminal)'
@@ -169,6 +176,7 @@ set edit:completion:arg-completer[flags] = {|@words|
         }
         &'flags;remove'= {
             cand --refs 'Where to look for references (default: the enclosing git repository, else the flags root)'
+            cand --branch 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
             cand --color 'When to use colour (also off when NO_COLOR is set)'
             cand --force 'Delete even while source code still mentions the key'

@@ -52,6 +52,8 @@ complete -c flags -n "__fish_flags_using_subcommand init" -s C -d 'Run as if sta
 complete -c flags -n "__fish_flags_using_subcommand init" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c flags -n "__fish_flags_using_subcommand init" -l no-commit -d 'Write the files but do not commit them (in a git work tree they are committed)'
+complete -c flags -n "__fish_flags_using_subcommand init" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand init" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand validate" -l format -d 'Output format' -r -f -a "text\t'`file:line:column: severity: message`, one per line'
 json\t'One JSON object with every problem'
@@ -88,6 +90,8 @@ operational\t''
 kill-switch\t''
 permission\t''"
 complete -c flags -n "__fish_flags_using_subcommand new" -l expires -d 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l dir -d 'Sub-folder of `flags/` to create the file in (a team\'s folder, e.g. `checkout` or `web/checkout`)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand new" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -99,6 +103,7 @@ complete -c flags -n "__fish_flags_using_subcommand new" -s n -l no-verify -d 'D
 complete -c flags -n "__fish_flags_using_subcommand new" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand promote" -s e -l env -d 'Environment to promote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand promote" -l to -d 'Stage to promote to (default: the next one)' -r
+complete -c flags -n "__fish_flags_using_subcommand promote" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand promote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand promote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -111,6 +116,7 @@ complete -c flags -n "__fish_flags_using_subcommand promote" -s n -l no-verify -
 complete -c flags -n "__fish_flags_using_subcommand promote" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s e -l env -d 'Environment to demote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand demote" -l to -d 'Stage to roll back to, or `off` (default: the previous one)' -r
+complete -c flags -n "__fish_flags_using_subcommand demote" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand demote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand demote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -165,6 +171,7 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand stale" -l check -d 'Exit 1 when there are candidates (for scheduled CI jobs)'
 complete -c flags -n "__fish_flags_using_subcommand stale" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l refs -d 'Where to look for references (default: the enclosing git repository, else the flags root)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand remove" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand remove" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand remove" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''

@@ -248,11 +248,12 @@ impl Git {
     ) -> Result<Oid> {
         let (workdir, ident) = (hctx.workdir, hctx.ident);
         // The index the hooks see: exactly HEAD plus the change, like `git commit -- FILES`.
-        let tmp_index = TempPath(
-            self.repo
-                .path()
-                .join(format!("flags-index-{}", std::process::id())),
-        );
+        // It lives outside the git directory: a run killed mid-way leaves nothing there.
+        let tmp_dir = tempfile::Builder::new()
+            .prefix("flags-index-")
+            .tempdir()
+            .context("creating a temporary directory for the index")?;
+        let tmp_index = TempPath(tmp_dir.path().join("index"));
         {
             let tree = self.repo.find_tree(tree)?;
             let mut idx =

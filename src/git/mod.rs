@@ -5,7 +5,9 @@
 //! inside an application's repository: paths given to this module are relative to the flags
 //! root and mapped to repository paths here.
 
+pub mod branch;
 pub mod commit;
+pub mod discover;
 pub mod history;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +62,19 @@ impl Git {
     /// The repository path of a file given relative to the flags root.
     pub fn repo_path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
+    }
+
+    /// A repository path as a path from the current directory (what a `git` command typed
+    /// there takes), or the repository path itself when the current directory is elsewhere.
+    fn path_from_cwd(&self, repo_path: &str) -> String {
+        let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+        let top = self.repo.workdir().map(|w| w.canonicalize());
+        match (cwd, top) {
+            (Ok(cwd), Some(Ok(top))) if cwd.starts_with(&top) => {
+                discover::relative(&cwd, &top.join(repo_path))
+            }
+            _ => repo_path.to_string(),
+        }
     }
 
     /// The flags root's folder inside the repository (`""` at the top).
@@ -161,7 +176,8 @@ impl Git {
                     "`{rel}` has uncommitted changes; nothing was changed"
                 ))
                 .hint(format!(
-                    "commit or stash them first (`git stash push -- {path}`), or pass `--no-commit`"
+                    "commit or stash them first (`git stash push -- {}`), or pass `--no-commit`",
+                    self.path_from_cwd(&path)
                 ))
                 .into());
             }

@@ -65,7 +65,7 @@ fn new_refuses_existing_keys_bad_names_and_missing_values() {
         ),
         (
             &["new", "fresh", "--description", "d", "--yes"],
-            "error: missing `--owner` (no terminal to ask on)\nhint: pass `--owner VALUE`\n",
+            "error: missing `--owner` (no terminal to ask on)\nhint: pass it: `flags new KEY --owner OWNER --description TEXT --yes`\n",
         ),
         (
             &[
