@@ -200,7 +200,7 @@ impl Git {
                     crate::render::escape(rev),
                     e.message()
                 ))
-                .hint("pass a branch, tag or commit, e.g. `origin/main`")
+                .hint("pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)")
             })?;
         let tree = commit.tree().context("reading the revision's tree")?;
         let sub = if self.prefix.is_empty() {

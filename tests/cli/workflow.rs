@@ -945,3 +945,65 @@ fn files_written_by_export_are_not_code() {
     run.success();
     assert!(run.stderr.starts_with("no code under `"), "{}", run.stderr);
 }
+
+// ---- messages -----------------------------------------------------------------------------
+
+#[test]
+fn messages_met_in_a_team_trial() {
+    let r = setup();
+    // `--to` the current stage: "already at", in both directions.
+    let run = r.run(&[
+        "promote",
+        "nd",
+        "--env",
+        "development",
+        "--to",
+        "internal",
+        "--yes",
+    ]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: flag `nd` is already at `internal` in `development`; there is nothing to promote\n"
+    );
+    let run = r.run(&[
+        "demote",
+        "nd",
+        "--env",
+        "development",
+        "--to",
+        "internal",
+        "--yes",
+    ]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: flag `nd` is already at `internal` in `development`; there is nothing to demote\n"
+    );
+    // `flags new` without a terminal and without a key names the whole command.
+    let run = r.run(&["new"]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: missing the flag KEY (no terminal to ask on)\nhint: pass it: `flags new KEY --owner OWNER --description TEXT --yes`\n"
+    );
+    // `show` of a removed key points at its history.
+    r.run(&["remove", "nd", "--yes"]).success();
+    let run = r.run(&["show", "nd"]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        "error: flag `nd` is not in the flags repository any more (it was removed)\nhint: see its stage history: `flags log nd`\n"
+    );
+    // A missing `--against` revision: in CI the usual cause is a shallow checkout.
+    let run = r.run(&["validate", "--against", "origin/main"]);
+    run.code(2);
+    assert!(
+        run.stderr.ends_with("hint: pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)\n"),
+        "{}",
+        run.stderr
+    );
+    // `manpage` is a listed command.
+    let run = r.run(&["--help"]);
+    assert!(run.stdout.contains("\n  manpage "), "{}", run.stdout);
+}
