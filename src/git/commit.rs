@@ -132,12 +132,18 @@ impl Git {
         options: CommitOptions,
     ) -> Result<Oid> {
         let workdir = self.workdir()?.to_path_buf();
-        let ident = self.ident()?;
-        let hooks = workdir.join(git_output(&workdir, &["rev-parse", "--git-path", "hooks"])?);
+        // The identity the last check found (taken just before, after any question), else now.
+        let ident = match self.ident.borrow_mut().take() {
+            Some(i) => i,
+            None => self.ident()?,
+        };
+        let settings = self.commit_settings(&workdir)?;
+        let hooks = settings.hooks;
         let hctx = HookCtx {
             workdir: &workdir,
             ident: &ident,
             hooks,
+            sign: settings.sign,
         };
         if self.head()? != expected_head {
             return Err(head_moved());
@@ -247,51 +253,64 @@ impl Git {
         options: CommitOptions,
     ) -> Result<Oid> {
         let (workdir, ident) = (hctx.workdir, hctx.ident);
-        // The index the hooks see: exactly HEAD plus the change, like `git commit -- FILES`.
-        // It lives outside the git directory: a run killed mid-way leaves nothing there.
-        let tmp_dir = tempfile::Builder::new()
-            .prefix("flags-index-")
-            .tempdir()
-            .context("creating a temporary directory for the index")?;
-        let tmp_index = TempPath(tmp_dir.path().join("index"));
-        {
-            let tree = self.repo.find_tree(tree)?;
-            let mut idx =
-                git2::Index::open(&tmp_index.0).context("creating a temporary git index")?;
-            idx.read_tree(&tree)
-                .context("filling the temporary git index")?;
-            idx.write().context("writing the temporary git index")?;
-        }
+        let runs = |name: &str| Self::hook_path(&hctx.hooks, name).is_some();
+        let (pre_commit, prepare, commit_msg) = (
+            !options.no_verify && runs("pre-commit"),
+            runs("prepare-commit-msg"),
+            !options.no_verify && runs("commit-msg"),
+        );
         let mut tree = tree;
-        if !options.no_verify {
-            self.run_hook(hctx, "pre-commit", &[], &tmp_index.0)?;
-            // A hook may stage more (a formatter's `git add`): commit what the index holds.
-            let mut idx =
-                git2::Index::open(&tmp_index.0).context("reading the temporary git index")?;
-            tree = idx
-                .write_tree_to(&self.repo)
-                .context("reading the index the hooks left")?;
-        }
-        let msg_file = self.repo.path().join("COMMIT_EDITMSG");
         let mut text = message.to_string();
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        std::fs::write(&msg_file, &text)
-            .with_context(|| format!("writing `{}`", msg_file.display()))?;
-        let msg_arg = msg_file.to_string_lossy().into_owned();
-        self.run_hook(
-            hctx,
-            "prepare-commit-msg",
-            &[&msg_arg, "message"],
-            &tmp_index.0,
-        )?;
-        if !options.no_verify {
-            self.run_hook(hctx, "commit-msg", &[&msg_arg], &tmp_index.0)?;
+        // Without hooks to run nothing reads an index or a message file: skip making them
+        // (a large repository's index costs more than the rest of the commit).
+        if pre_commit || prepare || commit_msg {
+            // The index the hooks see: exactly HEAD plus the change, like `git commit --
+            // FILES`. It lives outside the git directory: a killed run leaves nothing there.
+            let tmp_dir = tempfile::Builder::new()
+                .prefix("flags-index-")
+                .tempdir()
+                .context("creating a temporary directory for the index")?;
+            let tmp_index = TempPath(tmp_dir.path().join("index"));
+            {
+                let tree = self.repo.find_tree(tree)?;
+                let mut idx =
+                    git2::Index::open(&tmp_index.0).context("creating a temporary git index")?;
+                idx.read_tree(&tree)
+                    .context("filling the temporary git index")?;
+                idx.write().context("writing the temporary git index")?;
+            }
+            if pre_commit {
+                self.run_hook(hctx, "pre-commit", &[], &tmp_index.0)?;
+                // A hook may stage more (a formatter's `git add`): commit what the index holds.
+                let mut idx =
+                    git2::Index::open(&tmp_index.0).context("reading the temporary git index")?;
+                tree = idx
+                    .write_tree_to(&self.repo)
+                    .context("reading the index the hooks left")?;
+            }
+            let msg_file = self.repo.path().join("COMMIT_EDITMSG");
+            std::fs::write(&msg_file, &text)
+                .with_context(|| format!("writing `{}`", msg_file.display()))?;
+            let msg_arg = msg_file.to_string_lossy().into_owned();
+            if prepare {
+                self.run_hook(
+                    hctx,
+                    "prepare-commit-msg",
+                    &[&msg_arg, "message"],
+                    &tmp_index.0,
+                )?;
+            }
+            if commit_msg {
+                self.run_hook(hctx, "commit-msg", &[&msg_arg], &tmp_index.0)?;
+            }
+            let edited = std::fs::read(&msg_file)
+                .with_context(|| format!("reading `{}`", msg_file.display()))?;
+            text = String::from_utf8_lossy(&edited).into_owned();
         }
-        let edited = std::fs::read(&msg_file)
-            .with_context(|| format!("reading `{}`", msg_file.display()))?;
-        let cleaned = cleanup_whitespace(&String::from_utf8_lossy(&edited));
+        let cleaned = cleanup_whitespace(&text);
         if cleaned.is_empty() {
             return Err(UserError::new(
                 "the commit message is empty after the hooks ran; nothing was committed",
@@ -307,7 +326,7 @@ impl Git {
         }
         // `git commit-tree` signs only when asked; `git commit` asks when `commit.gpgsign` is
         // true, so ask exactly then (git reads the rest of the signing configuration itself).
-        let signing = self.config_bool(workdir, "commit.gpgsign")?;
+        let signing = hctx.sign;
         if signing {
             cmd.arg("-S");
         }
@@ -349,21 +368,52 @@ impl Git {
         })
     }
 
-    /// A boolean from git's configuration as git reads it (false when unset).
-    fn config_bool(&self, workdir: &Path, key: &str) -> Result<bool> {
+    /// Where hooks are and whether to sign, from one `git config` run (the files and
+    /// includes git reads; the last value wins; `~/` in `core.hooksPath` is the home folder and
+    /// a relative path is from the top of the work tree, as for git's hooks).
+    fn commit_settings(&self, workdir: &Path) -> Result<CommitSettings> {
         let out = git_command(workdir)
-            .args(["config", "--bool", "--get", key])
+            .args([
+                "config",
+                "-z",
+                "--get-regexp",
+                r"^(core\.hookspath|commit\.gpgsign)$",
+            ])
             .output()
             .map_err(not_found)?;
-        match out.status.code() {
-            Some(0) => Ok(String::from_utf8_lossy(&out.stdout).trim() == "true"),
-            Some(1) => Ok(false),
-            _ => Err(UserError::new(format!(
-                "git cannot read `{key}`: {}",
+        if !matches!(out.status.code(), Some(0 | 1)) {
+            return Err(UserError::new(format!(
+                "git cannot read its configuration: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
             ))
-            .into()),
+            .into());
         }
+        let mut hooks_path = None;
+        let mut sign = false;
+        for record in out.stdout.split(|b| *b == 0).filter(|r| !r.is_empty()) {
+            let text = String::from_utf8_lossy(record);
+            let (key, value) = match text.split_once('\n') {
+                Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_string())),
+                None => (text.to_ascii_lowercase(), None),
+            };
+            if key == "commit.gpgsign" {
+                sign = git_bool(value.as_deref());
+            } else {
+                hooks_path = value;
+            }
+        }
+        let hooks = match hooks_path {
+            Some(p) if !p.is_empty() => match p.strip_prefix("~/") {
+                Some(rest) => std::env::var_os("HOME")
+                    .map(PathBuf::from)
+                    .unwrap_or_default()
+                    .join(rest),
+                None => workdir.join(p),
+            },
+            // Linked worktrees share the repository's hooks folder.
+            _ => self.repo.commondir().join("hooks"),
+        };
+        Ok(CommitSettings { hooks, sign })
     }
 
     /// The hook called `name` where git looks for it (`core.hooksPath` or the hooks folder),
@@ -444,6 +494,27 @@ struct HookCtx<'a> {
     ident: &'a Ident,
     /// The folder git takes hooks from (`core.hooksPath` or the hooks folder).
     hooks: PathBuf,
+    /// `commit.gpgsign`: whether `git commit` would sign.
+    sign: bool,
+}
+
+/// What git's configuration says about committing.
+struct CommitSettings {
+    hooks: PathBuf,
+    sign: bool,
+}
+
+/// A boolean as git reads one: a key without `=` is true; `true`/`yes`/`on` and non-zero
+/// numbers are true.
+fn git_bool(value: Option<&str>) -> bool {
+    match value.map(|v| v.trim().to_ascii_lowercase()) {
+        None => true,
+        Some(v) => match v.as_str() {
+            "true" | "yes" | "on" => true,
+            "false" | "no" | "off" | "" => false,
+            n => n.parse::<i64>().is_ok_and(|n| n != 0),
+        },
+    }
 }
 
 fn head_moved() -> anyhow::Error {
@@ -487,6 +558,15 @@ fn cleanup_whitespace(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::cleanup_whitespace;
+
+    #[test]
+    fn booleans_as_git_reads_them() {
+        use super::git_bool;
+        assert!(git_bool(None) && git_bool(Some("true")) && git_bool(Some("Yes")));
+        assert!(git_bool(Some("on")) && git_bool(Some("1")) && git_bool(Some("-2")));
+        assert!(!git_bool(Some("false")) && !git_bool(Some("")) && !git_bool(Some("0")));
+        assert!(!git_bool(Some("off")) && !git_bool(Some("maybe")));
+    }
 
     #[test]
     fn cleanup_is_gits_whitespace_mode() {

@@ -26,6 +26,8 @@ pub struct Git {
     repo: Repository,
     /// The flags root's folder inside the repository: `""` or `"path/to/root/"`.
     prefix: String,
+    /// The author identity the last check found, for the commit that follows it.
+    ident: std::cell::RefCell<Option<commit::Ident>>,
 }
 
 /// Held while `flags` checks, writes and commits; see [`Git::lock`]. Dropping it (or the
@@ -56,7 +58,11 @@ impl Git {
             prefix.push_str(&c.as_os_str().to_string_lossy());
             prefix.push('/');
         }
-        Ok(Some(Git { repo, prefix }))
+        Ok(Some(Git {
+            repo,
+            prefix,
+            ident: std::cell::RefCell::new(None),
+        }))
     }
 
     /// The repository path of a file given relative to the flags root.
@@ -182,7 +188,8 @@ impl Git {
                 .into());
             }
         }
-        self.ident()?;
+        let ident = self.ident()?;
+        *self.ident.borrow_mut() = Some(ident);
         Ok(())
     }
 
