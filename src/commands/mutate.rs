@@ -95,6 +95,8 @@ pub(crate) fn on_target(
         }
         return Ok(ExitCode::SUCCESS);
     };
+    // Refuse at once what would be refused later anyway, before making a worktree.
+    check_can_confirm(opts)?;
     let git = Git::discover(root)?.ok_or_else(|| {
         UserError::new("`--branch` needs a git repository, and the flags root is not in one")
             .hint("leave out `--branch`")

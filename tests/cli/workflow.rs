@@ -1007,3 +1007,53 @@ fn messages_met_in_a_team_trial() {
     let run = r.run(&["--help"]);
     assert!(run.stdout.contains("\n  manpage "), "{}", run.stdout);
 }
+
+#[test]
+fn branch_from_an_application_root_with_the_flags_in_a_sub_folder() {
+    let r = app();
+    r.run(&[
+        "-C",
+        "config/flags",
+        "new",
+        "dash",
+        "--owner",
+        "o",
+        "--description",
+        "d",
+        "--yes",
+    ])
+    .success();
+    let head = git(&r, &["rev-parse", "HEAD"]).stdout;
+    // From the application's top: the root is found, the change goes to the branch.
+    let run = r.run_in(
+        r.path(),
+        &[
+            "promote",
+            "dash",
+            "--env",
+            "development",
+            "--yes",
+            "--branch",
+            "flags/dash",
+        ],
+    );
+    run.success();
+    assert_eq!(git(&r, &["rev-parse", "HEAD"]).stdout, head);
+    assert_eq!(
+        git(&r, &["show", "--format=", "--name-only", "flags/dash"]).stdout,
+        "config/flags/flags/dash.yaml\n"
+    );
+    // Without a terminal and without --yes: refused before anything is made.
+    let run = r.run_in(
+        r.path(),
+        &["promote", "dash", "--env", "development", "--branch", "b2"],
+    );
+    run.code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: refusing to change files without confirmation"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(git(&r, &["branch", "--list", "b2"]).stdout, "");
+}
