@@ -157,8 +157,19 @@ impl BranchTarget {
             path,
             _dir: dir,
         };
-        git_output(&checkout.path, &["reset", "--quiet", "--hard"])
-            .context("filling the temporary worktree for `--branch`")?;
+        // Git LFS would download every large file of the branch: the change needs none.
+        let out = git_command(&checkout.path)
+            .args(["reset", "--quiet", "--hard"])
+            .env("GIT_LFS_SKIP_SMUDGE", "1")
+            .output()
+            .context("running `git reset`")?;
+        if !out.status.success() {
+            return Err(UserError::new(format!(
+                "could not fill the temporary worktree for `--branch`: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+            .into());
+        }
         Ok(checkout)
     }
 
