@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
         let keys = mutate::keys_or_ask(root, &args.keys, usage)?;
         // Only these flags' files are read: demote stays fast in a repository of thousands.
         let (repo, all_keys) = mutate::load_flags(root, &keys);
-        let envs = mutate::envs_or_ask(&repo, &args.env, &keys, usage)?;
+        let envs = mutate::envs_or_ask_for(&repo, &args.env, &keys, usage)?;
         let today = Date::today();
         let mut plans = Vec::new();
         for key in &keys {

@@ -89,7 +89,7 @@ pub(crate) fn on_target(
 ) -> Result<ExitCode> {
     let Some(name) = &opts.branch else {
         let (repo, changes, message) = plan(root)?;
-        let outcome = apply(ctx, &repo, &changes, &message, opts)?;
+        let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
         if let Outcome::Committed { id, message } = outcome {
             let _ = writeln!(std::io::stderr(), "committed {id}: {message}");
         }
@@ -121,7 +121,7 @@ pub(crate) fn on_target(
             target.tip_short()
         ))
     })?;
-    let outcome = apply(ctx, &repo, &changes, &message, opts)?;
+    let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
     if let Outcome::Committed { id, message } = outcome {
         target.advance(&checkout)?;
         let mut err = std::io::stderr();
@@ -137,6 +137,18 @@ pub(crate) fn on_target(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
+// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
+#[allow(dead_code)]
+/// The flag key from the command line, or one chosen on a terminal (see [`keys_or_ask`]).
+pub(crate) fn key_or_ask(root: &Path, key: Option<&str>, usage: &str) -> Result<String> {
+    let given: Vec<String> = key.map(str::to_string).into_iter().collect();
+    Ok(keys_or_ask(root, &given, usage)?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 /// The flag keys from the command line (each once), or one chosen on a terminal among
@@ -248,9 +260,16 @@ pub(crate) fn confirm(question: &str) -> Result<bool> {
     ))
 }
 
-/// The environments from `--env`, or one chosen on a terminal; each must exist. The picker
-/// shows where the flags `keys` are in each environment.
-pub(crate) fn envs_or_ask(
+// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
+// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
+#[allow(dead_code)]
+/// The environments from `--env`, or one chosen on a terminal; each must exist.
+pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<Vec<String>> {
+    envs_or_ask_for(repo, envs, &[], usage)
+}
+
+/// [`envs_or_ask`] whose picker shows where the flags `keys` are in each environment.
+pub(crate) fn envs_or_ask_for(
     repo: &Repo,
     envs: &[String],
     keys: &[String],
@@ -345,8 +364,31 @@ pub(crate) fn text_or_ask(
         .map_or_else(|e| prompt::<String>(Err(e)), |v| prompt(Ok(v)))
 }
 
-/// Shows the change, asks, writes atomically and commits `changes` with `message`.
+// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
+// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
+#[allow(dead_code)]
+/// Applies a change planned from the current files (no `--branch` planning): for a command
+/// whose plan is not made through [`on_target`] yet. Refuses `--branch` rather than ignore it.
 pub(crate) fn apply(
+    ctx: &Ctx,
+    repo: &Repo,
+    changes: &[FileChange],
+    message: &str,
+    opts: &MutateArgs,
+) -> Result<ExitCode> {
+    if opts.branch.is_some() {
+        return Err(UserError::new("this command does not take `--branch` yet")
+            .hint("leave out `--branch`")
+            .into());
+    }
+    if let Outcome::Committed { id, message } = apply_change(ctx, repo, changes, message, opts)? {
+        let _ = writeln!(std::io::stderr(), "committed {id}: {message}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Shows the change, asks, writes atomically and commits `changes` with `message`.
+pub(crate) fn apply_change(
     ctx: &Ctx,
     repo: &Repo,
     changes: &[FileChange],
