@@ -88,8 +88,18 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
     }
     // In a git work tree the scaffold is committed (only these files, as every mutating
     // command commits), so that a clone has the flags root: check before writing anything.
-    let created_dir = !dir.exists();
+    // The folders this run creates (deepest first), removed again if it fails.
+    let created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(PathBuf::from)
+        .collect();
     std::fs::create_dir_all(&dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    let remove_created = || {
+        for d in &created {
+            let _ = std::fs::remove_dir(d);
+        }
+    };
     let committing = || -> anyhow::Result<Option<(Git, CommitLock, Option<git2::Oid>)>> {
         if args.no_commit {
             return Ok(None);
@@ -106,9 +116,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
     let git = match committing() {
         Ok(g) => g,
         Err(e) => {
-            if created_dir {
-                let _ = std::fs::remove_dir(&dir);
-            }
+            remove_created();
             return Err(e);
         }
     };
@@ -130,9 +138,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
         for sub in ["flags", "segments", "environments"] {
             let _ = std::fs::remove_dir(dir.join(sub));
         }
-        if created_dir {
-            let _ = std::fs::remove_dir(&dir);
-        }
+        remove_created();
     };
     if let Err(e) = write() {
         undo();

@@ -233,6 +233,14 @@ fn a_rejecting_pre_commit_hook_stops_the_commit_and_no_verify_skips_it() {
     assert_eq!(r.commit_count(), 1);
     assert_eq!(r.status(), vec![]);
 
+    // `--no-verify` skips `pre-commit` (and `commit-msg`), not `post-commit`, as in git.
+    let marker = r.join(".test-home/post-commit-ran");
+    hook(
+        &r,
+        ".git/hooks",
+        "post-commit",
+        &format!("touch '{}'\n", marker.display()),
+    );
     let run = r.run(&[
         "promote",
         "nd",
@@ -242,6 +250,7 @@ fn a_rejecting_pre_commit_hook_stops_the_commit_and_no_verify_skips_it() {
         "--no-verify",
     ]);
     run.success();
+    assert!(marker.exists());
     assert_eq!(r.commit_count(), 2);
     assert_eq!(
         head_message(&r),
@@ -1056,4 +1065,33 @@ fn branch_from_an_application_root_with_the_flags_in_a_sub_folder() {
         run.stderr
     );
     assert_eq!(git(&r, &["branch", "--list", "b2"]).stdout, "");
+}
+
+#[test]
+fn init_whose_commit_a_hook_rejects_leaves_nothing_behind() {
+    let r = TestRepo::empty();
+    r.git_init();
+    exclude_home(&r);
+    r.write("README.md", "app\n");
+    r.commit_all("app", "2026-10-01");
+    hook(
+        &r,
+        ".git/hooks",
+        "pre-commit",
+        "echo 'no flags here' >&2\nexit 1\n",
+    );
+    let run = r.run(&["init", "config/flags"]);
+    run.code(2);
+    assert!(
+        run.stderr.starts_with("no flags here\nerror: nothing was committed; the files were removed again\n  caused by: the `pre-commit` hook rejected the commit (exit 1)"),
+        "{}",
+        run.stderr
+    );
+    assert!(!r.join("config").exists());
+    assert_eq!(r.commit_count(), 1);
+    assert_eq!(git(&r, &["status", "--porcelain"]).stdout, "");
+    // --no-verify, as with git.
+    r.run(&["init", "config/flags", "--no-verify"]).success();
+    assert_eq!(r.commit_count(), 2);
+    assert_eq!(head_message(&r), "flags: init config/flags\n\n");
 }
