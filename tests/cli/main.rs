@@ -30,3 +30,4 @@ mod schedule;
 mod stale;
 mod terminal;
 mod validate;
+mod workflow;
