@@ -165,12 +165,16 @@ _flags() {
             return 0
             ;;
         flags__subcmd__advance)
-            opts="-y -C -h --yes --dry-run --no-commit --color --help"
+            opts="-y -n -C -h --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -209,7 +213,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__demote)
-            opts="-e -y -C -h --env --to --cascade --yes --dry-run --no-commit --color --help"
+            opts="-e -y -n -C -h --env --to --cascade --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,6 +228,10 @@ _flags() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -647,7 +655,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__init)
-            opts="-C -h --color --help"
+            opts="-n -C -h --no-commit --no-verify --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,7 +771,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__new)
-            opts="-y -C -h --owner --description --type --expires --variant --default --serve --yes --dry-run --no-commit --color --help"
+            opts="-y -n -C -h --owner --description --type --expires --variant --default --serve --dir --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,6 +805,14 @@ _flags() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -813,7 +829,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__promote)
-            opts="-e -y -C -h --env --to --force --yes --dry-run --no-commit --color --help"
+            opts="-e -y -n -C -h --env --to --force --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -828,6 +844,10 @@ _flags() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -877,13 +897,17 @@ _flags() {
             return 0
             ;;
         flags__subcmd__remove)
-            opts="-y -C -h --force --refs --yes --dry-run --no-commit --color --help"
+            opts="-y -n -C -h --force --refs --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --refs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -903,7 +927,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__schedule)
-            opts="-e -y -C -h --env --at --to --clear --force --yes --dry-run --no-commit --color --help"
+            opts="-e -y -n -C -h --env --at --to --clear --force --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,6 +946,10 @@ _flags() {
                     return 0
                     ;;
                 --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

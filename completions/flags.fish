@@ -35,8 +35,8 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "validate" -d 'Check eve
 complete -c flags -n "__fish_flags_needs_command" -f -a "list" -d 'List flags with their stage in each environment'
 complete -c flags -n "__fish_flags_needs_command" -f -a "show" -d 'Show one flag: definition and audience per environment'
 complete -c flags -n "__fish_flags_needs_command" -f -a "new" -d 'Create a flag at the first stage in every environment'
-complete -c flags -n "__fish_flags_needs_command" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
-complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_needs_command" -f -a "promote" -d 'Move flags one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_needs_command" -f -a "demote" -d 'Roll flags back one stage (or to --to STAGE|off); never blocked'
 complete -c flags -n "__fish_flags_needs_command" -f -a "schedule" -d 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
 complete -c flags -n "__fish_flags_needs_command" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
@@ -44,16 +44,18 @@ complete -c flags -n "__fish_flags_needs_command" -f -a "eval" -d 'Tell whether 
 complete -c flags -n "__fish_flags_needs_command" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
 complete -c flags -n "__fish_flags_needs_command" -f -a "log" -d 'Show stage changes from git history, newest first'
 complete -c flags -n "__fish_flags_needs_command" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
-complete -c flags -n "__fish_flags_needs_command" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "remove" -d 'Delete flags whose cleanup is done (refuses while code still mentions them)'
 complete -c flags -n "__fish_flags_needs_command" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
 complete -c flags -n "__fish_flags_needs_command" -f -a "schema" -d 'Print the JSON Schema of the file formats'
 complete -c flags -n "__fish_flags_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_needs_command" -f -a "manpage" -d 'Print the man page (roff): `flags manpage > flags.1`'
 complete -c flags -n "__fish_flags_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c flags -n "__fish_flags_using_subcommand init" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand init" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c flags -n "__fish_flags_using_subcommand init" -l no-commit -d 'Write the files but do not commit them (in a git work tree they are committed)'
+complete -c flags -n "__fish_flags_using_subcommand init" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand init" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand validate" -l format -d 'Output format' -r -f -a "text\t'`file:line:column: severity: message`, one per line'
 json\t'One JSON object with every problem'
@@ -93,6 +95,8 @@ complete -c flags -n "__fish_flags_using_subcommand new" -l expires -d 'Date pas
 complete -c flags -n "__fish_flags_using_subcommand new" -l variant -d 'A variant of a typed flag: its name and JSON value (`dark=\'"#000"\'`, `limit=100`, `cfg=\'{"rows": 10}\'`); repeat for each variant' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -l default -d 'The variant served outside the audience (with --variant)' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -l serve -d 'The variant served to the audience (with --variant)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l dir -d 'Sub-folder of `flags/` to create the file in (a team\'s folder, e.g. `checkout` or `web/checkout`)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand new" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -100,9 +104,11 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand new" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand new" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand new" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand new" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand new" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand promote" -s e -l env -d 'Environment to promote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand promote" -l to -d 'Stage to promote to (default: the next one)' -r
+complete -c flags -n "__fish_flags_using_subcommand promote" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand promote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand promote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -111,9 +117,11 @@ complete -c flags -n "__fish_flags_using_subcommand promote" -l force -d 'Promot
 complete -c flags -n "__fish_flags_using_subcommand promote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand promote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand promote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand promote" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand promote" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s e -l env -d 'Environment to demote in; repeat for several (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand demote" -l to -d 'Stage to roll back to, or `off` (default: the previous one)' -r
+complete -c flags -n "__fish_flags_using_subcommand demote" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand demote" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand demote" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -122,10 +130,12 @@ complete -c flags -n "__fish_flags_using_subcommand demote" -l cascade -d 'Also 
 complete -c flags -n "__fish_flags_using_subcommand demote" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand demote" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand demote" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand demote" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand schedule" -s e -l env -d 'Environment to plan in (asked for on a terminal when left out)' -r
 complete -c flags -n "__fish_flags_using_subcommand schedule" -l at -d 'When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)' -r
 complete -c flags -n "__fish_flags_using_subcommand schedule" -l to -d 'Stage to move to (default: the one after the last planned stage)' -r
+complete -c flags -n "__fish_flags_using_subcommand schedule" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand schedule" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand schedule" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -135,7 +145,9 @@ complete -c flags -n "__fish_flags_using_subcommand schedule" -l force -d 'Plan 
 complete -c flags -n "__fish_flags_using_subcommand schedule" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand schedule" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand schedule" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand schedule" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand schedule" -s h -l help -d 'Print help'
+complete -c flags -n "__fish_flags_using_subcommand advance" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand advance" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand advance" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -143,6 +155,7 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand advance" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand advance" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand advance" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand advance" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand advance" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand diff" -l format -d 'Output format' -r -f -a "table\t'Human-readable table'
 json\t'Machine-readable JSON'"
@@ -194,6 +207,7 @@ never\t''"
 complete -c flags -n "__fish_flags_using_subcommand stale" -l check -d 'Exit 1 when there are candidates (for scheduled CI jobs)'
 complete -c flags -n "__fish_flags_using_subcommand stale" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l refs -d 'Where to look for references (default: the enclosing git repository, else the flags root)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand remove" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand remove" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand remove" -l color -d 'When to use colour (also off when NO_COLOR is set)' -r -f -a "auto\t''
 always\t''
@@ -202,6 +216,7 @@ complete -c flags -n "__fish_flags_using_subcommand remove" -l force -d 'Delete 
 complete -c flags -n "__fish_flags_using_subcommand remove" -s y -l yes -d 'Apply without asking for confirmation (required without a terminal)'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l dry-run -d 'Print the diff and change nothing'
 complete -c flags -n "__fish_flags_using_subcommand remove" -l no-commit -d 'Write the file but do not commit it'
+complete -c flags -n "__fish_flags_using_subcommand remove" -s n -l no-verify -d 'Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)'
 complete -c flags -n "__fish_flags_using_subcommand remove" -s h -l help -d 'Print help'
 complete -c flags -n "__fish_flags_using_subcommand refs" -l path -d 'Directory to search (default: the enclosing git repository, else the flags root)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand refs" -l format -d 'Output format' -r -f -a "text\t'`file:line: key` lines'
@@ -231,8 +246,8 @@ complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_su
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "list" -d 'List flags with their stage in each environment'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "show" -d 'Show one flag: definition and audience per environment'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "new" -d 'Create a flag at the first stage in every environment'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "promote" -d 'Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "demote" -d 'Roll a flag back one stage (or to --to STAGE|off); never blocked'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "promote" -d 'Move flags one stage forward (or to --to) in an environment; diff, confirm, commit'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "demote" -d 'Roll flags back one stage (or to --to STAGE|off); never blocked'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "schedule" -d 'Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "advance" -d 'Write every scheduled move that is due into the flag files, in one commit'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "diff" -d 'Show what changed between two revisions in flag terms (default: HEAD vs working tree)'
@@ -240,9 +255,9 @@ complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_su
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "export" -d 'Compile environments for run time: flagd definitions or OpenFeature Operator resources'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "log" -d 'Show stage changes from git history, newest first'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "stale" -d 'List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "remove" -d 'Delete a flag whose cleanup is done (refuses while code still mentions it)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "remove" -d 'Delete flags whose cleanup is done (refuses while code still mentions them)'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "refs" -d 'Show where source code mentions flag keys (file:line), honouring .gitignore'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "schema" -d 'Print the JSON Schema of the file formats'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "completions" -d 'Print a shell completion script'
-complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff)'
+complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "manpage" -d 'Print the man page (roff): `flags manpage > flags.1`'
 complete -c flags -n "__fish_flags_using_subcommand help; and not __fish_seen_subcommand_from init validate list show new promote demote schedule advance diff eval export log stale remove refs schema completions manpage help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -38,9 +38,9 @@ pub enum Command {
     Show(commands::show::ShowArgs),
     /// Create a flag at the first stage in every environment
     New(commands::new::NewArgs),
-    /// Move a flag one stage forward (or to --to) in an environment; diff, confirm, commit
+    /// Move flags one stage forward (or to --to) in an environment; diff, confirm, commit
     Promote(commands::promote::PromoteArgs),
-    /// Roll a flag back one stage (or to --to STAGE|off); never blocked
+    /// Roll flags back one stage (or to --to STAGE|off); never blocked
     Demote(commands::demote::DemoteArgs),
     /// Plan a move to the next stage (or --to) at a time, or --clear the plan; diff, confirm, commit
     Schedule(commands::schedule::ScheduleArgs),
@@ -56,7 +56,7 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// List cleanup candidates: ready, expired or stalled flags (exit 1 with --check)
     Stale(commands::stale::StaleArgs),
-    /// Delete a flag whose cleanup is done (refuses while code still mentions it)
+    /// Delete flags whose cleanup is done (refuses while code still mentions them)
     Remove(commands::remove::RemoveArgs),
     /// Show where source code mentions flag keys (file:line), honouring .gitignore
     Refs(commands::refs::RefsArgs),
@@ -64,8 +64,7 @@ pub enum Command {
     Schema(commands::schema::SchemaArgs),
     /// Print a shell completion script
     Completions(commands::completions::CompletionsArgs),
-    /// Print the man page (roff)
-    #[command(hide = true)]
+    /// Print the man page (roff): `flags manpage > flags.1`
     Manpage,
 }
 

@@ -35,6 +35,32 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
+/// The person cancelled a prompt: with Esc (nothing was changed, and that is not a failure:
+/// exit 0) or with Ctrl-C (`interrupted`: exit 130, as a shell reports an interrupt).
+#[derive(Debug)]
+pub struct Cancelled {
+    pub interrupted: bool,
+}
+
+impl Cancelled {
+    /// The exit code: 130 for Ctrl-C, 0 for Esc.
+    pub fn code(&self) -> u8 {
+        if self.interrupted { 130 } else { 0 }
+    }
+}
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.interrupted {
+            "interrupted; nothing was changed"
+        } else {
+            "cancelled; nothing changed"
+        })
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
 /// Shorthand: `return Err(user_error!(...))`.
 #[macro_export]
 macro_rules! user_error {

@@ -68,6 +68,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     match cli.run() {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.chain().any(|c| c.is::<error::Cancelled>()) => {
+            let c = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<error::Cancelled>())
+                .map_or(0, error::Cancelled::code);
+            let _ = writeln!(std::io::stderr(), "{}", e.root_cause());
+            ExitCode::from(c)
+        }
         Err(e) => {
             report(&e, color);
             ExitCode::from(2)

@@ -1,5 +1,8 @@
 //! Where source code mentions flag keys: one parallel pass over a tree for all keys.
 //!
+//! Files written by `flags export` are not code: a mention there is the export of the flag,
+//! not a use of it (see [`is_generated`]).
+//!
 //! Files are walked with the `ignore` crate (ripgrep's walker: `.gitignore`, `.ignore` and
 //! hidden files are skipped, as `rg` does) and searched for every key at once with one
 //! Aho-Corasick automaton. Binary files (any NUL byte) and the flags root's own definition
@@ -74,7 +77,7 @@ pub fn find(flags_root: &Path, keys: &[String], path: &Path) -> Result<Vec<Ref>>
                 return WalkState::Continue;
             };
             let hits = search(ac, &bytes);
-            if hits.is_empty() {
+            if hits.is_empty() || is_generated(&bytes) {
                 return WalkState::Continue;
             }
             let rel = entry.path().strip_prefix(base).unwrap_or(entry.path());
@@ -129,6 +132,47 @@ fn is_whole_word(b: &[u8], start: usize, end: usize) -> bool {
         start > 0 && (alnum(start - 1) || (joiner(start - 1) && start >= 2 && alnum(start - 2)));
     let right = alnum(end) || (joiner(end) && alnum(end + 1));
     !left && !right
+}
+
+/// Whether a file is one `flags export` writes, recognised by its content: flagd
+/// definitions (`"$schema"` is flagd's flags schema), a `--format json` snapshot (an object
+/// of `{"stage", "segments", "rollout"}` objects), an OpenFeature CLI manifest (`"flags"` of
+/// objects with a `"flagType"`) or OpenFeature Operator `FeatureFlag` resources.
+pub fn is_generated(bytes: &[u8]) -> bool {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').trim_start(),
+        Err(_) => return false,
+    };
+    if text.starts_with("apiVersion: core.openfeature.dev/")
+        || text.contains("\napiVersion: core.openfeature.dev/")
+    {
+        return text.contains("kind: FeatureFlag");
+    }
+    if !text.starts_with('{') {
+        return false;
+    }
+    let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return false;
+    };
+    if top.get("$schema").and_then(|s| s.as_str()) == Some(crate::export::FLAGD_SCHEMA) {
+        return true;
+    }
+    let objects_with =
+        |map: &serde_json::Map<String, serde_json::Value>, keys: &[&str], exact: bool| {
+            !map.is_empty()
+                && map.values().all(|v| {
+                    v.as_object().is_some_and(|o| {
+                        keys.iter().all(|k| o.contains_key(*k)) && (!exact || o.len() == keys.len())
+                    })
+                })
+        };
+    if let Some(serde_json::Value::Object(flags)) = top.get("flags")
+        && top.len() == 1
+        && objects_with(flags, &["flagType"], false)
+    {
+        return true;
+    }
+    objects_with(&top, &["stage", "segments", "rollout"], true)
 }
 
 #[cfg(test)]
@@ -190,5 +234,30 @@ mod tests {
     #[test]
     fn binary_files_are_skipped() {
         assert!(lines(&["dark-mode"], "dark-mode\0").is_empty());
+    }
+
+    #[test]
+    fn generated_files_are_recognised_by_their_content() {
+        let flagd = format!(
+            "{{\n  \"$schema\": \"{}\",\n  \"flags\": {{}}\n}}\n",
+            crate::export::FLAGD_SCHEMA
+        );
+        assert!(super::is_generated(flagd.as_bytes()));
+        assert!(super::is_generated(
+            br#"{"nd": {"stage": "internal", "segments": ["internal"], "rollout": 0}}"#
+        ));
+        assert!(super::is_generated(
+            br#"{"flags": {"nd": {"flagType": "boolean", "defaultValue": false}}}"#
+        ));
+        assert!(super::is_generated(
+            b"apiVersion: core.openfeature.dev/v1beta1\nkind: FeatureFlag\n"
+        ));
+        // Code and configuration that merely look alike are code.
+        assert!(!super::is_generated(br#"{"nd": {"stage": "internal"}}"#));
+        assert!(!super::is_generated(
+            br#"{"flags": {"nd": true}, "app": 1}"#
+        ));
+        assert!(!super::is_generated(b"if flags.enabled(\"nd\") {}\n"));
+        assert!(!super::is_generated(&[0xff, 0xfe]));
     }
 }

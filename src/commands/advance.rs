@@ -21,7 +21,13 @@ pub struct AdvanceArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
-    let repo = ctx.repo()?;
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| plan(ctx, root))
+}
+
+/// Plans writing every due entry of every flag into its file.
+fn plan(ctx: &Ctx, root: &std::path::Path) -> Result<mutate::Planned> {
+    let repo = crate::repo::Repo::load(root);
     super::warn_if_incomplete(ctx, &repo);
     let now = Timestamp::now();
     let mut changes = Vec::new();
@@ -61,7 +67,7 @@ pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
             err,
             "no scheduled move is due (now is {now}); nothing changed"
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok((repo, Vec::new(), String::new()));
     }
     for m in &moves {
         let _ = writeln!(err, "advance {m}");
@@ -73,5 +79,5 @@ pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
     } else {
         format!("flags: advance {n} flags to their scheduled stages")
     };
-    mutate::apply(ctx, &repo, &changes, &message, &args.mutate)
+    Ok((repo, changes, message))
 }

@@ -1,4 +1,4 @@
-//! `flags demote KEY --env E [--to STAGE|off] [--cascade]`: roll a flag back. Never blocked
+//! `flags demote KEY... --env E [--to STAGE|off] [--cascade]`: roll flags back. Never blocked
 //! (it is the emergency path). Environments that come after a demoted one and would be left
 //! ahead of it are demoted too with `--cascade` (asked on a terminal), else warned about.
 
@@ -8,17 +8,19 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use super::promote::{commit_message, current_positions, find_flag, stage_position};
+use super::promote::{KeyPlan, commit_message_many, current_positions, find_flag, stage_position};
 use crate::cli::Ctx;
-use crate::date::Date;
+use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;
 use crate::error::UserError;
 use crate::render::escape;
+use crate::repo::{Doc, FlagDef, Repo};
 
 #[derive(Debug, Args)]
 pub struct DemoteArgs {
-    /// Flag key (asked for on a terminal when left out)
-    pub key: Option<String>,
+    /// Flag keys, one commit for all (asked for on a terminal when left out)
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
     /// Environment to demote in; repeat for several (asked for on a terminal when left out)
     #[arg(long = "env", short = 'e', value_name = "ENV")]
     pub env: Vec<String>,
@@ -34,42 +36,127 @@ pub struct DemoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
-    let usage = "flags demote KEY --env ENV --yes";
-    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
-    // Only this flag's file is read: promote stays fast in a repository of thousands.
-    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    let flag = find_flag(&repo, &keys, &key)?;
-    let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
-    let today = Date::today();
-    let p = &repo.pipeline;
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| {
+        let usage = "flags demote KEY --env ENV --yes";
+        let keys = mutate::keys_or_ask(root, &args.keys, usage)?;
+        // Only these flags' files are read: demote stays fast in a repository of thousands.
+        let (repo, all_keys) = mutate::load_flags(root, &keys);
+        let envs = mutate::envs_or_ask_for(&repo, &args.env, &keys, usage)?;
+        let today = Date::today();
+        let now = Timestamp::now();
+        let flags = keys
+            .iter()
+            .map(|key| find_flag(&repo, &all_keys, key))
+            .collect::<Result<Vec<_>>>()?;
+        let opts = Demotion {
+            envs: &envs,
+            to: args.to.as_deref(),
+            today,
+            now,
+            cascade: args.cascade,
+        };
+        let mut plans = flags
+            .iter()
+            .map(|flag| plan(&repo, flag, &opts))
+            .collect::<Result<Vec<_>>>()?;
+        // Left ahead without `--cascade`: on a terminal, ask (once for every key).
+        let ahead: Vec<String> = plans
+            .iter()
+            .flat_map(|p| {
+                p.ahead
+                    .iter()
+                    .map(move |a| format!("`{}` in `{}`", escape(&p.plan.key), a.env))
+            })
+            .collect();
+        if !args.cascade
+            && !ahead.is_empty()
+            && !args.mutate.yes
+            && mutate::interactive()
+            && mutate::confirm(&format!(
+                "Also demote {}, which come{} after `{}`?",
+                ahead.join(", "),
+                if ahead.len() == 1 { "s" } else { "" },
+                envs.join("`, `")
+            ))?
+        {
+            let opts = Demotion {
+                cascade: true,
+                ..opts
+            };
+            plans = flags
+                .iter()
+                .map(|flag| plan(&repo, flag, &opts))
+                .collect::<Result<Vec<_>>>()?;
+        }
+        let plans: Vec<KeyPlan> = plans.into_iter().map(|p| p.plan).collect();
+        // Warnings only once every key was planned: a refused key changes nothing.
+        for p in &plans {
+            for w in &p.warnings {
+                super::warn(ctx, w);
+            }
+        }
+        let message = commit_message_many("demote", &plans);
+        let changes: Vec<_> = plans.into_iter().map(|p| p.change).collect();
+        Ok((repo, changes, message))
+    })
+}
 
-    let now = crate::date::Timestamp::now();
-    let mut positions = current_positions(&repo, &flag.def, Some(&envs), now)?;
+/// What every key of one `demote` is asked for.
+#[derive(Clone, Copy)]
+struct Demotion<'a> {
+    envs: &'a [String],
+    to: Option<&'a str>,
+    today: Date,
+    now: Timestamp,
+    cascade: bool,
+}
+
+/// One flag's demotion, and the environments it leaves ahead (demoted too when cascading).
+struct DemotePlan {
+    plan: KeyPlan,
+    ahead: Vec<LeftAhead>,
+}
+
+/// Plans demoting one flag in `envs`, cascading to the environments left ahead or warning
+/// about them.
+fn plan(repo: &Repo, flag: &Doc<FlagDef>, d: &Demotion) -> Result<DemotePlan> {
+    let p = &repo.pipeline;
+    let key = &flag.name;
+    let envs = d.envs;
+    let mut positions = current_positions(repo, &flag.def, Some(envs), d.now)?;
     let mut edits = Vec::new();
-    for env in &envs {
+    for env in envs {
         let from = positions.get(env.as_str()).copied().unwrap_or(0);
         if from == 0 {
             return Err(UserError::new(format!(
                 "flag `{}` is already `off` in `{env}`",
-                escape(&key)
+                escape(key)
             ))
             .into());
         }
-        let to = match &args.to {
-            Some(stage) => stage_position(&repo, stage)?,
+        let to = match d.to {
+            Some(stage) => stage_position(repo, stage)?,
             None => from - 1,
         };
-        if to >= from {
+        if to == from {
+            return Err(UserError::new(format!(
+                "flag `{}` is already at `{}` in `{env}`; there is nothing to demote",
+                escape(key),
+                p.name_at(from)
+            ))
+            .into());
+        }
+        if to > from {
             return Err(UserError::new(format!(
                 "flag `{}` is at `{}` in `{env}`; `{}` is not earlier",
-                escape(&key),
+                escape(key),
                 p.name_at(from),
                 p.name_at(to)
             ))
             .hint(format!(
                 "to move it forward, run `flags promote {} --env {env} --to {}`",
-                escape(&key),
+                escape(key),
                 p.name_at(to)
             ))
             .into());
@@ -78,56 +165,38 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
         edits.push(StageEdit {
             env: env.clone(),
             stage: p.name_at(to).to_string(),
-            since: today.to_string(),
+            since: d.today.to_string(),
         });
     }
     // Environments that come after a demoted one (directly or through other gates) and are
     // now ahead of it: in gate order, so a cascade carries on down the chain.
-    let ahead = left_ahead(&repo, &envs, &positions);
-    let cascade = args.cascade
-        || (!ahead.is_empty()
-            && !args.mutate.yes
-            && mutate::interactive()
-            && mutate::confirm(&format!(
-                "Also demote `{}` in {}, which come{} after `{}`?",
-                escape(&key),
-                ahead
-                    .iter()
-                    .map(|a| format!("`{}`", a.env))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                if ahead.len() == 1 { "s" } else { "" },
-                envs.join("`, `")
-            ))?);
-    if cascade {
+    let ahead = left_ahead(repo, envs, &positions);
+    let mut warnings = Vec::new();
+    if d.cascade {
         for a in &ahead {
             positions.insert(a.env.clone(), a.to);
             edits.push(StageEdit {
                 env: a.env.clone(),
                 stage: p.name_at(a.to).to_string(),
-                since: today.to_string(),
+                since: d.today.to_string(),
             });
         }
     } else {
         // Only the environments really left ahead: the ones after them are not, until the
         // cascade would move them.
         for a in ahead.iter().filter(|a| envs.contains(&a.gate)) {
-            super::warn(
-                ctx,
-                &format!(
-                    "`{}` is now ahead of `{}` ({} > {}), which it comes after; demote it too: `flags demote {} --env {} --to {}`, or demote with `--cascade`",
-                    a.env,
-                    escape(&a.gate),
-                    p.name_at(a.from),
-                    p.name_at(a.to),
-                    escape(&key),
-                    a.env,
-                    p.name_at(a.to)
-                ),
-            );
+            warnings.push(format!(
+                "`{}` is now ahead of `{}` ({} > {}), which it comes after; demote it too: `flags demote {} --env {} --to {}`, or demote with `--cascade`",
+                a.env,
+                escape(&a.gate),
+                p.name_at(a.from),
+                p.name_at(a.to),
+                escape(key),
+                a.env,
+                p.name_at(a.to)
+            ));
         }
     }
-    let message = commit_message("demote", &key, &edits);
     let mut new = crate::edit::set_stages(&flag.source, &edits)?;
     // A rollback cancels the plan: a scheduled move would otherwise undo it on its own.
     for edit in &edits {
@@ -137,22 +206,26 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
             .is_some_and(|e| !e.schedule.is_empty())
         {
             new = crate::edit_schedule::clear(&new, &edit.env)?;
-            super::warn(
-                ctx,
-                &format!(
-                    "the schedule of `{}` in `{}` is dropped with this rollback; plan again with `flags schedule` once it is fixed",
-                    escape(&key),
-                    edit.env
-                ),
-            );
+            warnings.push(format!(
+                "the schedule of `{}` in `{}` is dropped with this rollback; plan again with `flags schedule` once it is fixed",
+                escape(key),
+                edit.env
+            ));
         }
     }
-    let change = mutate::FileChange {
-        rel: flag.path.clone(),
-        old: Some(flag.source.clone()),
-        new: Some(new),
-    };
-    mutate::apply(ctx, &repo, &[change], &message, &args.mutate)
+    Ok(DemotePlan {
+        plan: KeyPlan {
+            key: key.clone(),
+            edits,
+            change: mutate::FileChange {
+                rel: flag.path.clone(),
+                old: Some(flag.source.clone()),
+                new: Some(new),
+            },
+            warnings,
+        },
+        ahead,
+    })
 }
 
 /// An environment left ahead of the one it comes after by a demotion.
@@ -168,7 +241,7 @@ struct LeftAhead {
 /// The environments that come after a demoted one in `demoted`, directly or through other
 /// gates, and would be ahead of the environment they come after, in gate order.
 fn left_ahead(
-    repo: &crate::repo::Repo,
+    repo: &Repo,
     demoted: &[String],
     positions: &std::collections::HashMap<String, usize>,
 ) -> Vec<LeftAhead> {

@@ -10,12 +10,19 @@ use clap::Args;
 use crate::cli::Ctx;
 use crate::error::UserError;
 use crate::fsutil::atomic_write;
+use crate::git::{CommitLock, CommitOptions, Git, Touch};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Directory to create the flags repository in (default: the current directory, or -C)
     #[arg(id = "target_dir", value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Write the files but do not commit them (in a git work tree they are committed)
+    #[arg(long)]
+    pub no_commit: bool,
+    /// Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)
+    #[arg(long, short = 'n')]
+    pub no_verify: bool,
 }
 
 /// The files `init` writes, relative to the new root.
@@ -79,16 +86,97 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    for (rel, contents) in SCAFFOLD {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating `{}`", parent.display()))?;
+    // In a git work tree the scaffold is committed (only these files, as every mutating
+    // command commits), so that a clone has the flags root: check before writing anything.
+    // The folders this run creates (deepest first), removed again if it fails.
+    let created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .map(PathBuf::from)
+        .collect();
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    let remove_created = || {
+        for d in &created {
+            let _ = std::fs::remove_dir(d);
         }
-        atomic_write(&path, contents.as_bytes())?;
+    };
+    let committing = || -> anyhow::Result<Option<(Git, CommitLock, Option<git2::Oid>)>> {
+        if args.no_commit {
+            return Ok(None);
+        }
+        let Some(git) = Git::discover(&dir)? else {
+            return Ok(None);
+        };
+        let lock = git.lock()?;
+        let files: Vec<&str> = SCAFFOLD.iter().map(|(rel, _)| *rel).collect();
+        git.preflight(&files)?;
+        let head = git.head()?;
+        Ok(Some((git, lock, head)))
+    };
+    let git = match committing() {
+        Ok(g) => g,
+        Err(e) => {
+            remove_created();
+            return Err(e);
+        }
+    };
+    let write = || -> anyhow::Result<()> {
+        for (rel, contents) in SCAFFOLD {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating `{}`", parent.display()))?;
+            }
+            atomic_write(&path, contents.as_bytes())?;
+        }
+        Ok(())
+    };
+    let undo = || {
+        for (rel, _) in SCAFFOLD {
+            let _ = std::fs::remove_file(dir.join(rel));
+        }
+        for sub in ["flags", "segments", "environments"] {
+            let _ = std::fs::remove_dir(dir.join(sub));
+        }
+        remove_created();
+    };
+    if let Err(e) = write() {
+        undo();
+        return Err(e);
     }
+    let committed = match &git {
+        Some((g, _lock, head)) => {
+            let touched: Vec<(&str, Touch)> = SCAFFOLD
+                .iter()
+                .map(|(rel, _)| (*rel, Touch::Write))
+                .collect();
+            let prefix = g.prefix().trim_end_matches('/');
+            let message = if prefix.is_empty() {
+                "flags: init".to_string()
+            } else {
+                format!("flags: init {prefix}")
+            };
+            let options = CommitOptions {
+                no_verify: args.no_verify,
+            };
+            match g.commit(&touched, &message, *head, options) {
+                Ok(oid) => Some(format!(
+                    "committed {}: {message}",
+                    oid.to_string().chars().take(7).collect::<String>()
+                )),
+                Err(e) => {
+                    undo();
+                    return Err(e.context("nothing was committed; the files were removed again"));
+                }
+            }
+        }
+        None => None,
+    };
     let mut err = std::io::stderr().lock();
     writeln!(err, "created a flags repository in `{}`", dir.display())?;
+    if let Some(line) = committed {
+        writeln!(err, "{line}")?;
+    }
     writeln!(
         err,
         "next: set your email domain in segments/internal.yaml, then `flags validate`"

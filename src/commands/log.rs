@@ -130,10 +130,14 @@ pub fn run(ctx: &Ctx, args: &LogArgs) -> anyhow::Result<ExitCode> {
                     .lock()
                     .write_all(table_lines(&mut t).as_bytes())?;
             }
+            // Commits that changed a stage, not every commit the walk read.
+            let changed: std::collections::HashSet<&str> =
+                rows.iter().map(|r| r.commit.as_str()).collect();
             let _ = writeln!(
                 std::io::stderr(),
-                "{} stage change(s) in {} commit(s){}",
+                "{} stage change(s) in {} commit(s) ({} commit(s) read){}",
                 rows.len(),
+                changed.len(),
                 h.commits,
                 match merged.len() - rows.len() {
                     0 => String::new(),

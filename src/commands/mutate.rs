@@ -8,14 +8,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use std::path::Path;
+
 use crate::cli::Ctx;
 use crate::error::{UserError, unknown};
 use crate::fsutil::atomic_write;
-use crate::git::{Git, Touch};
+use crate::git::{CommitOptions, Git, Touch};
 use crate::render::{escape, unified_diff};
 use crate::repo::Repo;
 
-/// Options shared by `new`, `promote` and `demote`.
+/// Options shared by the mutating commands.
 #[derive(Debug, Args)]
 pub struct MutateArgs {
     /// Apply without asking for confirmation (required without a terminal)
@@ -25,8 +27,15 @@ pub struct MutateArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Write the file but do not commit it
-    #[arg(long)]
+    #[arg(long, conflicts_with = "branch")]
     pub no_commit: bool,
+    /// Do not run the `pre-commit` and `commit-msg` hooks (as `git commit --no-verify`)
+    #[arg(long, short = 'n')]
+    pub no_verify: bool,
+    /// Commit on branch NAME (created from HEAD if new) instead of the current branch; the
+    /// work tree, the index and the current branch are not touched
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
 }
 
 /// One file to change, relative to the flags root. `old`/`new` are `None` for a file that
@@ -35,6 +44,16 @@ pub(crate) struct FileChange {
     pub rel: String,
     pub old: Option<String>,
     pub new: Option<String>,
+}
+
+/// What [`apply`] did.
+pub(crate) enum Outcome {
+    /// Committed: the new commit's id and its message.
+    Committed { id: String, message: String },
+    /// Written without a commit (`--no-commit`, or outside git); already reported.
+    Written,
+    /// Nothing was written: `--dry-run`, or the person declined; already reported.
+    Unchanged,
 }
 
 /// Whether a person can answer a question: stdin and stderr are both terminals.
@@ -54,11 +73,98 @@ pub(crate) fn check_can_confirm(opts: &MutateArgs) -> Result<()> {
     Ok(())
 }
 
-/// The flag key from the command line, or chosen on a terminal among every flag under
-/// `root` (only then is the whole repository loaded).
-pub(crate) fn key_or_ask(root: &std::path::Path, key: Option<&str>, usage: &str) -> Result<String> {
-    if let Some(k) = key {
-        return Ok(k.to_string());
+/// The change a command plans from the flags root it is given: the repository it read, the
+/// file changes and the commit message. No changes: the plan said why, nothing is done.
+pub(crate) type Planned = (Repo, Vec<FileChange>, String);
+
+/// Plans with `plan` and applies the result: on the flags root `root` found for the command,
+/// or with `--branch NAME` on the same root as it is at NAME's tip (in a temporary worktree,
+/// so that the current work tree, index and branch are not touched; the branch is then moved
+/// to the new commit).
+pub(crate) fn on_target(
+    ctx: &Ctx,
+    root: &Path,
+    opts: &MutateArgs,
+    plan: impl FnOnce(&Path) -> Result<Planned>,
+) -> Result<ExitCode> {
+    let Some(name) = &opts.branch else {
+        let (repo, changes, message) = plan(root)?;
+        if changes.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
+        if let Outcome::Committed { id, message } = outcome {
+            let _ = writeln!(std::io::stderr(), "committed {id}: {message}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    // Refuse at once what would be refused later anyway, before making a worktree.
+    check_can_confirm(opts)?;
+    let git = Git::discover(root)?.ok_or_else(|| {
+        UserError::new("`--branch` needs a git repository, and the flags root is not in one")
+            .hint("leave out `--branch`")
+    })?;
+    let target = git.branch_target(name)?;
+    let checkout = target.checkout()?;
+    let branch_root = checkout.root();
+    if !branch_root.join(crate::repo::SETTINGS_FILE).is_file() {
+        return Err(UserError::new(format!(
+            "branch `{}` has no flags root at `{}` (no `{}` there); nothing was changed",
+            escape(name),
+            escape(git.prefix().trim_end_matches('/')),
+            crate::repo::SETTINGS_FILE
+        ))
+        .hint("pick a branch that has the flags repository, or a new branch name")
+        .into());
+    }
+    let (repo, changes, message) = plan(&branch_root).map_err(|e| {
+        e.context(format!(
+            "on branch `{}` (the change is planned from the files at its tip, {})",
+            escape(name),
+            target.tip_short()
+        ))
+    })?;
+    if changes.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
+    if let Outcome::Committed { id, message } = outcome {
+        target.advance(&checkout)?;
+        let mut err = std::io::stderr();
+        let _ = writeln!(
+            err,
+            "committed {id} on branch `{}`: {message}",
+            escape(name)
+        );
+        let _ = writeln!(
+            err,
+            "publish it for review: git push -u origin {}",
+            escape(name)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The flag key from the command line, or one chosen on a terminal (see [`keys_or_ask`]).
+pub(crate) fn key_or_ask(root: &Path, key: Option<&str>, usage: &str) -> Result<String> {
+    let given: Vec<String> = key.map(str::to_string).into_iter().collect();
+    Ok(keys_or_ask(root, &given, usage)?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
+}
+
+/// The flag keys from the command line (each once), or one chosen on a terminal among
+/// every flag under `root` (only then is the whole repository loaded).
+pub(crate) fn keys_or_ask(root: &Path, keys: &[String], usage: &str) -> Result<Vec<String>> {
+    if !keys.is_empty() {
+        let mut out: Vec<String> = Vec::new();
+        for k in keys {
+            if !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+        return Ok(out);
     }
     if !interactive() {
         return Err(UserError::new("missing flag KEY (no terminal to ask on)")
@@ -72,16 +178,105 @@ pub(crate) fn key_or_ask(root: &std::path::Path, key: Option<&str>, usage: &str)
             .hint("create one with `flags new KEY`")
             .into());
     }
-    let i = dialoguer::FuzzySelect::new()
-        .with_prompt("Flag")
-        .items(&keys)
-        .default(0)
-        .interact()?;
-    Ok(keys.get(i).copied().unwrap_or_default().to_string())
+    restore_terminal_on_ctrl_c();
+    let i = prompt(
+        dialoguer::FuzzySelect::new()
+            .with_prompt("Flag")
+            .items(&keys)
+            .default(0)
+            .interact_opt(),
+    )?;
+    Ok(vec![keys.get(i).copied().unwrap_or_default().to_string()])
 }
 
+/// Loads settings, environments, segments and the files of the flags `keys` (see
+/// [`Repo::load_one_flag`]), plus every flag key found, for hints.
+pub(crate) fn load_flags(root: &Path, keys: &[String]) -> (Repo, Vec<String>) {
+    let mut iter = keys.iter();
+    let Some(first) = iter.next() else {
+        return Repo::load_one_flag(root, "");
+    };
+    let (mut repo, all) = Repo::load_one_flag(root, first);
+    for key in iter {
+        let (more, _) = Repo::load_one_flag(root, key);
+        repo.flags.extend(more.flags);
+        repo.load_problems.extend(
+            more.load_problems
+                .into_iter()
+                .filter(|p| p.file.starts_with("flags/")),
+        );
+    }
+    repo.flags
+        .sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+    repo.flags.dedup_by(|a, b| a.path == b.path);
+    repo.load_problems.dedup();
+    (repo, all)
+}
+
+/// Installs, once, a Ctrl-C handler that makes the cursor visible again before the process
+/// ends: a prompt hides it, and the default handling of the signal would leave it hidden.
+fn restore_terminal_on_ctrl_c() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let _ = console::Term::stderr().show_cursor();
+            // In a prompt the interrupted read returns to the command, which reports it and
+            // exits 130 itself; elsewhere this ends the process as the signal would have.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            std::process::exit(130);
+        });
+    });
+}
+
+/// The answer of a prompt; Esc (`None`) cancels the command, changing nothing.
+fn prompt<T>(answer: dialoguer::Result<Option<T>>) -> Result<T> {
+    let _ = console::Term::stderr().show_cursor();
+    match answer {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => Err(crate::error::Cancelled { interrupted: false }.into()),
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            Err(crate::error::Cancelled { interrupted: true }.into())
+        }
+        Err(e) => Err(anyhow::Error::from(e).context("reading the answer from the terminal")),
+    }
+}
+
+/// Asks a yes/no question that waits for Enter: `y`/`yes` or `n`/`no` (default no); anything
+/// else is asked again.
+pub(crate) fn confirm(question: &str) -> Result<bool> {
+    restore_terminal_on_ctrl_c();
+    let answer: String = dialoguer::Input::new()
+        .with_prompt(format!("{question} [y/N]"))
+        .allow_empty(true)
+        .validate_with(|a: &String| -> std::result::Result<(), String> {
+            match a.trim().to_ascii_lowercase().as_str() {
+                "" | "y" | "yes" | "n" | "no" => Ok(()),
+                _ => Err("answer `y` (yes) or `n` (no)".to_string()),
+            }
+        })
+        .interact_text()
+        .map(Some)
+        .map_or_else(|e| prompt::<String>(Err(e)), |v| prompt(Ok(v)))?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
+// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
 /// The environments from `--env`, or one chosen on a terminal; each must exist.
 pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<Vec<String>> {
+    envs_or_ask_for(repo, envs, &[], usage)
+}
+
+/// [`envs_or_ask`] whose picker shows where the flags `keys` are in each environment.
+pub(crate) fn envs_or_ask_for(
+    repo: &Repo,
+    envs: &[String],
+    keys: &[String],
+    usage: &str,
+) -> Result<Vec<String>> {
     let order = repo.environment_order();
     let chosen = if !envs.is_empty() {
         envs.to_vec()
@@ -95,11 +290,36 @@ pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<V
                 .hint("add one under `environments/`")
                 .into());
         }
-        let i = dialoguer::FuzzySelect::new()
-            .with_prompt("Environment")
-            .items(&order)
-            .default(0)
-            .interact()?;
+        let items: Vec<String> = order
+            .iter()
+            .map(|env| {
+                let stages: Vec<String> = keys
+                    .iter()
+                    .filter_map(|k| repo.flags.iter().find(|f| &f.name == k))
+                    .map(|f| {
+                        let stage = escape(repo.state(&f.def, env).stage).into_owned();
+                        if keys.len() == 1 {
+                            stage
+                        } else {
+                            format!("{}: {stage}", escape(&f.name))
+                        }
+                    })
+                    .collect();
+                if stages.is_empty() {
+                    env.to_string()
+                } else {
+                    format!("{env} (now {})", stages.join(", "))
+                }
+            })
+            .collect();
+        restore_terminal_on_ctrl_c();
+        let i = prompt(
+            dialoguer::FuzzySelect::new()
+                .with_prompt("Environment")
+                .items(&items)
+                .default(0)
+                .interact_opt(),
+        )?;
         vec![order.get(i).copied().unwrap_or_default().to_string()]
     };
     for e in &chosen {
@@ -117,39 +337,45 @@ pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<V
     Ok(sorted)
 }
 
-/// A yes/no question on the terminal (callers ask only when [`interactive`]); default no.
-pub(crate) fn confirm(prompt: &str) -> Result<bool> {
-    Ok(dialoguer::Confirm::new()
-        .with_prompt(prompt)
-        .default(false)
-        .interact()?)
-}
-
-/// A text value from the command line, or typed on a terminal.
-pub(crate) fn text_or_ask(value: Option<&str>, prompt: &str, flag: &str) -> Result<String> {
+/// A text value from the command line, or typed on a terminal, where a value `check`
+/// rejects is asked for again with the reason. Without a terminal a missing value is an
+/// error whose hint is the whole command (`usage`).
+pub(crate) fn text_or_ask(
+    value: Option<&str>,
+    prompt_text: &str,
+    what: &str,
+    usage: &str,
+    check: impl Fn(&str) -> std::result::Result<(), String>,
+) -> Result<String> {
     if let Some(v) = value {
         return Ok(v.to_string());
     }
     if !interactive() {
         return Err(
-            UserError::new(format!("missing `{flag}` (no terminal to ask on)"))
-                .hint(format!("pass `{flag} VALUE`"))
+            UserError::new(format!("missing {what} (no terminal to ask on)"))
+                .hint(format!("pass it: `{usage}`"))
                 .into(),
         );
     }
-    Ok(dialoguer::Input::<String>::new()
-        .with_prompt(prompt)
-        .interact_text()?)
+    restore_terminal_on_ctrl_c();
+    dialoguer::Input::<String>::new()
+        .with_prompt(prompt_text)
+        .validate_with(|v: &String| check(v))
+        .interact_text()
+        .map(Some)
+        .map_or_else(|e| prompt::<String>(Err(e)), |v| prompt(Ok(v)))
 }
 
+// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
+// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
 /// Shows the change, asks, writes atomically and commits `changes` with `message`.
-pub(crate) fn apply(
+pub(crate) fn apply_change(
     ctx: &Ctx,
     repo: &Repo,
     changes: &[FileChange],
     message: &str,
     opts: &MutateArgs,
-) -> Result<ExitCode> {
+) -> Result<Outcome> {
     // The stages and gates a change is planned with come from these files: a broken one
     // would silently stand in for the default pipeline or drop a gate.
     if let Some(p) = repo.load_problems.iter().find(|p| {
@@ -211,16 +437,17 @@ pub(crate) fn apply(
     }
     if opts.dry_run {
         let _ = writeln!(std::io::stderr(), "dry run: nothing was written");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Outcome::Unchanged);
     }
     if ask {
-        let yes = confirm(if git.is_some() {
-            "Write and commit this change?"
-        } else {
-            "Write this change?"
-        })?;
-        if !yes {
-            return Err(UserError::new("cancelled; nothing was changed").into());
+        let question = match (&git, &opts.branch) {
+            (Some(_), Some(b)) => format!("Commit this change on branch `{}`?", escape(b)),
+            (Some(_), None) => "Write and commit this change?".to_string(),
+            (None, _) => "Write this change?".to_string(),
+        };
+        if !confirm(&question)? {
+            let _ = writeln!(std::io::stderr(), "nothing changed");
+            return Ok(Outcome::Unchanged);
         }
         if let Some(g) = &git {
             lock = Some(g.lock()?);
@@ -293,10 +520,16 @@ pub(crate) fn apply(
             // The message names stages and environments from the files: keep controls out of
             // git history too (`git log` prints messages raw).
             let message = escape(message);
-            match g.commit(&touched, &message, head) {
+            let options = CommitOptions {
+                no_verify: opts.no_verify,
+            };
+            match g.commit(&touched, &message, head, options) {
                 Ok(oid) => {
-                    let short = oid.to_string().chars().take(7).collect::<String>();
-                    let _ = writeln!(stderr, "committed {short}: {message}");
+                    drop(lock);
+                    return Ok(Outcome::Committed {
+                        id: oid.to_string().chars().take(7).collect(),
+                        message: message.into_owned(),
+                    });
                 }
                 Err(e) => {
                     restore(repo, changes);
@@ -315,7 +548,7 @@ pub(crate) fn apply(
         }
     }
     drop(lock);
-    Ok(ExitCode::SUCCESS)
+    Ok(Outcome::Written)
 }
 
 /// Puts files back as they were before the command (best effort: the error that led here

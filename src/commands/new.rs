@@ -39,6 +39,10 @@ pub struct NewArgs {
     /// The variant served to the audience (with --variant)
     #[arg(long, value_name = "VARIANT")]
     pub serve: Option<String>,
+    /// Sub-folder of `flags/` to create the file in (a team's folder, e.g. `checkout` or
+    /// `web/checkout`)
+    #[arg(long = "dir", id = "subfolder", value_name = "SUBFOLDER")]
+    pub subfolder: Option<String>,
     #[command(flatten)]
     pub mutate: MutateArgs,
 }
@@ -120,10 +124,47 @@ fn typed_args(args: &NewArgs) -> Result<Option<NewTyped<'_>>> {
     }))
 }
 
+const USAGE: &str = "flags new KEY --owner OWNER --description TEXT --yes";
+
 pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
-    let key = mutate::text_or_ask(args.key.as_deref(), "Flag key", "KEY")?;
-    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| plan(root, args))
+}
+
+/// The sub-folder of `flags/` from `--dir`: names joined by `/`, each following the naming
+/// rule (no `..`, no absolute path).
+fn sub_folder(dir: Option<&str>) -> Result<String> {
+    let Some(dir) = dir else {
+        return Ok(String::new());
+    };
+    let parts: Vec<&str> = dir.trim_matches('/').split('/').collect();
+    if parts.iter().any(|p| !is_valid_name(p)) {
+        return Err(UserError::new(format!(
+            "`--dir {}` is not a folder name under `flags/`",
+            escape(dir)
+        ))
+        .hint(format!("use folder names joined by `/`, each {NAME_RULE}"))
+        .into());
+    }
+    Ok(format!("{}/", parts.join("/")))
+}
+
+fn plan(root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
+    let folder = sub_folder(args.subfolder.as_deref())?;
+    let key = mutate::text_or_ask(
+        args.key.as_deref(),
+        "Flag key",
+        "the flag KEY",
+        USAGE,
+        |k| {
+            if is_valid_name(k) {
+                Ok(())
+            } else {
+                Err(format!("not a valid flag key: use {NAME_RULE}"))
+            }
+        },
+    )?;
+    let (repo, keys) = crate::repo::Repo::load_one_flag(root, &key);
     if !is_valid_name(&key) {
         return Err(
             UserError::new(format!("`{}` is not a valid flag key", escape(&key)))
@@ -138,7 +179,7 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
         ))
         .into());
     }
-    let rel = format!("flags/{key}.yaml");
+    let rel = format!("flags/{folder}{key}.yaml");
     // Also a file of that name that cannot be parsed, in any sub-folder.
     if keys.contains(&key) || repo.root.join(&rel).exists() {
         return Err(
@@ -159,9 +200,27 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
         );
     }
     let typed = typed_args(args)?;
-    let owner = mutate::text_or_ask(args.owner.as_deref(), "Owner", "--owner")?;
-    let description =
-        mutate::text_or_ask(args.description.as_deref(), "Description", "--description")?;
+    let not_empty = |v: &str| {
+        if v.trim().is_empty() {
+            Err("must not be empty".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    let owner = mutate::text_or_ask(
+        args.owner.as_deref(),
+        "Owner",
+        "`--owner`",
+        USAGE,
+        not_empty,
+    )?;
+    let description = mutate::text_or_ask(
+        args.description.as_deref(),
+        "Description",
+        "`--description`",
+        USAGE,
+        not_empty,
+    )?;
     if owner.trim().is_empty() || description.trim().is_empty() {
         return Err(UserError::new("`--owner` and `--description` must not be empty").into());
     }
@@ -186,11 +245,5 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
         old: None,
         new: Some(text),
     };
-    mutate::apply(
-        ctx,
-        &repo,
-        &[change],
-        &format!("flags: new {key}"),
-        &args.mutate,
-    )
+    Ok((repo, vec![change], format!("flags: new {key}")))
 }

@@ -19,8 +19,9 @@ use crate::repo::{Doc, FlagDef, Repo};
 
 #[derive(Debug, Args)]
 pub struct PromoteArgs {
-    /// Flag key (asked for on a terminal when left out)
-    pub key: Option<String>,
+    /// Flag keys, one commit for all (asked for on a terminal when left out)
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
     /// Environment to promote in; repeat for several (asked for on a terminal when left out)
     #[arg(long = "env", short = 'e', value_name = "ENV")]
     pub env: Vec<String>,
@@ -35,32 +36,77 @@ pub struct PromoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
-    let usage = "flags promote KEY --env ENV --yes";
-    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
-    // Only this flag's file is read: promote stays fast in a repository of thousands.
-    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    let flag = find_flag(&repo, &keys, &key)?;
-    let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
-    let today = Date::today();
-    let now = Timestamp::now();
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| {
+        let usage = "flags promote KEY --env ENV --yes";
+        let keys = mutate::keys_or_ask(root, &args.keys, usage)?;
+        // Only these flags' files are read: promote stays fast in a repository of thousands.
+        let (repo, all_keys) = mutate::load_flags(root, &keys);
+        let envs = mutate::envs_or_ask_for(&repo, &args.env, &keys, usage)?;
+        let today = Date::today();
+        let now = Timestamp::now();
+        let mut plans = Vec::new();
+        for key in &keys {
+            let flag = find_flag(&repo, &all_keys, key)?;
+            plans.push(plan(
+                &repo,
+                flag,
+                &envs,
+                args.to.as_deref(),
+                today,
+                now,
+                args.force,
+            )?);
+        }
+        // Warnings only once every key was planned: a refused key changes nothing.
+        for p in &plans {
+            for w in &p.warnings {
+                super::warn(ctx, w);
+            }
+        }
+        let message = commit_message_many("promote", &plans);
+        let changes: Vec<_> = plans.into_iter().map(|p| p.change).collect();
+        Ok((repo, changes, message))
+    })
+}
 
-    let mut positions = current_positions(&repo, &flag.def, None, now)?;
+/// One flag's part of a stage change: its file edit, the stages it sets and what to warn
+/// about once the whole change is planned.
+pub(crate) struct KeyPlan {
+    pub key: String,
+    pub edits: Vec<StageEdit>,
+    pub change: mutate::FileChange,
+    pub warnings: Vec<String>,
+}
+
+/// Plans promoting one flag in `envs` (gate order): refuses as `check` says.
+fn plan(
+    repo: &Repo,
+    flag: &Doc<FlagDef>,
+    envs: &[String],
+    to: Option<&str>,
+    today: Date,
+    now: Timestamp,
+    force: bool,
+) -> Result<KeyPlan> {
+    let key = &flag.name;
+    let mut positions = current_positions(repo, &flag.def, None, now)?;
     let mut edits = Vec::new();
+    let mut warnings = Vec::new();
     let mut cleared = Vec::new();
-    for env in &envs {
+    for env in envs {
         // A planned walk and a hand promotion would contradict each other: change the plan
         // first. Entries already due are in force, so promoting from them ends the plan.
         if let Some(entry) = flag.def.entry(env) {
             if let Some((at, next)) = entry.pending(now).first() {
                 return Err(UserError::new(format!(
                     "flag `{}` has a schedule in `{env}` (next: `{}` at {at}); promoting by hand would contradict it",
-                    escape(&key),
+                    escape(key),
                     escape(&next.stage.value)
                 ))
                 .hint(format!(
                     "drop the plan with `flags schedule {} --env {env} --clear`, then promote",
-                    escape(&key)
+                    escape(key)
                 ))
                 .into());
             }
@@ -69,14 +115,12 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
             }
         }
         let from = positions.get(env.as_str()).copied().unwrap_or(0);
-        let to = match &args.to {
-            Some(stage) => stage_position(&repo, stage)?,
+        let to = match to {
+            Some(stage) => stage_position(repo, stage)?,
             None => from + 1,
         };
-        if let Some(warning) = check(
-            &repo, flag, env, from, to, &positions, today, now, args.force,
-        )? {
-            super::warn(ctx, &warning);
+        if let Some(warning) = check(repo, flag, env, from, to, &positions, today, now, force)? {
+            warnings.push(warning);
         }
         positions.insert(env.clone(), to);
         edits.push(StageEdit {
@@ -85,17 +129,20 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
             since: today.to_string(),
         });
     }
-    let message = commit_message("promote", &key, &edits);
     let mut new = crate::edit::set_stages(&flag.source, &edits)?;
     for env in &cleared {
         new = crate::edit_schedule::clear(&new, env)?;
     }
-    let change = mutate::FileChange {
-        rel: flag.path.clone(),
-        old: Some(flag.source.clone()),
-        new: Some(new),
-    };
-    mutate::apply(ctx, &repo, &[change], &message, &args.mutate)
+    Ok(KeyPlan {
+        key: flag.name.clone(),
+        edits,
+        change: mutate::FileChange {
+            rel: flag.path.clone(),
+            old: Some(flag.source.clone()),
+            new: Some(new),
+        },
+        warnings,
+    })
 }
 
 /// The one flag named `key` (an unknown or duplicated key stops the command).
@@ -203,7 +250,14 @@ pub(crate) fn check(
         ))
         .into());
     }
-    if to <= from {
+    if to == from {
+        return Err(UserError::new(format!(
+            "flag `{key}` is already at `{}` in `{env}`; there is nothing to promote",
+            p.name_at(from)
+        ))
+        .into());
+    }
+    if to < from {
         return Err(UserError::new(format!(
             "flag `{key}` is at `{}` in `{env}`; `{}` is not later",
             p.name_at(from),
@@ -316,6 +370,40 @@ pub(crate) fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Opti
     };
     let history = crate::git::history::walk(&loc.repo, &loc.root_rel, &options).ok()?;
     history.flags.get(key)?.env(env)
+}
+
+/// The message of a change of several flags: `flags: promote a, b to STAGE in ENV` when every
+/// flag moves alike, else each flag's own part joined with `; `.
+pub(crate) fn commit_message_many(verb: &str, plans: &[KeyPlan]) -> String {
+    let same = plans.windows(2).all(|w| {
+        w[0].edits.len() == w[1].edits.len()
+            && w[0]
+                .edits
+                .iter()
+                .zip(&w[1].edits)
+                .all(|(a, b)| a.env == b.env && a.stage == b.stage)
+    });
+    let keys = plans
+        .iter()
+        .map(|p| p.key.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match plans {
+        [] => format!("flags: {verb}"),
+        [first, ..] if same => commit_message(verb, &keys, &first.edits),
+        _ => {
+            let parts = plans
+                .iter()
+                .map(|p| {
+                    commit_message(verb, &p.key, &p.edits)
+                        .trim_start_matches(&format!("flags: {verb} "))
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            format!("flags: {verb} {parts}")
+        }
+    }
 }
 
 /// `flags: promote KEY to STAGE in ENV[, ENV]` (or per environment when targets differ).

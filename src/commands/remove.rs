@@ -20,8 +20,9 @@ const SHOWN_REFS: usize = 20;
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// Flag key (asked for on a terminal when left out)
-    pub key: Option<String>,
+    /// Flag keys, one commit for all (asked for on a terminal when left out)
+    #[arg(value_name = "KEY")]
+    pub keys: Vec<String>,
     /// Delete even while source code still mentions the key
     #[arg(long)]
     pub force: bool,
@@ -34,65 +35,101 @@ pub struct RemoveArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
-    let key = mutate::key_or_ask(&root, args.key.as_deref(), "flags remove KEY --yes")?;
-    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    let flag = find_flag(&repo, &keys, &key)?;
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| {
+        let keys = mutate::keys_or_ask(root, &args.keys, "flags remove KEY --yes")?;
+        let (repo, all_keys) = mutate::load_flags(root, &keys);
+        let mut changes = Vec::new();
+        for key in &keys {
+            let flag = find_flag(&repo, &all_keys, key)?;
+            changes.push(FileChange {
+                rel: flag.path.clone(),
+                old: Some(flag.source.clone()),
+                new: None,
+            });
+        }
+        // Without a terminal and without `--yes`, refuse at once: before searching the tree.
+        mutate::check_can_confirm(&args.mutate)?;
+        // With `--branch`, the code searched is the branch's (its temporary worktree).
+        let search = super::refs::search_dir(ctx, &repo.root, args.refs.as_deref());
+        let refs = crate::refs::find(&repo.root, &keys, &search)?;
+        check_refs(ctx, &keys, &refs, &search, args.force)?;
+        let message = format!("flags: remove {}", keys.join(", "));
+        Ok((repo, changes, message))
+    })
+}
 
-    // Without a terminal and without `--yes`, refuse at once: before searching the tree.
-    mutate::check_can_confirm(&args.mutate)?;
-    let search = super::refs::search_dir(ctx, &repo.root, args.refs.as_deref());
-    let refs = crate::refs::find(&repo.root, std::slice::from_ref(&key), &search)?;
-    if !refs.is_empty() {
-        let mut listing: Vec<String> = refs
-            .iter()
-            .take(SHOWN_REFS)
-            .map(|r| format!("  {}:{}", escape(&r.file), r.line))
-            .collect();
-        if refs.len() > SHOWN_REFS {
-            listing.push(format!(
-                "  ... and {} more (`flags refs {key}`)",
-                refs.len() - SHOWN_REFS
-            ));
-        }
-        if !args.force {
-            return Err(UserError::new(format!(
-                "code still mentions flag `{key}` ({} place{} under `{}`):\n{}",
-                refs.len(),
-                if refs.len() == 1 { "" } else { "s" },
-                escape(&search.display().to_string()),
-                listing.join("\n")
-            ))
-            .hint(
-                "remove the code that checks the flag first, or pass `--force` to delete it anyway",
-            )
-            .into());
-        }
-        super::warn(
-            ctx,
-            &format!(
-                "removing `{key}` although code still mentions it (--force):\n{}",
-                listing.join("\n")
-            ),
-        );
-    } else {
+/// Refuses while code mentions one of `keys` (unless `force`, which warns instead), listing
+/// where; says so when nothing mentions them.
+fn check_refs(
+    ctx: &Ctx,
+    keys: &[String],
+    refs: &[crate::refs::Ref],
+    search: &std::path::Path,
+    force: bool,
+) -> Result<()> {
+    let under = escape(&search.display().to_string()).into_owned();
+    let named = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if refs.is_empty() {
         let _ = writeln!(
             std::io::stderr(),
-            "no code under `{}` mentions `{key}`",
-            escape(&search.display().to_string())
+            "no code under `{under}` mentions {named}"
         );
+        return Ok(());
     }
-
-    let change = FileChange {
-        rel: flag.path.clone(),
-        old: Some(flag.source.clone()),
-        new: None,
-    };
-    mutate::apply(
+    let several = keys.len() > 1;
+    let mut listing: Vec<String> = refs
+        .iter()
+        .take(SHOWN_REFS)
+        .map(|r| {
+            if several {
+                format!("  {}:{}: {}", escape(&r.file), r.line, r.key)
+            } else {
+                format!("  {}:{}", escape(&r.file), r.line)
+            }
+        })
+        .collect();
+    if refs.len() > SHOWN_REFS {
+        listing.push(format!(
+            "  ... and {} more (`flags refs {}`)",
+            refs.len() - SHOWN_REFS,
+            keys.join(" ")
+        ));
+    }
+    let mut mentioned: Vec<&str> = refs.iter().map(|r| r.key.as_str()).collect();
+    mentioned.sort_unstable();
+    mentioned.dedup();
+    let which = mentioned
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !force {
+        return Err(UserError::new(format!(
+            "code still mentions flag{} {which} ({} place{} under `{under}`):\n{}",
+            if mentioned.len() == 1 { "" } else { "s" },
+            refs.len(),
+            if refs.len() == 1 { "" } else { "s" },
+            listing.join("\n")
+        ))
+        .hint(if several {
+            "remove the code that checks the flags first (nothing was removed), or pass `--force` to delete them anyway"
+        } else {
+            "remove the code that checks the flag first, or pass `--force` to delete it anyway"
+        })
+        .into());
+    }
+    super::warn(
         ctx,
-        &repo,
-        &[change],
-        &format!("flags: remove {key}"),
-        &args.mutate,
-    )
+        &format!(
+            "removing {which} although code still mentions {} (--force):\n{}",
+            if mentioned.len() == 1 { "it" } else { "them" },
+            listing.join("\n")
+        ),
+    );
+    Ok(())
 }

@@ -48,10 +48,15 @@ fn parse_at(s: &str) -> Result<String, String> {
 }
 
 pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::repo::find_root(&ctx.dir)?;
+    mutate::on_target(ctx, &found, &args.mutate, |root| plan(ctx, root, args))
+}
+
+/// Plans adding an entry to (or clearing) the schedule of one flag in one environment.
+fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate::Planned> {
     let usage = "flags schedule KEY --env ENV --at TIME --yes";
-    let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
-    let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
+    let key = mutate::key_or_ask(root, args.key.as_deref(), usage)?;
+    let (repo, keys) = crate::repo::Repo::load_one_flag(root, &key);
     let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, args.env.as_slice(), usage)?;
     let env = envs.first().cloned().unwrap_or_default();
@@ -63,7 +68,7 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
                 std::io::stderr(),
                 "flag `{keyd}` has no schedule in `{env}`; nothing changed"
             );
-            return Ok(ExitCode::SUCCESS);
+            return Ok((repo, Vec::new(), String::new()));
         }
         let new = crate::edit_schedule::clear(&flag.source, &env)?;
         let change = mutate::FileChange {
@@ -72,7 +77,7 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
             new: Some(new),
         };
         let message = format!("flags: clear the schedule of {key} in {env}");
-        return mutate::apply(ctx, &repo, &[change], &message, &args.mutate);
+        return Ok((repo, vec![change], message));
     }
     let Some(entry) = flag.def.entry(&env) else {
         return Err(UserError::new(format!(
@@ -226,5 +231,5 @@ pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
         new: Some(new),
     };
     let message = format!("flags: schedule {key} to {stage} in {env} at {at}");
-    mutate::apply(ctx, &repo, &[change], &message, &args.mutate)
+    Ok((repo, vec![change], message))
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, json};
 
 use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::date::Timestamp;
-use crate::error::unknown;
+use crate::error::{UserError, unknown};
 use crate::render::{BOLD, escape, paint, table, table_lines};
 
 #[derive(Debug, Args)]
@@ -23,6 +23,20 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
     let Some(flag) = repo.flag(&args.key) else {
         super::warn_if_incomplete(ctx, &repo);
+        // A key that git history knows was removed: its history is what is left to show.
+        if let Some(h) = super::stage_history(ctx, &repo)?
+            && h.transitions.iter().any(|t| t.flag == args.key)
+        {
+            return Err(UserError::new(format!(
+                "flag `{}` is not in the flags repository any more (it was removed)",
+                escape(&args.key)
+            ))
+            .hint(format!(
+                "see its stage history: `flags log {}`",
+                escape(&args.key)
+            ))
+            .into());
+        }
         return Err(unknown(
             "flag",
             &args.key,

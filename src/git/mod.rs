@@ -5,12 +5,17 @@
 //! inside an application's repository: paths given to this module are relative to the flags
 //! root and mapped to repository paths here.
 
+pub mod branch;
+pub mod commit;
+pub mod discover;
 pub mod history;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, RepositoryState, Status};
+
+pub use commit::{CommitOptions, Touch};
 
 use crate::error::UserError;
 use crate::problem::Problem;
@@ -21,21 +26,14 @@ pub struct Git {
     repo: Repository,
     /// The flags root's folder inside the repository: `""` or `"path/to/root/"`.
     prefix: String,
+    /// The author identity the last check found, for the commit that follows it.
+    ident: std::cell::RefCell<Option<commit::Ident>>,
 }
 
 /// Held while `flags` checks, writes and commits; see [`Git::lock`]. Dropping it (or the
 /// process ending) releases the lock.
 pub struct CommitLock {
     _file: std::fs::File,
-}
-
-/// What a commit did to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Touch {
-    /// Written (created or changed): commit its current worktree content.
-    Write,
-    /// Deleted: remove it from the commit's tree.
-    Delete,
 }
 
 impl Git {
@@ -60,12 +58,29 @@ impl Git {
             prefix.push_str(&c.as_os_str().to_string_lossy());
             prefix.push('/');
         }
-        Ok(Some(Git { repo, prefix }))
+        Ok(Some(Git {
+            repo,
+            prefix,
+            ident: std::cell::RefCell::new(None),
+        }))
     }
 
     /// The repository path of a file given relative to the flags root.
     pub fn repo_path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
+    }
+
+    /// A repository path as a path from the current directory (what a `git` command typed
+    /// there takes), or the repository path itself when the current directory is elsewhere.
+    fn path_from_cwd(&self, repo_path: &str) -> String {
+        let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+        let top = self.repo.workdir().map(|w| w.canonicalize());
+        match (cwd, top) {
+            (Ok(cwd), Some(Ok(top))) if cwd.starts_with(&top) => {
+                discover::relative(&cwd, &top.join(repo_path))
+            }
+            _ => repo_path.to_string(),
+        }
     }
 
     /// The flags root's folder inside the repository (`""` at the top).
@@ -89,7 +104,7 @@ impl Git {
     /// by SIGKILL: a crash never leaves it held. The file itself stays and is harmless.
     /// Waits up to 30 seconds for another run, then refuses.
     pub fn lock(&self) -> Result<CommitLock> {
-        let path = self.repo.path().join("flags.lock");
+        let path = self.repo.commondir().join("flags.lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -167,113 +182,15 @@ impl Git {
                     "`{rel}` has uncommitted changes; nothing was changed"
                 ))
                 .hint(format!(
-                    "commit or stash them first (`git stash push -- {path}`), or pass `--no-commit`"
+                    "commit or stash them first (`git stash push -- {}`), or pass `--no-commit`",
+                    self.path_from_cwd(&path)
                 ))
                 .into());
             }
         }
-        self.signature()?;
+        let ident = self.ident()?;
+        *self.ident.borrow_mut() = Some(ident);
         Ok(())
-    }
-
-    fn signature(&self) -> Result<git2::Signature<'static>> {
-        self.repo.signature().map_err(|e| {
-            UserError::new(format!("git has no author identity to commit with ({})", e.message()))
-                .hint("set one: `git config user.name \"Your Name\"` and `git config user.email you@example.com`, or pass `--no-commit`")
-                .into()
-        })
-    }
-
-    /// Commits exactly `files` (relative to the flags root) as they are now in the work
-    /// tree, on top of `expected_head`, then refreshes only their index entries: every other
-    /// staged or unstaged change stays as it was. Fails, committing nothing, when HEAD is no
-    /// longer `expected_head`. Returns the new commit.
-    pub fn commit(
-        &self,
-        files: &[(&str, Touch)],
-        message: &str,
-        expected_head: Option<Oid>,
-    ) -> Result<Oid> {
-        let sig = self.signature()?;
-        if self.head()? != expected_head {
-            return Err(UserError::new("HEAD moved while the command ran (another commit or checkout); nothing was committed")
-                .hint("run the command again")
-                .into());
-        }
-        let parent = match expected_head {
-            Some(oid) => Some(self.repo.find_commit(oid).context("reading HEAD")?),
-            None => None,
-        };
-        let base_tree = match &parent {
-            Some(c) => c.tree().context("reading HEAD's tree")?,
-            None => {
-                let empty = self.repo.treebuilder(None)?.write()?;
-                self.repo.find_tree(empty)?
-            }
-        };
-        let mut index = self.repo.index().context("reading the git index")?;
-        index.read(false).context("reading the git index")?; // pick up changes made since it was cached
-        let mut update = git2::build::TreeUpdateBuilder::new();
-        for (rel, touch) in files {
-            let path = self.repo_path(rel);
-            match touch {
-                Touch::Write => {
-                    // `add_path` hashes the file as git would (filters, mode) into the
-                    // in-memory index; the index is only written after the commit exists.
-                    index
-                        .add_path(Path::new(&path))
-                        .with_context(|| format!("adding `{path}` to git"))?;
-                    let entry = index.get_path(Path::new(&path), 0).ok_or_else(|| {
-                        anyhow::anyhow!("`{path}` is missing from the git index after adding it")
-                    })?;
-                    let mode = if entry.mode == u32::from(FileMode::BlobExecutable) {
-                        FileMode::BlobExecutable
-                    } else {
-                        FileMode::Blob
-                    };
-                    update.upsert(path.as_str(), entry.id, mode);
-                }
-                Touch::Delete => {
-                    let _ = index.remove_path(Path::new(&path));
-                    update.remove(path.as_str());
-                }
-            }
-        }
-        let result = (|| -> Result<Oid> {
-            let tree_id = update
-                .create_updated(&self.repo, &base_tree)
-                .context("building the commit tree")?;
-            let tree = self.repo.find_tree(tree_id)?;
-            let parents: Vec<&git2::Commit> = parent.iter().collect();
-            // libgit2 refuses to move HEAD's branch when its tip is no longer `parents[0]`,
-            // which closes the window between the check above and this commit.
-            self.repo
-                .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-                .map_err(|e| {
-                    let err = UserError::new(format!("git refused the commit: {}", e.message()));
-                    // A `.lock` left by a killed git process is the usual cause.
-                    anyhow::Error::from(if e.code() == ErrorCode::Locked {
-                        err.hint("another git command is running; wait for it, or remove the lock file if it crashed")
-                    } else {
-                        err
-                    })
-                })
-        })();
-        let oid = match result {
-            Ok(oid) => oid,
-            Err(e) => {
-                let _ = index.read(true); // drop the in-memory additions
-                return Err(e);
-            }
-        };
-        index.write().map_err(|e| {
-            UserError::new(format!(
-                "committed {oid} but could not update the git index: {}",
-                e.message()
-            ))
-            .hint("run `git reset -q -- <file>` for the changed file to refresh its index entry")
-        })?;
-        Ok(oid)
     }
 
     /// Loads the flags repository as it was at `rev` (any revision git understands), from
@@ -290,7 +207,7 @@ impl Git {
                     crate::render::escape(rev),
                     e.message()
                 ))
-                .hint("pass a branch, tag or commit, e.g. `origin/main`")
+                .hint("pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)")
             })?;
         let tree = commit.tree().context("reading the revision's tree")?;
         let sub = if self.prefix.is_empty() {
@@ -457,7 +374,12 @@ mod tests {
         .unwrap();
         std::fs::write(dir.path().join("a.yaml"), "a: 2\n").unwrap();
         let err = git
-            .commit(&[("a.yaml", Touch::Write)], "flags: x", stale)
+            .commit(
+                &[("a.yaml", Touch::Write)],
+                "flags: x",
+                stale,
+                CommitOptions::default(),
+            )
             .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -479,8 +401,13 @@ mod tests {
         let top = Git::discover(dir.path()).unwrap().unwrap();
         std::fs::remove_file(dir.path().join("a.yaml")).unwrap();
         let head = top.head().unwrap();
-        top.commit(&[("a.yaml", Touch::Delete)], "flags: remove a", head)
-            .unwrap();
+        top.commit(
+            &[("a.yaml", Touch::Delete)],
+            "flags: remove a",
+            head,
+            CommitOptions::default(),
+        )
+        .unwrap();
         let tree = raw.head().unwrap().peel_to_tree().unwrap();
         assert_eq!(tree.len(), 0);
         let fresh = Repository::open(dir.path()).unwrap();

@@ -1,5 +1,6 @@
 //! The flags repository: discovery, loading, and the resolved model other modules use.
 
+mod discover;
 mod load;
 pub mod model;
 mod sp;
@@ -8,7 +9,8 @@ pub mod typed;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
+pub use discover::find_root;
+pub use load::{MAX_FILE_BYTES, MAX_NESTING, parse_flag, parse_yaml};
 pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};

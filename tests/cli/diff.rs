@@ -127,7 +127,7 @@ fn diff_refuses_unknown_revisions_and_no_git() {
     );
     assert!(
         run.stderr
-            .ends_with("hint: pass a branch, tag or commit, e.g. `origin/main`\n"),
+            .ends_with("hint: pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)\n"),
         "{}",
         run.stderr
     );

@@ -64,7 +64,7 @@ fn commit_message_and_its_report_escape_stage_names() {
     );
     let repo = r.git();
     let head = repo.head().unwrap().peel_to_commit().unwrap();
-    assert_eq!(head.message(), Ok(expected));
+    assert_eq!(head.message(), Ok(format!("{expected}\n").as_str()));
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn detached_head_commits_on_the_detached_head() {
     assert_eq!(head.parent_id(0).unwrap(), init);
     assert_eq!(
         head.message(),
-        Ok("flags: promote nd to partners in development")
+        Ok("flags: promote nd to partners in development\n")
     );
     assert_eq!(
         repo.find_reference(&branch).unwrap().target(),
@@ -127,7 +127,7 @@ fn a_linked_worktree_commits_to_its_own_branch() {
     assert_eq!(commit.parent_id(0).unwrap(), init);
     assert_eq!(
         commit.message(),
-        Ok("flags: promote nd to partners in development")
+        Ok("flags: promote nd to partners in development\n")
     );
     assert_eq!(
         main.find_reference(&main_branch).unwrap().target(),

@@ -88,7 +88,11 @@ DATE        COMMIT   AUTHOR       FLAG      ENVIRONMENT  CHANGE
             &c[3][..7]
         )
     );
-    assert_eq!(run.stderr, "7 stage change(s) in 6 commit(s)\n");
+    // Four commits changed stages; the walk read all six.
+    assert_eq!(
+        run.stderr,
+        "7 stage change(s) in 4 commit(s) (6 commit(s) read)\n"
+    );
 }
 
 #[test]

@@ -31,3 +31,4 @@ mod stale;
 mod terminal;
 mod typed;
 mod validate;
+mod workflow;

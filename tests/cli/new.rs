@@ -28,7 +28,7 @@ fn new_writes_a_tidy_file_at_the_first_stage_and_commits_it() {
     assert_eq!(run.stdout, diff);
     let git = r.git();
     let head = git.head().unwrap().peel_to_commit().unwrap();
-    assert_eq!(head.message().unwrap(), "flags: new new-checkout");
+    assert_eq!(head.message().unwrap(), "flags: new new-checkout\n");
     assert_eq!(r.commit_count(), 2);
     assert_eq!(r.status(), vec![]);
     r.run(&["validate"]).success();
@@ -65,7 +65,7 @@ fn new_refuses_existing_keys_bad_names_and_missing_values() {
         ),
         (
             &["new", "fresh", "--description", "d", "--yes"],
-            "error: missing `--owner` (no terminal to ask on)\nhint: pass `--owner VALUE`\n",
+            "error: missing `--owner` (no terminal to ask on)\nhint: pass it: `flags new KEY --owner OWNER --description TEXT --yes`\n",
         ),
         (
             &[

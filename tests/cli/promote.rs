@@ -65,7 +65,7 @@ fn promote_short_form_writes_long_form_and_commits_only_that_file() {
     );
     assert_eq!(
         head_message(&r),
-        "flags: promote nd to partners in development"
+        "flags: promote nd to partners in development\n"
     );
     let git = r.git();
     let head = git.head().unwrap().peel_to_commit().unwrap();
@@ -94,7 +94,7 @@ fn promote_long_form_keeps_quotes_comments_and_sub_folder() {
     assert_eq!(head_changes(&r), vec!["flags/team/search/ranking.yaml"]);
     assert_eq!(
         head_message(&r),
-        "flags: promote ranking to partners in staging"
+        "flags: promote ranking to partners in staging\n"
     );
     assert_eq!(r.commit_count(), 3);
 }
@@ -111,7 +111,10 @@ fn promote_adds_an_environment_the_flag_does_not_list() {
         r.read("flags/nd.yaml"),
         "description: Flag nd\nowner: team-a\ntype: release\nenvironments:\n  development: partners\n  staging:\n    stage: internal\n    since: 2026-11-25\n"
     );
-    assert_eq!(head_message(&r), "flags: promote nd to internal in staging");
+    assert_eq!(
+        head_message(&r),
+        "flags: promote nd to internal in staging\n"
+    );
 }
 
 #[test]
@@ -220,7 +223,10 @@ fn promote_refuses_past_a_gate_unless_forced() {
     );
     r.run(&["promote", "nd", "--env", "staging", "--yes", "--force"])
         .success();
-    assert_eq!(head_message(&r), "flags: promote nd to partners in staging");
+    assert_eq!(
+        head_message(&r),
+        "flags: promote nd to partners in staging\n"
+    );
 }
 
 #[test]
@@ -490,6 +496,10 @@ fn missing_git_identity_is_a_clear_error() {
     let r = TestRepo::new();
     git2::Repository::init(r.path()).unwrap(); // no user.name / user.email anywhere
     r.flag("nd", "  development: internal\n");
+    // The harness gives git an identity in the environment: take it away (git refuses an
+    // empty name whatever it could guess from the host).
+    let mut r = r;
+    r.env.push(("GIT_AUTHOR_NAME".into(), String::new()));
     let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
     run.code(2);
     assert!(
@@ -535,7 +545,7 @@ fn demote_is_never_blocked_and_warns_about_environments_left_ahead() {
         .success();
     assert_eq!(
         head_message(&r),
-        "flags: demote nd to internal in production"
+        "flags: demote nd to internal in production\n"
     );
     let run = r.run(&["demote", "nd", "--env", "staging", "--yes"]);
     run.code(2);
@@ -591,6 +601,7 @@ fn a_failed_commit_puts_the_file_back() {
     let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
     run.code(2);
     assert!(run.stderr.starts_with("error: nothing was committed; the file was put back as it was\n  caused by: git refused the commit: "), "{}", run.stderr);
+    assert!(run.stderr.contains(".lock"), "{}", run.stderr);
     assert_eq!(r.read("flags/nd.yaml"), before);
     assert_eq!(r.commit_count(), 1);
     assert_eq!(r.status(), vec![]);

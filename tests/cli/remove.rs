@@ -88,7 +88,7 @@ fn removes_and_commits_only_the_deletion_once_the_code_is_gone() {
         !r.join("config/flags/flags/checkout/old-checkout.yaml")
             .exists()
     );
-    assert_eq!(head_message(&r), "flags: remove old-checkout");
+    assert_eq!(head_message(&r), "flags: remove old-checkout\n");
     assert_eq!(r.commit_count(), 3);
 
     // The commit deletes exactly that file.
@@ -146,7 +146,7 @@ fn force_removes_despite_references_and_says_where() {
         !r.join("config/flags/flags/checkout/old-checkout.yaml")
             .exists()
     );
-    assert_eq!(head_message(&r), "flags: remove old-checkout");
+    assert_eq!(head_message(&r), "flags: remove old-checkout\n");
 }
 
 #[test]

@@ -559,3 +559,50 @@ fn a_rollback_merged_from_a_pull_request_passes_ci() {
     );
     assert!(run.stdout.starts_with("::warning "), "{}", run.stdout);
 }
+
+#[test]
+fn cascade_on_a_branch_for_review_and_several_keys_in_one_commit() {
+    let r = everywhere();
+    r.flag(
+        "tax",
+        "  development: everyone\n  staging: everyone\n  production: partners\n",
+    );
+    r.commit_all("tax", "2026-11-02");
+    let head = r.git_cli(r.path(), &["rev-parse", "HEAD"]).stdout;
+    let run = r.run(&[
+        "demote",
+        "pay",
+        "tax",
+        "--env",
+        "staging",
+        "--to",
+        "internal",
+        "--cascade",
+        "--yes",
+        "--branch",
+        "rollback/staging",
+    ]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            " on branch `rollback/staging`: flags: demote pay, tax to internal in staging, production\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.git_cli(r.path(), &["rev-parse", "HEAD"]).stdout, head);
+    for key in ["pay", "tax"] {
+        let shown = r
+            .git_cli(
+                r.path(),
+                &["show", &format!("rollback/staging:flags/{key}.yaml")],
+            )
+            .stdout;
+        assert!(
+            shown.ends_with(
+                "  staging:\n    stage: internal\n    since: 2026-11-25\n  production:\n    stage: internal\n    since: 2026-11-25\n"
+            ),
+            "{shown}"
+        );
+    }
+}

@@ -122,7 +122,7 @@ fn schedule_adds_an_entry_keeping_the_comment_and_commits_only_that_file() {
     ));
     assert_eq!(
         head_message(&r),
-        "flags: schedule nd to partners in production at 2026-11-29T09:00:00Z"
+        "flags: schedule nd to partners in production at 2026-11-29T09:00:00Z\n"
     );
 }
 
@@ -375,7 +375,7 @@ fn clear_removes_the_plan_and_nothing_to_clear_is_no_commit() {
     );
     assert_eq!(
         head_message(&r),
-        "flags: clear the schedule of nd in staging"
+        "flags: clear the schedule of nd in staging\n"
     );
     let run = r.run(&["schedule", "nd", "--env", "staging", "--clear", "--yes"]);
     run.success();
@@ -398,7 +398,7 @@ fn advance_writes_every_due_entry_in_one_commit_and_nothing_due_is_no_commit() {
     run.success();
     assert_eq!(
         head_message(&r),
-        "flags: advance 2 flags to their scheduled stages"
+        "flags: advance 2 flags to their scheduled stages\n"
     );
     assert!(run.stderr.starts_with(
         "advance nd to partners in development (due since 2026-11-24T09:00:00Z)\nadvance nd to partners in staging (due since 2026-11-24T10:00:00Z)\nadvance other to everyone in development (due since 2026-11-25T11:00:00Z)\ncommitted "
@@ -892,4 +892,55 @@ fn advance_changes_nothing_when_one_file_cannot_be_edited() {
     assert!(run.stdout.contains("-    stage: internal\n-    since: 2026-11-20\n-    schedule:\n-      - {stage: partners, at: 2026-11-24T09:00:00Z}\n+    stage: partners\n+    since: 2026-11-24\n"), "{}", run.stdout);
     assert_eq!(r.read("flags/nd.yaml"), before.0);
     assert_eq!(r.commit_count(), 3);
+}
+
+#[test]
+fn schedule_and_advance_take_branch_and_leave_the_work_tree_alone() {
+    let r = planned();
+    let git = |args: &[&str]| r.git_cli(r.path(), args).success().stdout.clone();
+    let head = git(&["rev-parse", "HEAD"]);
+    let before = r.read("flags/nd.yaml");
+    let run = r.run(&["advance", "--yes", "--branch", "flags/advance"]);
+    run.success();
+    assert!(
+        run.stderr.contains(
+            " on branch `flags/advance`: flags: advance 1 flag to its scheduled stage\npublish it for review: git push -u origin flags/advance\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(git(&["rev-parse", "HEAD"]), head);
+    assert_eq!(r.read("flags/nd.yaml"), before);
+    assert_eq!(git(&["status", "--porcelain"]), "");
+    let advanced = git(&["show", "flags/advance:flags/nd.yaml"]);
+    assert!(
+        advanced.starts_with(
+            "description: Flag nd\nowner: team-a\ntype: release\nenvironments:\n  development:\n    stage: partners\n    since: 2026-11-24\n"
+        ),
+        "{advanced}"
+    );
+    // Stacked on the same branch: the plan is made from its tip.
+    let run = r.run(&[
+        "schedule",
+        "nd",
+        "--env",
+        "development",
+        "--at",
+        "2026-12-02T09:00:00Z",
+        "--yes",
+        "--branch",
+        "flags/advance",
+    ]);
+    run.success();
+    assert_eq!(git(&["rev-parse", "flags/advance~2"]), head);
+    assert!(
+        git(&["show", "flags/advance:flags/nd.yaml"])
+            .contains("      - {stage: everyone, at: 2026-12-02T09:00:00Z}\n")
+    );
+    assert_eq!(r.read("flags/nd.yaml"), before);
+    // Nothing due on the branch any more: no commit there.
+    let tip = git(&["rev-parse", "flags/advance"]);
+    r.run(&["advance", "--yes", "--branch", "flags/advance"])
+        .success();
+    assert_eq!(git(&["rev-parse", "flags/advance"]), tip);
 }

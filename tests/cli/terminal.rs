@@ -28,7 +28,30 @@ fn on_terminal(r: &TestRepo, args: &str, keys: &str) -> Option<(i32, String)> {
     std::thread::sleep(Duration::from_millis(1500));
     stdin.write_all(keys.as_bytes()).unwrap();
     drop(stdin);
+    // A watchdog, not a timing assumption: `flags` still waiting after a minute is hung.
+    let pid = child.id();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            for _ in 0..600 {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return false;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = Command::new("pkill")
+                .args(["-KILL", "-P", &pid.to_string()])
+                .status();
+            true
+        })
+    };
     let out = child.wait_with_output().unwrap();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        !watchdog.join().unwrap(),
+        "flags hung on the terminal and was killed"
+    );
     Some((
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).replace('\r', ""),
@@ -46,7 +69,7 @@ fn setup() -> TestRepo {
 #[test]
 fn on_a_terminal_promote_asks_and_yes_commits() {
     let r = setup();
-    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "y") else {
+    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "y\r") else {
         return;
     };
     assert_eq!(code, 0, "{shown}");
@@ -63,14 +86,13 @@ fn on_a_terminal_promote_asks_and_yes_commits() {
 fn on_a_terminal_no_changes_nothing() {
     let r = setup();
     let before = r.read("flags/nd.yaml");
-    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "n") else {
+    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "n\r") else {
         return;
     };
-    assert_eq!(code, 2, "{shown}");
-    assert!(
-        shown.contains("error: cancelled; nothing was changed"),
-        "{shown}"
-    );
+    // Declining is an answer, not an error.
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("nothing changed"), "{shown}");
+    assert!(!shown.contains("error"), "{shown}");
     assert_eq!(r.read("flags/nd.yaml"), before);
     assert_eq!(r.commit_count(), 1);
 }
@@ -88,7 +110,7 @@ fn on_a_terminal_a_missing_env_is_chosen() {
     let head = git.head().unwrap().peel_to_commit().unwrap();
     assert_eq!(
         head.message().unwrap(),
-        "flags: promote nd to partners in development"
+        "flags: promote nd to partners in development\n"
     );
 }
 
@@ -140,7 +162,7 @@ fn on_terminal_change_then_yes(
         std::thread::sleep(Duration::from_millis(10));
     }
     meanwhile();
-    stdin.write_all(b"y").unwrap();
+    stdin.write_all(b"y\r").unwrap();
     drop(stdin);
     let status = child.wait().unwrap();
     reader.join().unwrap();
@@ -190,6 +212,76 @@ fn a_file_edited_while_asking_is_not_overwritten_with_no_commit() {
 }
 
 #[test]
+fn the_question_waits_for_enter_and_asks_again_after_a_wrong_answer() {
+    let r = setup();
+    let before = r.read("flags/nd.yaml");
+    // `maybe` is asked again with the reason; `n` then declines.
+    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "maybe\rn\r") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("answer `y` (yes) or `n` (no)"), "{shown}");
+    assert!(shown.contains("nothing changed"), "{shown}");
+    assert_eq!(r.read("flags/nd.yaml"), before);
+    assert_eq!(r.commit_count(), 1);
+    // A typed `y` is not the answer until Enter: `y`, a correction and `yes` is `yes`.
+    let Some((code, shown)) = on_terminal(&r, "promote nd --env development", "y\x7fyes\r") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("committed "), "{shown}");
+    assert_eq!(r.commit_count(), 2);
+}
+
+#[test]
+fn ctrl_c_in_the_environment_picker_shows_the_cursor_again_and_changes_nothing() {
+    let r = setup();
+    let Some((code, shown)) = on_terminal(&r, "promote nd --yes", "\x03") else {
+        return;
+    };
+    assert_eq!(code, 130, "{shown}");
+    // The picker shows each environment's current stage.
+    assert!(shown.contains("development (now internal)"), "{shown}");
+    let hidden = shown
+        .rfind("\x1b[?25l")
+        .expect("the picker hides the cursor");
+    let shown_again = shown.rfind("\x1b[?25h").expect("the cursor is shown again");
+    assert!(shown_again > hidden, "{shown:?}");
+    assert!(
+        shown.contains("interrupted; nothing was changed"),
+        "{shown}"
+    );
+    assert_eq!(r.commit_count(), 1);
+}
+
+#[test]
+fn esc_in_the_picker_cancels_without_an_error() {
+    let r = setup();
+    let Some((code, shown)) = on_terminal(&r, "promote nd --yes", "\x1b") else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("cancelled; nothing changed"), "{shown}");
+    assert!(!shown.contains("error"), "{shown}");
+    assert_eq!(r.commit_count(), 1);
+}
+
+#[test]
+fn an_invalid_typed_key_is_asked_again() {
+    let r = setup();
+    let Some((code, shown)) = on_terminal(
+        &r,
+        "new --owner team-a --description Dash --yes",
+        "Bad Key\rdash\r",
+    ) else {
+        return;
+    };
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("not a valid flag key"), "{shown}");
+    assert!(r.join("flags/dash.yaml").exists());
+}
+
+#[test]
 fn on_a_terminal_demote_asks_whether_to_cascade() {
     let r = TestRepo::new();
     r.git_init();
@@ -198,7 +290,7 @@ fn on_a_terminal_demote_asks_whether_to_cascade() {
         "  development: everyone\n  staging: everyone\n  production: everyone\n",
     );
     r.commit_all("init", "2026-11-01");
-    let Some((code, shown)) = on_terminal(&r, "demote nd --env staging --to off", "yy") else {
+    let Some((code, shown)) = on_terminal(&r, "demote nd --env staging --to off", "y\ry\r") else {
         return;
     };
     assert_eq!(code, 0, "{shown}");
