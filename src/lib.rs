@@ -36,6 +36,7 @@ pub mod repo;
 pub mod semdiff;
 pub mod stale;
 pub mod validate;
+pub mod yaml;
 
 use std::ffi::OsString;
 use std::io::Write;

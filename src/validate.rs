@@ -10,11 +10,79 @@ use crate::error::nearest;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Problem};
 use crate::render::escape;
-use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
+use crate::repo::{
+    Doc, EnvState, EnvironmentDef, FlagDef, Loc, NAME_RULE, OFF, Pipeline, Repo, SETTINGS_FILE,
+    SegmentDef, Settings, Sp, is_valid_name,
+};
+
+/// The repository as validation sees it: the model plus what files with problems still
+/// declare (`Repo::partial`), so that those files' other problems are found and references
+/// to them raise no false "unknown" errors.
+struct View<'a> {
+    settings: Option<&'a Doc<Settings>>,
+    pipeline: &'a Pipeline,
+    /// Sorted by name (flags by key, then path), as the model's lists.
+    environments: Vec<&'a Doc<EnvironmentDef>>,
+    segments: Vec<&'a Doc<SegmentDef>>,
+    flags: Vec<&'a Doc<FlagDef>>,
+    /// `flags.yaml` could not be read: no stage name can be called unknown.
+    stages_unknown: bool,
+    repo: &'a Repo,
+}
+
+/// `clean` and `partial` merged; sorted again only when there is something to merge.
+fn merged<'a, T>(
+    clean: &'a [Doc<T>],
+    partial: &'a [Doc<T>],
+    key: impl Fn(&Doc<T>, &Doc<T>) -> std::cmp::Ordering,
+) -> Vec<&'a Doc<T>> {
+    let mut all: Vec<&Doc<T>> = clean.iter().chain(partial).collect();
+    if !partial.is_empty() {
+        all.sort_by(|a, b| key(a, b));
+    }
+    all
+}
+
+impl<'a> View<'a> {
+    fn new(repo: &'a Repo) -> Self {
+        let p = &repo.partial;
+        View {
+            settings: repo.settings.as_ref().or(p.settings.as_ref()),
+            pipeline: &repo.pipeline,
+            environments: merged(&repo.environments, &p.environments, |a, b| a.name.cmp(&b.name)),
+            segments: merged(&repo.segments, &p.segments, |a, b| a.name.cmp(&b.name)),
+            flags: merged(&repo.flags, &p.flags, |a, b| {
+                (&a.name, &a.path).cmp(&(&b.name, &b.path))
+            }),
+            stages_unknown: p.stages_unknown,
+            repo,
+        }
+    }
+
+    fn environment(&self, name: &str) -> Option<&'a Doc<EnvironmentDef>> {
+        find(&self.environments, name)
+    }
+
+    fn segment(&self, name: &str) -> Option<&'a Doc<SegmentDef>> {
+        find(&self.segments, name)
+    }
+
+    fn state<'f>(&self, flag: &'f FlagDef, env: &str) -> EnvState<'f> {
+        self.repo.state(flag, env)
+    }
+}
+
+/// The first document named `name` in a list sorted by name.
+fn find<'a, T>(docs: &[&'a Doc<T>], name: &str) -> Option<&'a Doc<T>> {
+    let i = docs.partition_point(|d| d.name.as_str() < name);
+    docs.get(i).filter(|d| d.name == name).copied()
+}
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
 pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
     let mut out = repo.load_problems.clone();
+    out.extend(repo.value_problems.iter().cloned());
+    let repo = &View::new(repo);
     check_names(repo, &mut out);
     check_pipeline(repo, &mut out);
     check_environments(repo, &mut out);
@@ -54,7 +122,7 @@ fn loc(sp: &Sp<impl Sized>) -> Option<Loc> {
     Some(sp.loc)
 }
 
-fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
+fn check_names(repo: &View, out: &mut Vec<Problem>) {
     let docs = repo
         .environments
         .iter()
@@ -89,12 +157,12 @@ fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
     }
 }
 
-fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
+fn segment_names<'a>(repo: &'a View<'a>) -> impl Iterator<Item = &'a str> + Clone {
     repo.segments.iter().map(|s| s.name.as_str())
 }
 
 fn check_segment_ref(
-    repo: &Repo,
+    repo: &View,
     file: &str,
     seg: &Sp<String>,
     context: &str,
@@ -113,7 +181,7 @@ fn check_segment_ref(
     }
 }
 
-fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
+fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
     let Some(settings) = &repo.settings else {
         return;
     };
@@ -196,7 +264,7 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
+fn check_environments(repo: &View, out: &mut Vec<Problem>) {
     let names = || repo.environments.iter().map(|e| e.name.as_str());
     for env in &repo.environments {
         let Some(after) = &env.def.after else {
@@ -249,7 +317,7 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
+fn check_segments(repo: &View, out: &mut Vec<Problem>) {
     for seg in &repo.segments {
         let file = seg.path.as_str();
         for inc in &seg.def.segments {
@@ -340,7 +408,7 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
 /// Whether following `name`'s includes (repeats counted, as evaluation does) stays within
 /// the limits that `flags eval` and `flags export` enforce. Cycles are reported on their own.
 fn expansion_fits<'a>(
-    repo: &'a Repo,
+    repo: &'a View<'a>,
     name: &'a str,
     path: &mut Vec<&'a str>,
     budget: &mut usize,
@@ -369,9 +437,9 @@ fn expansion_fits<'a>(
 }
 
 /// The include path from `start` back to itself, if there is one (`[a, b, a]`).
-fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
+fn include_cycle(repo: &View, start: &str) -> Option<Vec<String>> {
     fn dfs(
-        repo: &Repo,
+        repo: &View,
         cur: &str,
         start: &str,
         path: &mut Vec<String>,
@@ -404,49 +472,28 @@ fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
     dfs(repo, start, start, &mut path, &mut seen).then_some(path)
 }
 
-fn check_date(
-    file: &str,
-    sp: &Sp<String>,
-    what: &str,
-    out: &mut Vec<Problem>,
-) -> Option<crate::date::Date> {
-    let d = Date::parse(&sp.value);
-    if d.is_none() {
-        out.push(Problem::error(
-            file,
-            loc(sp),
-            format!(
-                "{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
-                escape(&sp.value)
-            ),
-        ));
-    }
-    d
-}
-
-fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
+fn check_flag(repo: &View, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
     let file = flag.path.as_str();
     let def = &flag.def;
     let key = escape(&flag.name);
-    if def.owner.value.trim().is_empty() {
+    // A placeholder (unknown location) stands for a field the decoder already reported.
+    if def.owner.loc.is_known() && def.owner.value.trim().is_empty() {
         out.push(Problem::error(
             file,
             loc(&def.owner),
             format!("flag `{key}` has an empty `owner`: name the team or person responsible"),
         ));
     }
-    if def.description.value.trim().is_empty() {
+    if def.description.loc.is_known() && def.description.value.trim().is_empty() {
         out.push(Problem::error(
             file,
             loc(&def.description),
             format!("flag `{key}` has an empty `description`: say what it controls"),
         ));
     }
-    if let Some(c) = &def.created {
-        check_date(file, c, "`created`", out);
-    }
+    // Dates that do not exist were reported by the decoder (`Repo::value_problems`).
     if let Some(e) = &def.expires
-        && let Some(d) = check_date(file, e, "`expires`", out)
+        && let Some(d) = Date::parse(&e.value)
         && d < today
     {
         out.push(Problem::warning(
@@ -475,7 +522,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         let position = repo.pipeline.position(&entry.stage.value);
-        if position.is_none() {
+        if position.is_none() && entry.stage.loc.is_known() && !repo.stages_unknown {
             out.push(Problem::error(
                 file,
                 loc(&entry.stage),
@@ -504,7 +551,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         if let Some(since) = &entry.since
-            && let Some(d) = check_date(file, since, "`since`", out)
+            && let Some(d) = Date::parse(&since.value)
             && d > today
         {
             out.push(Problem::error(
@@ -518,7 +565,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
 }
 
 /// A flag may never be at a later stage in an environment than in the one it comes `after`.
-fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
+fn check_gates(repo: &View, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     for env in &repo.environments {
         let Some(after) = &env.def.after else {
             continue;
@@ -559,7 +606,7 @@ fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
+fn check_unused_segments(repo: &View, out: &mut Vec<Problem>) {
     let mut used: HashSet<&str> = HashSet::new();
     for stage in &repo.pipeline.stages {
         used.extend(stage.segments.iter().map(String::as_str));
@@ -578,7 +625,8 @@ fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
                 .map(|s| s.value.as_str()),
         );
     }
-    for seg in &repo.segments {
+    // Only the model's segments: a file with problems gets no warning on top of them.
+    for seg in &repo.repo.segments {
         if !used.contains(seg.name.as_str()) {
             out.push(Problem::warning(
                 seg.path.as_str(),

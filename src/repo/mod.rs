@@ -1,5 +1,6 @@
 //! The flags repository: discovery, loading, and the resolved model other modules use.
 
+mod decode;
 mod load;
 pub mod model;
 mod sp;
@@ -7,7 +8,8 @@ mod sp;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use load::{MAX_FILE_BYTES, MAX_NESTING, find_root, parse_flag, parse_yaml};
+pub use crate::yaml::MAX_NESTING;
+pub use load::{MAX_FILE_BYTES, find_root, parse_flag, parse_yaml};
 pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
@@ -31,8 +33,9 @@ pub struct Doc<T> {
     pub def: T,
 }
 
-/// A flags repository as read from disk. Files that could not be read or parsed are absent
-/// from the model and recorded in `load_problems`, so one bad file never hides the others.
+/// A flags repository as read from disk. Files that could not be read or decoded are absent
+/// from the model and recorded in `load_problems`, so one bad file never hides the others;
+/// what they still declare is kept apart in `partial`, for validation.
 #[derive(Debug)]
 pub struct Repo {
     pub root: PathBuf,
@@ -45,7 +48,28 @@ pub struct Repo {
     pub segments: Vec<Doc<SegmentDef>>,
     /// Sorted by key, then path (duplicates are kept for validation to report).
     pub flags: Vec<Doc<FlagDef>>,
+    /// Problems that keep a file out of the model (not YAML, a missing or mistyped field).
     pub load_problems: Vec<Problem>,
+    /// Problems with a value of a file that is still in the model (a date that does not
+    /// exist): validation reports them, other commands use the file.
+    pub value_problems: Vec<Problem>,
+    /// What the files with `load_problems` still declare.
+    pub partial: Partial,
+}
+
+/// What files with problems still declare, for validation only: their other problems are
+/// found, and references to them are not reported as unknown. Other commands leave these
+/// files out (and say so).
+#[derive(Debug, Default)]
+pub struct Partial {
+    /// `flags.yaml` when it has problems; the pipeline is built from what it could read.
+    pub settings: Option<Doc<Settings>>,
+    /// `flags.yaml` could not be read at all: the stages are unknown.
+    pub stages_unknown: bool,
+    /// Sorted by name, as the model's lists.
+    pub environments: Vec<Doc<EnvironmentDef>>,
+    pub segments: Vec<Doc<SegmentDef>>,
+    pub flags: Vec<Doc<FlagDef>>,
 }
 
 /// The resolved pipeline: stages in order, `off` implied before them.

@@ -1,0 +1,641 @@
+//! The one reader of the four file formats: located tree ([`crate::yaml::Node`]) in, model
+//! out, every problem of the file collected on the way.
+//!
+//! Each field is decoded on its own: a missing, unknown or mistyped field is a problem that
+//! names the field, says what was expected and what was found, and the decoder carries on
+//! with the next one, so one mistake never hides another. What a file with such problems
+//! still declares is kept (a segment with a bad rule is still a segment), with two
+//! conventions the checks rely on:
+//! - a required value that is missing or unreadable is a placeholder with an unknown
+//!   location ([`Loc::default`]): its problem was reported here, later checks skip it;
+//! - an optional value that is unreadable is left out, a list item or rule that is
+//!   unreadable is dropped.
+//!
+//! Problems come in two kinds: *shape* problems (the file does not say what the format
+//! needs: the file is left out of the model other commands use, as before) and *value*
+//! problems (a well-formed date that does not exist: the file is still used, validation
+//! reports the date).
+
+use crate::date::Date;
+use crate::error::nearest;
+use crate::problem::Problem;
+use crate::render::escape;
+use crate::yaml::{Node, Value};
+
+use super::{
+    EnvEntry, EnvironmentDef, FlagDef, FlagType, Loc, Op, Rule, RuleValue, SegmentDef,
+    Settings, Sp, StageDef,
+};
+use super::model::Entries;
+
+/// Everything decoded from one file.
+pub(crate) struct Decoded<T> {
+    /// What the file declares (`None` only when it declares nothing: not a mapping, empty).
+    pub def: Option<T>,
+    /// Shape problems: the file is left out of the model other commands use.
+    pub problems: Vec<Problem>,
+    /// Value problems: reported by validation, the file is still used.
+    pub value_problems: Vec<Problem>,
+}
+
+/// The decoding of one file: where problems go, and the text values are sliced from.
+struct Decoder<'a> {
+    file: &'a str,
+    source: &'a str,
+    problems: Vec<Problem>,
+    value_problems: Vec<Problem>,
+}
+
+/// The mapping of a struct-like node: each entry's key text, key node and value.
+type Fields<'n> = Vec<(String, &'n Node, &'n Node)>;
+
+const FLAG_FIELDS: &[&str] = &[
+    "description",
+    "owner",
+    "type",
+    "created",
+    "expires",
+    "environments",
+];
+const ENTRY_FIELDS: &[&str] = &["stage", "since", "segments"];
+const SEGMENT_FIELDS: &[&str] = &["description", "users", "rules", "segments", "exclude"];
+const RULE_FIELDS: &[&str] = &["attribute", "op", "values"];
+const ENVIRONMENT_FIELDS: &[&str] = &["description", "after"];
+const SETTINGS_FIELDS: &[&str] = &["pipeline", "cleanup"];
+const STAGE_FIELDS: &[&str] = &["stage", "segments", "rollout", "soak_days"];
+const CLEANUP_FIELDS: &[&str] = &["after_days", "stalled_days"];
+
+const ENTRY_SHAPE: &str = "a stage name or a mapping with `stage`, `since`, `segments`";
+
+fn code(s: &str) -> String {
+    format!("`{}`", escape(s))
+}
+
+impl<'a> Decoder<'a> {
+    fn new(file: &'a str, source: &'a str) -> Self {
+        Decoder {
+            file,
+            source,
+            problems: Vec::new(),
+            value_problems: Vec::new(),
+        }
+    }
+
+    fn finish<T>(self, def: Option<T>) -> Decoded<T> {
+        Decoded {
+            def,
+            problems: self.problems,
+            value_problems: self.value_problems,
+        }
+    }
+
+    fn error(&mut self, loc: Loc, message: String) {
+        self.problems
+            .push(Problem::error(self.file, Some(loc), message));
+    }
+
+    /// "`what` must be EXPECTED, found FOUND" (+ a hint for scalars that want quotes).
+    fn mistyped(&mut self, node: &Node, what: &str, expected: &str) {
+        let found = node.describe(self.source);
+        let hint = match (&node.value, node.raw(self.source)) {
+            (Value::Bool(_) | Value::Int(_) | Value::Float(_), Some(raw))
+                if expected.contains("text") || expected.contains("name") =>
+            {
+                format!(": quote it (\"{}\") to make it text", escape(raw.trim()))
+            }
+            (Value::Null, _) => format!(": write a value after {what} or remove it"),
+            _ => String::new(),
+        };
+        self.error(
+            node.loc,
+            format!("{what} must be {expected}, found {found}{hint}"),
+        );
+    }
+
+    /// The entries of a mapping whose keys are fixed field names; unknown fields are
+    /// reported (with the nearest known one) and left out. `None` (reported) when the node
+    /// is not a mapping.
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        expected: &str,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.mistyped(node, what, expected);
+            return None;
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            let key = k.key_text(self.source);
+            if known.contains(&key.as_str()) {
+                out.push((key, k, v));
+                continue;
+            }
+            let fix = match nearest(&key, known.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("remove it (the fields here are {})", known.join(", ")),
+            };
+            self.error(
+                k.loc,
+                format!("unknown field {} in {what}: {fix}", code(&key)),
+            );
+        }
+        Some(out)
+    }
+
+    fn missing(&mut self, at: Loc, field: &str, what: &str, hint: &str) {
+        self.error(
+            at,
+            format!("{what} has no `{field}`: add `{field}:` with {hint}"),
+        );
+    }
+
+    /// A text value. Numbers and booleans are refused (YAML reads `yes` and `1.0` as
+    /// something else than what was written): quoting them makes them text.
+    fn text(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        match &node.value {
+            Value::Str(s) => Some(Sp::new(s.clone(), node.loc)),
+            _ => {
+                self.mistyped(node, what, "a single text value");
+                None
+            }
+        }
+    }
+
+    /// A stage name: text, or YAML 1.1's reading of a bare `off` (`false`).
+    fn stage(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+        match &node.value {
+            Value::Bool(false) => Some(Sp::new(super::OFF.to_string(), node.loc)),
+            Value::Bool(true) => {
+                self.error(
+                    node.loc,
+                    format!("{what} must be a stage name, found the boolean `true`: write a stage name"),
+                );
+                None
+            }
+            _ => self.text(node, what),
+        }
+    }
+
+    /// A list of names (segments, users); unreadable items are reported and dropped.
+    fn names(&mut self, node: &Node, what: &str) -> Vec<Sp<String>> {
+        let Value::Seq(items) = &node.value else {
+            self.mistyped(node, what, "a list of names (`[a, b]` or `- a` lines)");
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| self.text(item, &format!("each item of {what}")))
+            .collect()
+    }
+
+    /// A whole number, 0 or more.
+    fn whole(&mut self, node: &Node, what: &str) -> Option<Sp<u32>> {
+        match &node.value {
+            Value::Int(i) if u32::try_from(*i).is_ok() => Some(Sp::new(*i as u32, node.loc)),
+            _ => {
+                self.mistyped(node, what, "a whole number, 0 or more");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, node: &Node, what: &str) -> Option<Sp<f64>> {
+        match &node.value {
+            Value::Int(i) => Some(Sp::new(*i as f64, node.loc)),
+            Value::Float(f) => Some(Sp::new(*f, node.loc)),
+            _ => {
+                self.mistyped(node, what, "a number");
+                None
+            }
+        }
+    }
+
+    /// A date `YYYY-MM-DD`: text first (a shape problem), then a real date (a value
+    /// problem: the text is kept, so the file stays usable).
+    fn date(&mut self, node: &Node, field: &str, what: &str) -> Option<Sp<String>> {
+        let text = match &node.value {
+            Value::Null => return None,
+            Value::Int(_) | Value::Float(_) => {
+                // An unquoted `20261101`: the date message says more than "quote it".
+                let raw = node.raw(self.source).unwrap_or_default().trim();
+                self.error(
+                    node.loc,
+                    format!(
+                        "`{field}` `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
+                        escape(raw)
+                    ),
+                );
+                return None;
+            }
+            _ => self.text(node, what)?,
+        };
+        if Date::parse(&text.value).is_none() {
+            self.value_problems.push(Problem::error(
+                self.file,
+                Some(text.loc),
+                format!(
+                    "`{field}` `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
+                    escape(&text.value)
+                ),
+            ));
+        }
+        Some(text)
+    }
+
+    /// A value from a fixed set (`type`, `op`), with the nearest one as a hint.
+    fn one_of<T: Copy>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        kind: &str,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+    ) -> Option<Sp<T>> {
+        let names: Vec<&str> = all.iter().map(|t| name(*t)).collect();
+        let Value::Str(s) = &node.value else {
+            self.mistyped(node, what, &format!("one of {}", names.join(", ")));
+            return None;
+        };
+        if let Some(t) = all.iter().find(|t| name(**t) == s) {
+            return Some(Sp::new(*t, node.loc));
+        }
+        let fix = match nearest(s, names.iter().copied()) {
+            Some(n) => format!("did you mean `{n}`? (one of {})", names.join(", ")),
+            None => format!("use one of {}", names.join(", ")),
+        };
+        self.error(
+            node.loc,
+            format!("{what} {} is not {kind}: {fix}", code(s)),
+        );
+        None
+    }
+}
+
+/// The place of a whole file's problem when the file is blank.
+const FILE_START: Loc = Loc {
+    line: 1,
+    column: 1,
+    start: 0,
+    len: 0,
+};
+
+const MAPPING: &str = "a mapping (`key: value` lines)";
+
+/// A flag file. A blank file is a problem (a flag needs `description`, `owner`, `type`).
+pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<FlagDef> {
+    let mut d = Decoder::new(file, source);
+    let Some(root) = root else {
+        d.error(
+            FILE_START,
+            "file is empty; a flag needs `description`, `owner` and `type`".into(),
+        );
+        return d.finish(None);
+    };
+    let Some(fields) = d.fields(root, "a flag file", MAPPING, FLAG_FIELDS) else {
+        return d.finish(None);
+    };
+    let (mut description, mut owner, mut kind) = (None, None, None);
+    let (mut created, mut expires) = (None, None);
+    let mut environments = Sp::new(Entries::default(), root.loc);
+    for (key, _, v) in &fields {
+        match key.as_str() {
+            "description" => description = Some(d.text(v, "`description`")),
+            "owner" => owner = Some(d.text(v, "`owner`")),
+            "type" => {
+                kind = Some(d.one_of(v, "`type`", "a flag type", &FlagType::ALL, FlagType::as_str))
+            }
+            "created" => created = d.date(v, "created", "`created`"),
+            "expires" => expires = d.date(v, "expires", "`expires`"),
+            "environments" => environments = env_entries(&mut d, v),
+            _ => {}
+        }
+    }
+    let placeholder = || Sp::new(String::new(), Loc::default());
+    let mut required = |value: Option<Option<Sp<String>>>, field: &str, hint: &str| match value {
+        Some(v) => v.unwrap_or_else(placeholder),
+        None => {
+            d.missing(root.loc, field, "the flag", hint);
+            placeholder()
+        }
+    };
+    let description = required(description, "description", "what the flag controls");
+    let owner = required(owner, "owner", "the team or person responsible");
+    let kind = match kind {
+        Some(k) => k,
+        None => {
+            d.missing(
+                root.loc,
+                "type",
+                "the flag",
+                "one of release, experiment, operational, kill-switch, permission",
+            );
+            None
+        }
+    };
+    let kind = kind.unwrap_or(Sp::new(FlagType::Release, Loc::default()));
+    d.finish(Some(FlagDef {
+        description,
+        owner,
+        kind,
+        created,
+        expires,
+        environments,
+    }))
+}
+
+fn env_entries(d: &mut Decoder, node: &Node) -> Sp<Entries<Sp<String>, Sp<EnvEntry>>> {
+    let entries = match &node.value {
+        Value::Null => Vec::new(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                let env = Sp::new(k.key_text(d.source), k.loc);
+                let entry = env_entry(d, v, &env.value);
+                (env, entry)
+            })
+            .collect(),
+        _ => {
+            d.mistyped(
+                node,
+                "`environments`",
+                "a mapping of environment to stage (`production: internal` lines)",
+            );
+            Vec::new()
+        }
+    };
+    Sp::new(Entries(entries), node.loc)
+}
+
+/// One environment of a flag; an unreadable entry keeps a placeholder stage (unknown
+/// location) so that the environment is neither `off` nor unknown for the gate checks.
+fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
+    let what = format!("`environments.{}`", escape(env));
+    let mut entry = EnvEntry {
+        stage: Sp::new(String::new(), Loc::default()),
+        since: None,
+        segments: Vec::new(),
+        long_form: false,
+    };
+    match &node.value {
+        Value::Str(_) | Value::Bool(_) => {
+            if let Some(stage) = d.stage(node, &what) {
+                entry.stage = stage;
+            }
+        }
+        Value::Map(_) => {
+            entry.long_form = true;
+            if let Some(fields) = d.fields(node, &what, ENTRY_SHAPE, ENTRY_FIELDS) {
+                let mut has_stage = false;
+                for (key, _, v) in &fields {
+                    let what = format!("`environments.{}.{key}`", escape(env));
+                    match key.as_str() {
+                        "stage" => {
+                            has_stage = true;
+                            if let Some(stage) = d.stage(v, &what) {
+                                entry.stage = stage;
+                            }
+                        }
+                        "since" => entry.since = d.date(v, "since", &what),
+                        "segments" => entry.segments = d.names(v, &what),
+                        _ => {}
+                    }
+                }
+                if !has_stage {
+                    d.missing(
+                        node.loc,
+                        "stage",
+                        &format!("environment {} of the flag", code(env)),
+                        "the flag's stage there",
+                    );
+                }
+            }
+        }
+        _ => d.mistyped(node, &what, ENTRY_SHAPE),
+    }
+    Sp::new(entry, node.loc)
+}
+
+/// A segment file; a blank file is an empty segment.
+pub(crate) fn segment(file: &str, source: &str, root: Option<&Node>) -> Decoded<SegmentDef> {
+    let mut d = Decoder::new(file, source);
+    let Some(root) = root else {
+        return d.finish(Some(SegmentDef::default()));
+    };
+    let Some(fields) = d.fields(root, "a segment file", MAPPING, SEGMENT_FIELDS) else {
+        return d.finish(Some(SegmentDef::default()));
+    };
+    let mut def = SegmentDef::default();
+    for (key, _, v) in &fields {
+        let what = format!("`{key}`");
+        match key.as_str() {
+            "description" if v.value != Value::Null => def.description = d.text(v, &what),
+            "users" => def.users = d.names(v, &what),
+            "segments" => def.segments = d.names(v, &what),
+            "exclude" => def.exclude = d.names(v, &what),
+            "rules" => match &v.value {
+                Value::Seq(items) => {
+                    def.rules = items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, r)| rule(&mut d, r, i + 1))
+                        .collect()
+                }
+                _ => d.mistyped(v, "`rules`", "a list of rules (`- attribute: ...` items)"),
+            },
+            _ => {}
+        }
+    }
+    d.finish(Some(def))
+}
+
+/// One rule (1-based `n` for messages); `None` (reported) when it cannot be evaluated.
+fn rule(d: &mut Decoder, node: &Node, n: usize) -> Option<Sp<Rule>> {
+    let what = format!("rule {n}");
+    let fields = d.fields(
+        node,
+        &what,
+        "a mapping with `attribute`, `op`, `values`",
+        RULE_FIELDS,
+    )?;
+    let (mut attribute, mut op, mut values) = (None, None, None);
+    for (key, _, v) in &fields {
+        let field = format!("`{key}` of rule {n}");
+        match key.as_str() {
+            "attribute" => attribute = Some(d.text(v, &field)),
+            "op" => op = Some(d.one_of(v, &field, "an operator", &Op::ALL, Op::as_str)),
+            "values" => values = Some(rule_values(d, v, &field)),
+            _ => {}
+        }
+    }
+    let mut need = |found: bool, field: &str, hint: &str| {
+        if !found {
+            d.missing(node.loc, field, &what, hint);
+        }
+    };
+    need(attribute.is_some(), "attribute", "a user attribute (`key` is the targeting key)");
+    need(op.is_some(), "op", "one of in, not_in, starts_with, ends_with, contains, lt, lte, gt, gte");
+    need(values.is_some(), "values", "a list of strings or numbers");
+    Some(Sp::new(
+        Rule {
+            attribute: attribute??,
+            op: op??,
+            values: values??,
+        },
+        node.loc,
+    ))
+}
+
+fn rule_values(d: &mut Decoder, node: &Node, what: &str) -> Option<Sp<Vec<RuleValue>>> {
+    let Value::Seq(items) = &node.value else {
+        d.mistyped(node, what, "a list of strings or numbers");
+        return None;
+    };
+    let mut ok = true;
+    let mut values = Vec::with_capacity(items.len());
+    for item in items {
+        match &item.value {
+            Value::Str(s) => values.push(RuleValue::String(s.clone())),
+            Value::Int(i) => values.push(RuleValue::Number(*i as f64)),
+            Value::Float(f) if f.is_finite() => values.push(RuleValue::Number(*f)),
+            Value::Bool(_) => {
+                let raw = item.raw(d.source).unwrap_or_default().trim().to_string();
+                d.error(
+                    item.loc,
+                    format!(
+                        "`{}` is a boolean; rule values are strings or numbers (quote it: \"{}\")",
+                        escape(&raw),
+                        escape(&raw)
+                    ),
+                );
+                ok = false;
+            }
+            _ => {
+                d.mistyped(
+                    item,
+                    &format!("each item of {what}"),
+                    "a string or a finite number",
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then(|| Sp::new(values, node.loc))
+}
+
+/// An environment file; a blank file is an environment with nothing set.
+pub(crate) fn environment(
+    file: &str,
+    source: &str,
+    root: Option<&Node>,
+) -> Decoded<EnvironmentDef> {
+    let mut d = Decoder::new(file, source);
+    let mut def = EnvironmentDef::default();
+    if let Some(root) = root
+        && let Some(fields) = d.fields(root, "an environment file", MAPPING, ENVIRONMENT_FIELDS)
+    {
+        for (key, _, v) in &fields {
+            if v.value == Value::Null {
+                continue;
+            }
+            match key.as_str() {
+                "description" => def.description = d.text(v, "`description`"),
+                "after" => def.after = d.text(v, "`after`"),
+                _ => {}
+            }
+        }
+    }
+    d.finish(Some(def))
+}
+
+/// `flags.yaml`; a blank file is the defaults. A stage whose name cannot be read is
+/// dropped; a bad `rollout` or `soak_days` is left out of its stage.
+pub(crate) fn settings(file: &str, source: &str, root: Option<&Node>) -> Decoded<Settings> {
+    let mut d = Decoder::new(file, source);
+    let mut def = Settings::default();
+    let Some(root) = root else {
+        return d.finish(Some(def));
+    };
+    let Some(fields) = d.fields(root, "`flags.yaml`", MAPPING, SETTINGS_FIELDS) else {
+        return d.finish(Some(def));
+    };
+    for (key, _, v) in &fields {
+        match key.as_str() {
+            "pipeline" => match &v.value {
+                Value::Null => {}
+                Value::Seq(items) => {
+                    let stages = items
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, s)| stage_def(&mut d, s, i + 1))
+                        .collect();
+                    def.pipeline = Some(Sp::new(stages, v.loc));
+                }
+                _ => d.mistyped(v, "`pipeline`", "a list of stages (`- stage: NAME` items)"),
+            },
+            "cleanup" => {
+                if let Some(fields) = d.fields(v, "`cleanup`", MAPPING, CLEANUP_FIELDS) {
+                    for (key, _, v) in &fields {
+                        let what = format!("`cleanup.{key}`");
+                        let Some(days) = d.whole(v, &what) else {
+                            continue;
+                        };
+                        match key.as_str() {
+                            "after_days" => def.cleanup.after_days = days.value,
+                            "stalled_days" => def.cleanup.stalled_days = days.value,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    d.finish(Some(def))
+}
+
+fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
+    let what = format!("stage {n} of `pipeline`");
+    let fields = d.fields(
+        node,
+        &what,
+        "a mapping with `stage` and `segments`, `rollout` or `soak_days`",
+        STAGE_FIELDS,
+    )?;
+    let name = fields
+        .iter()
+        .find(|(k, _, _)| k == "stage")
+        .map(|(_, _, v)| *v);
+    let label = match name.map(|n| &n.value) {
+        Some(Value::Str(s)) => format!("stage {}", code(s)),
+        _ => what.clone(),
+    };
+    let mut def = StageDef {
+        stage: Sp::new(String::new(), Loc::default()),
+        segments: Vec::new(),
+        rollout: None,
+        soak_days: None,
+    };
+    let mut named = false;
+    for (key, _, v) in &fields {
+        let field = format!("`{key}` of {label}");
+        match key.as_str() {
+            "stage" => {
+                if let Some(s) = d.stage(v, &field) {
+                    def.stage = s;
+                    named = true;
+                }
+            }
+            "segments" => def.segments = d.names(v, &field),
+            "rollout" => def.rollout = d.number(v, &field),
+            "soak_days" => def.soak_days = d.whole(v, &field),
+            _ => {}
+        }
+    }
+    if name.is_none() {
+        d.missing(node.loc, "stage", &what, "the stage's name");
+    }
+    named.then_some(def)
+}

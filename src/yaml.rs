@@ -1,0 +1,313 @@
+//! The located YAML tree: every file is parsed once into [`Node`]s that keep each value's
+//! line, column and byte range, and the decoder (`repo::decode`) reads the model from it.
+//!
+//! serde-saphyr does the parsing (it is the only YAML parser here) with every limit the
+//! formats need: nesting depth, aliases and their replay, anchors, nodes, duplicate keys,
+//! tabs and control characters, one document per file. Its `Spanned` wrapper gives each
+//! node its place; `deserialize_any` gives each scalar its YAML type (`yes` is a boolean,
+//! `3` a number, `"3"` text), which the decoder needs to say what it found.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::repo::Loc;
+
+/// Deepest YAML nesting accepted; the formats need four levels.
+pub const MAX_NESTING: usize = 64;
+
+/// Most values (after alias expansion) one file may hold: a flag file holds a few dozen.
+const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// A parsed value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub loc: Loc,
+    pub value: Value,
+}
+
+/// A YAML value as the YAML 1.1 core schema reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `~`, `null` or nothing after a `key:`.
+    Null,
+    Bool(bool),
+    /// A whole number (kept as `f64` only when it does not fit).
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Entries in file order (duplicate keys are refused by the parser).
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The text of a scalar as written in `source` (a number or a boolean keeps its
+    /// spelling: `1.50`, `yes`), or `None` for a list, a mapping or a value whose place
+    /// is unknown.
+    pub fn raw<'s>(&self, source: &'s str) -> Option<&'s str> {
+        if matches!(self.value, Value::Seq(_) | Value::Map(_)) || !self.loc.is_known() {
+            return None;
+        }
+        source.get(self.loc.start..self.loc.start.checked_add(self.loc.len)?)
+    }
+
+    /// What the value is, for messages: "a list of 2 items", "the number 3", "nothing".
+    pub fn describe(&self, source: &str) -> String {
+        let spelled = |fallback: String| {
+            self.raw(source)
+                .map(str::trim)
+                .filter(|r| !r.is_empty() && r.len() <= 40)
+                .map_or(fallback, |r| crate::render::escape(r).into_owned())
+        };
+        match &self.value {
+            Value::Null => "nothing".into(),
+            Value::Bool(b) => format!("the boolean `{}`", spelled(b.to_string())),
+            Value::Int(i) => format!("the number `{}`", spelled(i.to_string())),
+            Value::Float(f) => format!("the number `{}`", spelled(f.to_string())),
+            Value::Str(s) if s.chars().count() > 40 => "a text value".into(),
+            Value::Str(s) => format!("the text `{}`", crate::render::escape(s)),
+            Value::Seq(items) if items.len() == 1 => "a list of 1 item".into(),
+            Value::Seq(items) => format!("a list of {} items", items.len()),
+            Value::Map(_) => "a mapping".into(),
+        }
+    }
+
+    /// The JSON value of the tree (mapping keys as their text), for checking a file against
+    /// the JSON Schema of `flags schema`. Non-finite numbers become `null`.
+    pub fn to_json(&self, source: &str) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => i64::try_from(*i)
+                .map(J::from)
+                .or_else(|_| u64::try_from(*i).map(J::from))
+                .unwrap_or_else(|_| J::from(*i as f64)),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.key_text(source), v.to_json(source)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A mapping key as text: a string as itself, another scalar as written.
+    pub fn key_text(&self, source: &str) -> String {
+        match &self.value {
+            Value::Str(s) => s.clone(),
+            _ => self.raw(source).unwrap_or_default().trim().to_string(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<Value>::deserialize(d)?;
+        Ok(Node {
+            loc: Loc::from_saphyr(&s.referenced),
+            value: s.value,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Value, D2::Error> {
+                Value::deserialize(d)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+                Ok(Value::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+                Ok(Value::Int(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+                Ok(Value::Int(v.into()))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+                Ok(Value::Int(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+                Ok(Value::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+                Ok(Value::Str(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+                Ok(Value::Str(v))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+                Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(n) = seq.next_element::<Node>()? {
+                    items.push(n);
+                }
+                Ok(Value::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(e) = map.next_entry::<Node, Node>()? {
+                    entries.push(e);
+                }
+                Ok(Value::Map(entries))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Whether a document holds nothing but comments, blank lines and document markers.
+pub fn is_blank_document(source: &str) -> bool {
+    source.trim_start_matches('\u{feff}').lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
+    })
+}
+
+/// Parses one file into its located tree; `Ok(None)` for a blank document. A file that is
+/// not YAML (or breaks a limit) is one error: where, and a message that says what to do.
+pub fn parse(source: &str) -> Result<Option<Node>, (Option<Loc>, String)> {
+    if is_blank_document(source) {
+        return Ok(None);
+    }
+    parse_as::<Node>(source).map(Some)
+}
+
+/// Parses YAML straight into `T` with the same limits and messages as [`parse`].
+pub fn parse_as<T: de::DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
+    // Comments are never read from the model: not capturing their text saves a tenth of
+    // the parse (flag files start with one). They are still checked as YAML syntax.
+    let mut options = serde_saphyr::options! {
+        with_snippet: false,
+        emit_comments: false,
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_NESTING,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 100_000,
+        },
+    };
+    // Aliases are replayed into the tree: a few of them nested could expand to billions.
+    options.alias_limits.max_total_replayed_events = MAX_REPLAYED_EVENTS;
+    serde_saphyr::from_str_with_options(source, options).map_err(|e| {
+        let loc = e
+            .location()
+            .map(|l| Loc::from_saphyr(&l))
+            .filter(|l| l.is_known());
+        (loc, explain(&e.without_snippet().to_string()))
+    })
+}
+
+/// Turns serde-saphyr's message about a file that is not YAML into one that names the fix.
+fn explain(raw: &str) -> String {
+    // The location is reported separately.
+    let msg = match raw.rfind(" at line ") {
+        Some(i) if is_line_column(&raw[i + " at line ".len()..]) => &raw[..i],
+        _ => raw,
+    };
+    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`; keep only one of them");
+    }
+    if msg.contains("recursion limit") || msg.contains("depth") && msg.contains("budget") {
+        return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
+    }
+    if msg.contains("budget")
+        || msg.contains("alias") && (msg.contains("limit") || msg.contains("exceeded"))
+        || msg.contains("replay")
+    {
+        return "too many anchors, aliases or values for a flags file (aliases are limited to guard against alias bombs); write the values out".into();
+    }
+    if msg.starts_with("multiple YAML documents") {
+        return "a file holds one YAML document: remove the `---` separator and what follows it"
+            .into();
+    }
+    if msg.starts_with("non-finite float") {
+        return "`.nan` is not a number: write a number".into();
+    }
+    msg.to_string()
+}
+
+/// Whether `s` is exactly `N, column M` (the location suffix of serde-saphyr's messages).
+fn is_line_column(s: &str) -> bool {
+    let Some((line, column)) = s.split_once(", column ") else {
+        return false;
+    };
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    digits(line) && digits(column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(src: &str) -> Node {
+        parse(src).unwrap().unwrap()
+    }
+
+    #[test]
+    fn scalars_keep_their_yaml_type_and_place() {
+        let src = "a: yes\nb: \"3\"\nc: 3\nd: 1.50\ne:\nf: [x, {g: h}]\n";
+        let Value::Map(entries) = tree(src).value else {
+            panic!("not a map")
+        };
+        let kinds: Vec<(&str, &Value)> = entries
+            .iter()
+            .map(|(k, v)| (k.raw(src).unwrap(), &v.value))
+            .collect();
+        assert_eq!(kinds[0], ("a", &Value::Bool(true)));
+        assert_eq!(kinds[1], ("b", &Value::Str("3".into())));
+        assert_eq!(kinds[2], ("c", &Value::Int(3)));
+        assert_eq!(kinds[3], ("d", &Value::Float(1.5)));
+        assert_eq!(kinds[4], ("e", &Value::Null));
+        assert_eq!(entries[3].1.raw(src), Some("1.50"));
+        assert_eq!((entries[5].1.loc.line, entries[5].1.loc.column), (6, 4));
+        assert_eq!(entries[5].1.describe(src), "a list of 2 items");
+        assert_eq!(entries[0].1.describe(src), "the boolean `yes`");
+        assert_eq!(entries[3].1.describe(src), "the number `1.50`");
+    }
+
+    #[test]
+    fn blank_documents_are_none_and_bad_yaml_is_one_located_error() {
+        assert_eq!(parse("# only a comment\n---\n").unwrap(), None);
+        let (loc, msg) = parse("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(msg, "duplicate key `a`; keep only one of them");
+        assert_eq!(loc.map(|l| (l.line, l.column)), Some((2, 1)));
+    }
+
+    #[test]
+    fn alias_replay_is_bounded() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = "a".to_string();
+        for level in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            bomb.push_str(&format!("{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            prev = level.to_string();
+        }
+        let start = std::time::Instant::now();
+        let (_, msg) = parse(&bomb).unwrap_err();
+        assert!(start.elapsed().as_secs() < 2);
+        assert!(msg.starts_with("too many anchors, aliases or values"), "{msg}");
+    }
+}
