@@ -103,7 +103,9 @@ impl<'a> Decoder<'a> {
             {
                 format!(": quote it (\"{}\") to make it text", escape(raw.trim()))
             }
-            (Value::Null, _) => format!(": write a value after {what} or remove it"),
+            (Value::Null, _) if what.starts_with('`') => {
+                format!(": write a value after {what} or remove it")
+            }
             _ => String::new(),
         };
         self.error(
@@ -205,7 +207,7 @@ impl<'a> Decoder<'a> {
     fn number(&mut self, node: &Node, what: &str) -> Option<Sp<f64>> {
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i as f64, node.loc)),
-            Value::Float(f) => Some(Sp::new(*f, node.loc)),
+            Value::Float(f) if !f.is_nan() => Some(Sp::new(*f, node.loc)),
             _ => {
                 self.mistyped(node, what, "a number");
                 None
@@ -266,10 +268,7 @@ impl<'a> Decoder<'a> {
             Some(n) => format!("did you mean `{n}`? (one of {})", names.join(", ")),
             None => format!("use one of {}", names.join(", ")),
         };
-        self.error(
-            node.loc,
-            format!("{what} {} is not {kind}: {fix}", code(s)),
-        );
+        self.error(node.loc, format!("{what}: {} is not {kind}; {fix}", code(s)));
         None
     }
 }
@@ -287,6 +286,7 @@ const MAPPING: &str = "a mapping (`key: value` lines)";
 /// A flag file. A blank file is a problem (a flag needs `description`, `owner`, `type`).
 pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<FlagDef> {
     let mut d = Decoder::new(file, source);
+    let name = format!("flag {}", code(super::load::stem(file).as_str()));
     let Some(root) = root else {
         d.error(
             FILE_START,
@@ -317,7 +317,7 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
     let mut required = |value: Option<Option<Sp<String>>>, field: &str, hint: &str| match value {
         Some(v) => v.unwrap_or_else(placeholder),
         None => {
-            d.missing(root.loc, field, "the flag", hint);
+            d.missing(root.loc, field, &name, hint);
             placeholder()
         }
     };
@@ -329,7 +329,7 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
             d.missing(
                 root.loc,
                 "type",
-                "the flag",
+                &name,
                 "one of release, experiment, operational, kill-switch, permission",
             );
             None
@@ -407,7 +407,7 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
                     d.missing(
                         node.loc,
                         "stage",
-                        &format!("environment {} of the flag", code(env)),
+                        &format!("environment {}", code(env)),
                         "the flag's stage there",
                     );
                 }

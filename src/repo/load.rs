@@ -391,7 +391,7 @@ fn resolve_pipeline(settings: &Settings) -> Pipeline {
     }
 }
 
-fn stem(rel: &str) -> String {
+pub(super) fn stem(rel: &str) -> String {
     let file = rel.rsplit('/').next().unwrap_or(rel);
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
