@@ -197,6 +197,11 @@ fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
         ));
         return;
     }
+    // A rollout the decoder could not read (reported there) leaves the reach unknown.
+    let reach_known = stages
+        .value
+        .iter()
+        .all(|s| s.rollout.as_ref().is_none_or(|r| r.loc.is_known()));
     let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
     let mut covered: HashSet<&str> = HashSet::new();
     let mut max_rollout = 0.0f64;
@@ -226,7 +231,7 @@ fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
             check_segment_ref(repo, file, seg, &format!("stage `{}`", escape(name)), out);
         }
         let mut adds = false;
-        if let Some(r) = &stage.rollout {
+        if let Some(r) = stage.rollout.as_ref().filter(|r| r.loc.is_known()) {
             if !(0.0..=100.0).contains(&r.value) || !r.value.is_finite() {
                 out.push(Problem::error(file, loc(r), format!("rollout `{}` of stage `{}` is out of range: use a percentage from 0 to 100", r.value, escape(name))));
             } else if ((r.value * 1000.0).round() - r.value * 1000.0).abs() > 1e-6 {
@@ -242,7 +247,7 @@ fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
                 adds = true;
             }
         }
-        if !adds && max_rollout < 100.0 {
+        if !adds && max_rollout < 100.0 && reach_known {
             out.push(Problem::warning(
                 file,
                 loc(&stage.stage),
@@ -250,7 +255,7 @@ fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
             ));
         }
     }
-    if max_rollout < 100.0 {
+    if max_rollout < 100.0 && reach_known {
         let last = stages.value.last().map(|s| &s.stage);
         out.push(Problem::error(
             file,

@@ -597,21 +597,24 @@ pub(crate) fn settings(file: &str, source: &str, root: Option<&Node>) -> Decoded
 }
 
 fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
-    let what = format!("stage {n} of `pipeline`");
+    let named_as = match &node.value {
+        Value::Map(entries) => entries.iter().find_map(|(k, v)| match (&k.value, &v.value) {
+            (Value::Str(k), Value::Str(name)) if k == "stage" => Some(name.as_str()),
+            _ => None,
+        }),
+        _ => None,
+    };
+    let what = match named_as {
+        Some(name) => format!("stage {}", code(name)),
+        None => format!("stage {n} of `pipeline`"),
+    };
     let fields = d.fields(
         node,
         &what,
         "a mapping with `stage` and `segments`, `rollout` or `soak_days`",
         STAGE_FIELDS,
     )?;
-    let name = fields
-        .iter()
-        .find(|(k, _, _)| k == "stage")
-        .map(|(_, _, v)| *v);
-    let label = match name.map(|n| &n.value) {
-        Some(Value::Str(s)) => format!("stage {}", code(s)),
-        _ => what.clone(),
-    };
+    let has_name = fields.iter().any(|(k, _, _)| k == "stage");
     let mut def = StageDef {
         stage: Sp::new(String::new(), Loc::default()),
         segments: Vec::new(),
@@ -620,7 +623,7 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
     };
     let mut named = false;
     for (key, _, v) in &fields {
-        let field = format!("`{key}` of {label}");
+        let field = format!("`{key}` of {what}");
         match key.as_str() {
             "stage" => {
                 if let Some(s) = d.stage(v, &field) {
@@ -629,12 +632,19 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
                 }
             }
             "segments" => def.segments = d.names(v, &field),
-            "rollout" => def.rollout = d.number(v, &field),
+            // Unreadable: a placeholder (unknown location) tells validation that the
+            // stage's reach is unknown, so it does not call the pipeline short of 100 %.
+            "rollout" => {
+                def.rollout = Some(
+                    d.number(v, &field)
+                        .unwrap_or(Sp::new(f64::NAN, Loc::default())),
+                )
+            }
             "soak_days" => def.soak_days = d.whole(v, &field),
             _ => {}
         }
     }
-    if name.is_none() {
+    if !has_name {
         d.missing(node.loc, "stage", &what, "the stage's name");
     }
     named.then_some(def)
