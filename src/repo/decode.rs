@@ -626,12 +626,13 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
         let field = format!("`{key}` of {what}");
         match key.as_str() {
             "stage" => {
-                if let Some(s) = d.stage(v, &field) {
+                if let Some(s) = d.text(v, &field) {
                     def.stage = s;
                     named = true;
                 }
             }
             "segments" => def.segments = d.names(v, &field),
+            "rollout" | "soak_days" if v.value == Value::Null => {}
             // Unreadable: a placeholder (unknown location) tells validation that the
             // stage's reach is unknown, so it does not call the pipeline short of 100 %.
             "rollout" => {
@@ -648,4 +649,173 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
         d.missing(node.loc, "stage", &what, "the stage's name");
     }
     named.then_some(def)
+}
+
+/// One source of truth: the JSON Schema printed by `flags schema` and this decoder must give
+/// the same verdict on every file (the checks across files, such as unknown references,
+/// belong to neither).
+#[cfg(test)]
+mod schema_agreement {
+    use crate::commands::schema::{SchemaKind, schema};
+    use crate::yaml::parse;
+
+    fn decoder_accepts(kind: SchemaKind, source: &str) -> (bool, Vec<String>) {
+        let tree = parse(source).expect("parses").expect("not blank");
+        let root = Some(&tree);
+        let (p, v) = match kind {
+            SchemaKind::Flag => {
+                let d = super::flag("f", source, root);
+                (d.problems, d.value_problems)
+            }
+            SchemaKind::Segment => {
+                let d = super::segment("s", source, root);
+                (d.problems, d.value_problems)
+            }
+            SchemaKind::Environment => {
+                let d = super::environment("e", source, root);
+                (d.problems, d.value_problems)
+            }
+            SchemaKind::Settings => {
+                let d = super::settings("flags.yaml", source, root);
+                (d.problems, d.value_problems)
+            }
+        };
+        let all: Vec<String> = p.into_iter().chain(v).map(|p| p.message).collect();
+        (all.is_empty(), all)
+    }
+
+    fn schema_accepts(kind: SchemaKind, source: &str) -> (bool, Vec<String>) {
+        let tree = parse(source).expect("parses").expect("not blank");
+        let validator = jsonschema::validator_for(&schema(Some(kind))).expect("schema compiles");
+        let instance = tree.to_json(source);
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        (errors.is_empty(), errors)
+    }
+
+    #[track_caller]
+    fn agree(kind: SchemaKind, source: &str) -> bool {
+        let (d, why_d) = decoder_accepts(kind, source);
+        let (s, why_s) = schema_accepts(kind, source);
+        assert_eq!(
+            d, s,
+            "{kind:?} verdicts differ on:\n{source}\ndecoder: {why_d:?}\nschema: {why_s:?}"
+        );
+        d
+    }
+
+    /// Small files of each kind, each with its expected verdict.
+    const CASES: &[(SchemaKind, bool, &str)] = {
+        use SchemaKind::*;
+        &[
+            (Flag, true, "description: d\nowner: o\ntype: release\n"),
+            (Flag, true, "description: d\nowner: o\ntype: kill-switch\ncreated: 2026-01-31\nexpires: ~\nenvironments:\n  production: off\n  staging:\n    stage: internal\n    since: 2026-02-01\n    segments: [beta]\n"),
+            (Flag, true, "description: d\nowner: o\ntype: release\nenvironments:\n"),
+            (Flag, true, "description: d\nowner: o\ntype: release\nenvironments:\n  3: internal\n"),
+            (Flag, false, "owner: o\ntype: release\n"),
+            (Flag, false, "description: d\nowner: [a, b]\ntype: release\n"),
+            (Flag, false, "description: d\nowner: 42\ntype: release\n"),
+            (Flag, false, "description: d\nowner: yes\ntype: release\n"),
+            (Flag, false, "description: d\nowner: o\ntype: relase\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nowners: x\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: 2026-13-45\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: tomorrow\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: 20261101\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments: [production]\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production: true\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production: 3\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    since: 2026-01-01\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    segments: beta\n"),
+            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    colour: blue\n"),
+            (Flag, false, "- description\n"),
+            (Segment, true, "description: d\nusers: [a]\nrules:\n  - attribute: email\n    op: ends_with\n    values: [\"@x.com\", 3, 1.5]\nsegments: [b]\nexclude: []\n"),
+            (Segment, true, "description: ~\n"),
+            (Segment, false, "rules:\n  - attribute: email\n    op: ends\n    values: [a]\n"),
+            (Segment, false, "rules:\n  - attribute: email\n    values: [a]\n"),
+            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: [gold, true]\n"),
+            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: [.nan]\n"),
+            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: gold\n"),
+            (Segment, false, "users: [[a]]\n"),
+            (Segment, false, "users:\n"),
+            (Segment, false, "user: [a]\n"),
+            (Environment, true, "description: d\nafter: staging\n"),
+            (Environment, true, "after: ~\n"),
+            (Environment, false, "after: [staging]\n"),
+            (Environment, false, "colour: blue\n"),
+            (Settings, true, "pipeline:\n  - stage: a\n    segments: [internal]\n    soak_days: 2\n    rollout: ~\n  - stage: b\n    rollout: 100\ncleanup:\n  after_days: 3\n  stalled_days: 0\n"),
+            (Settings, true, "pipeline: ~\n"),
+            (Settings, false, "pipeline:\n  - stage: a\n    soak_days: -1\n"),
+            (Settings, false, "pipeline:\n  - stage: a\n    soak_days: 1.5\n"),
+            (Settings, false, "pipeline:\n  - stage: a\n    rollout: all\n"),
+            (Settings, false, "pipeline:\n  - name: a\n"),
+            (Settings, false, "pipeline:\n  - stage: off\n"),
+            (Settings, false, "pipeline: {a: 1}\n"),
+            (Settings, false, "cleanup:\n"),
+            (Settings, false, "cleanup:\n  after_days: soon\n"),
+        ]
+    };
+
+    #[test]
+    fn schema_and_decoder_agree_on_every_case() {
+        for (kind, expected, source) in CASES {
+            assert_eq!(agree(*kind, source), *expected, "{kind:?}:\n{source}");
+        }
+    }
+
+    #[test]
+    fn schema_and_decoder_agree_on_the_corpus_and_the_example() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(root.join("tests/corpus")).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let kind = match name.split_once("--").map(|(k, _)| k) {
+                Some("flag") => SchemaKind::Flag,
+                Some("segment") => SchemaKind::Segment,
+                Some("settings") => SchemaKind::Settings,
+                Some("env") => SchemaKind::Environment,
+                _ => continue,
+            };
+            if name.ends_with(".yaml") {
+                files.push((kind, path));
+            }
+        }
+        let acme = root.join("examples/acme");
+        files.push((SchemaKind::Settings, acme.join("flags.yaml")));
+        for (dir, kind) in [
+            ("environments", SchemaKind::Environment),
+            ("segments", SchemaKind::Segment),
+            ("flags", SchemaKind::Flag),
+        ] {
+            for entry in std::fs::read_dir(acme.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    files.push((kind, path));
+                }
+            }
+        }
+        let mut checked = 0;
+        for (kind, path) in files {
+            let Ok(source) = std::fs::read_to_string(&path) else {
+                continue; // not UTF-8: neither side ever sees it
+            };
+            // Files that are not YAML (or break a limit) never reach either side.
+            if !matches!(parse(&source), Ok(Some(_))) {
+                continue;
+            }
+            agree(kind, &source);
+            checked += 1;
+        }
+        assert!(checked >= 35, "only {checked} files checked");
+    }
+
+    #[test]
+    fn the_one_thing_a_pattern_cannot_say() {
+        // A day the month does not have: the schema's pattern allows it, the decoder not.
+        let source = "description: d\nowner: o\ntype: release\ncreated: 2026-02-30\n";
+        assert!(schema_accepts(SchemaKind::Flag, source).0);
+        assert!(!decoder_accepts(SchemaKind::Flag, source).0);
+    }
 }

@@ -210,17 +210,21 @@ pub struct FlagDef {
     pub kind: Sp<FlagType>,
     /// Creation date (YYYY-MM-DD); written by `flags new`, else taken from git history.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = DATE_PATTERN))]
     pub created: Option<Sp<String>>,
     /// Past this date (YYYY-MM-DD) the flag is overdue for cleanup.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = DATE_PATTERN))]
     pub expires: Option<Sp<String>>,
     /// Stage per environment; an environment not listed is `off`.
     #[serde(default)]
-    #[schemars(with = "std::collections::BTreeMap<String, EnvEntry>")]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, EnvEntry>>")]
     pub environments: Sp<Entries<Sp<String>, Sp<EnvEntry>>>,
 }
+
+/// `YYYY-MM-DD` with a month from 01 to 12 and a day from 01 to 31 (the decoder also refuses
+/// days a month does not have, such as 2026-02-30, which a pattern cannot say).
+pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// Flag types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
@@ -288,13 +292,14 @@ impl JsonSchema for EnvEntry {
             "description": "The flag's stage in this environment: a stage name (short form) or a mapping (long form).",
             "anyOf": [
                 { "type": "string", "description": "Stage name, or `off`." },
+                { "const": false, "description": "A bare `off`, which YAML reads as false: the `off` stage." },
                 {
                     "type": "object",
                     "additionalProperties": false,
                     "required": ["stage"],
                     "properties": {
-                        "stage": { "type": "string", "description": "Stage name, or `off`." },
-                        "since": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "When this environment entered its stage (YYYY-MM-DD)." },
+                        "stage": { "anyOf": [{ "type": "string" }, { "const": false }], "description": "Stage name, or `off` (a bare `off` is read as false)." },
+                        "since": { "type": ["string", "null"], "pattern": DATE_PATTERN, "description": "When this environment entered its stage (YYYY-MM-DD)." },
                         "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." }
                     }
                 }
