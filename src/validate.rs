@@ -49,7 +49,9 @@ impl<'a> View<'a> {
         View {
             settings: repo.settings.as_ref().or(p.settings.as_ref()),
             pipeline: &repo.pipeline,
-            environments: merged(&repo.environments, &p.environments, |a, b| a.name.cmp(&b.name)),
+            environments: merged(&repo.environments, &p.environments, |a, b| {
+                a.name.cmp(&b.name)
+            }),
             segments: merged(&repo.segments, &p.segments, |a, b| a.name.cmp(&b.name)),
             flags: merged(&repo.flags, &p.flags, |a, b| {
                 (&a.name, &a.path).cmp(&(&b.name, &b.path))

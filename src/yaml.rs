@@ -309,6 +309,9 @@ mod tests {
         let start = std::time::Instant::now();
         let (_, msg) = parse(&bomb).unwrap_err();
         assert!(start.elapsed().as_secs() < 2);
-        assert!(msg.starts_with("too many anchors, aliases or values"), "{msg}");
+        assert!(
+            msg.starts_with("too many anchors, aliases or values"),
+            "{msg}"
+        );
     }
 }

@@ -22,11 +22,11 @@ use crate::problem::Problem;
 use crate::render::escape;
 use crate::yaml::{Node, Value};
 
-use super::{
-    EnvEntry, EnvironmentDef, FlagDef, FlagType, Loc, Op, Rule, RuleValue, SegmentDef,
-    Settings, Sp, StageDef,
-};
 use super::model::Entries;
+use super::{
+    EnvEntry, EnvironmentDef, FlagDef, FlagType, Loc, Op, Rule, RuleValue, SegmentDef, Settings,
+    Sp, StageDef,
+};
 
 /// Everything decoded from one file.
 pub(crate) struct Decoded<T> {
@@ -173,7 +173,9 @@ impl<'a> Decoder<'a> {
             Value::Bool(true) => {
                 self.error(
                     node.loc,
-                    format!("{what} must be a stage name, found the boolean `true`: write a stage name"),
+                    format!(
+                        "{what} must be a stage name, found the boolean `true`: write a stage name"
+                    ),
                 );
                 None
             }
@@ -268,7 +270,10 @@ impl<'a> Decoder<'a> {
             Some(n) => format!("did you mean `{n}`? (one of {})", names.join(", ")),
             None => format!("use one of {}", names.join(", ")),
         };
-        self.error(node.loc, format!("{what}: {} is not {kind}; {fix}", code(s)));
+        self.error(
+            node.loc,
+            format!("{what}: {} is not {kind}; {fix}", code(s)),
+        );
         None
     }
 }
@@ -475,8 +480,16 @@ fn rule(d: &mut Decoder, node: &Node, n: usize) -> Option<Sp<Rule>> {
             d.missing(node.loc, field, &what, hint);
         }
     };
-    need(attribute.is_some(), "attribute", "a user attribute (`key` is the targeting key)");
-    need(op.is_some(), "op", "one of in, not_in, starts_with, ends_with, contains, lt, lte, gt, gte");
+    need(
+        attribute.is_some(),
+        "attribute",
+        "a user attribute (`key` is the targeting key)",
+    );
+    need(
+        op.is_some(),
+        "op",
+        "one of in, not_in, starts_with, ends_with, contains, lt, lte, gt, gte",
+    );
     need(values.is_some(), "values", "a list of strings or numbers");
     Some(Sp::new(
         Rule {
@@ -598,10 +611,12 @@ pub(crate) fn settings(file: &str, source: &str, root: Option<&Node>) -> Decoded
 
 fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
     let named_as = match &node.value {
-        Value::Map(entries) => entries.iter().find_map(|(k, v)| match (&k.value, &v.value) {
-            (Value::Str(k), Value::Str(name)) if k == "stage" => Some(name.as_str()),
-            _ => None,
-        }),
+        Value::Map(entries) => entries
+            .iter()
+            .find_map(|(k, v)| match (&k.value, &v.value) {
+                (Value::Str(k), Value::Str(name)) if k == "stage" => Some(name.as_str()),
+                _ => None,
+            }),
         _ => None,
     };
     let what = match named_as {
@@ -711,32 +726,112 @@ mod schema_agreement {
         use SchemaKind::*;
         &[
             (Flag, true, "description: d\nowner: o\ntype: release\n"),
-            (Flag, true, "description: d\nowner: o\ntype: kill-switch\ncreated: 2026-01-31\nexpires: ~\nenvironments:\n  production: off\n  staging:\n    stage: internal\n    since: 2026-02-01\n    segments: [beta]\n"),
-            (Flag, true, "description: d\nowner: o\ntype: release\nenvironments:\n"),
-            (Flag, true, "description: d\nowner: o\ntype: release\nenvironments:\n  3: internal\n"),
+            (
+                Flag,
+                true,
+                "description: d\nowner: o\ntype: kill-switch\ncreated: 2026-01-31\nexpires: ~\nenvironments:\n  production: off\n  staging:\n    stage: internal\n    since: 2026-02-01\n    segments: [beta]\n",
+            ),
+            (
+                Flag,
+                true,
+                "description: d\nowner: o\ntype: release\nenvironments:\n",
+            ),
+            (
+                Flag,
+                true,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  3: internal\n",
+            ),
             (Flag, false, "owner: o\ntype: release\n"),
-            (Flag, false, "description: d\nowner: [a, b]\ntype: release\n"),
+            (
+                Flag,
+                false,
+                "description: d\nowner: [a, b]\ntype: release\n",
+            ),
             (Flag, false, "description: d\nowner: 42\ntype: release\n"),
             (Flag, false, "description: d\nowner: yes\ntype: release\n"),
             (Flag, false, "description: d\nowner: o\ntype: relase\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nowners: x\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: 2026-13-45\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: tomorrow\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\ncreated: 20261101\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments: [production]\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production: true\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production: 3\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    since: 2026-01-01\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    segments: beta\n"),
-            (Flag, false, "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    colour: blue\n"),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nowners: x\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\ncreated: 2026-13-45\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\ncreated: tomorrow\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\ncreated: 20261101\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments: [production]\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: true\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: 3\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    since: 2026-01-01\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    segments: beta\n",
+            ),
+            (
+                Flag,
+                false,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: internal\n    colour: blue\n",
+            ),
             (Flag, false, "- description\n"),
-            (Segment, true, "description: d\nusers: [a]\nrules:\n  - attribute: email\n    op: ends_with\n    values: [\"@x.com\", 3, 1.5]\nsegments: [b]\nexclude: []\n"),
+            (
+                Segment,
+                true,
+                "description: d\nusers: [a]\nrules:\n  - attribute: email\n    op: ends_with\n    values: [\"@x.com\", 3, 1.5]\nsegments: [b]\nexclude: []\n",
+            ),
             (Segment, true, "description: ~\n"),
-            (Segment, false, "rules:\n  - attribute: email\n    op: ends\n    values: [a]\n"),
-            (Segment, false, "rules:\n  - attribute: email\n    values: [a]\n"),
-            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: [gold, true]\n"),
-            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: [.nan]\n"),
-            (Segment, false, "rules:\n  - attribute: plan\n    op: in\n    values: gold\n"),
+            (
+                Segment,
+                false,
+                "rules:\n  - attribute: email\n    op: ends\n    values: [a]\n",
+            ),
+            (
+                Segment,
+                false,
+                "rules:\n  - attribute: email\n    values: [a]\n",
+            ),
+            (
+                Segment,
+                false,
+                "rules:\n  - attribute: plan\n    op: in\n    values: [gold, true]\n",
+            ),
+            (
+                Segment,
+                false,
+                "rules:\n  - attribute: plan\n    op: in\n    values: [.nan]\n",
+            ),
+            (
+                Segment,
+                false,
+                "rules:\n  - attribute: plan\n    op: in\n    values: gold\n",
+            ),
             (Segment, false, "users: [[a]]\n"),
             (Segment, false, "users:\n"),
             (Segment, false, "user: [a]\n"),
@@ -744,11 +839,27 @@ mod schema_agreement {
             (Environment, true, "after: ~\n"),
             (Environment, false, "after: [staging]\n"),
             (Environment, false, "colour: blue\n"),
-            (Settings, true, "pipeline:\n  - stage: a\n    segments: [internal]\n    soak_days: 2\n    rollout: ~\n  - stage: b\n    rollout: 100\ncleanup:\n  after_days: 3\n  stalled_days: 0\n"),
+            (
+                Settings,
+                true,
+                "pipeline:\n  - stage: a\n    segments: [internal]\n    soak_days: 2\n    rollout: ~\n  - stage: b\n    rollout: 100\ncleanup:\n  after_days: 3\n  stalled_days: 0\n",
+            ),
             (Settings, true, "pipeline: ~\n"),
-            (Settings, false, "pipeline:\n  - stage: a\n    soak_days: -1\n"),
-            (Settings, false, "pipeline:\n  - stage: a\n    soak_days: 1.5\n"),
-            (Settings, false, "pipeline:\n  - stage: a\n    rollout: all\n"),
+            (
+                Settings,
+                false,
+                "pipeline:\n  - stage: a\n    soak_days: -1\n",
+            ),
+            (
+                Settings,
+                false,
+                "pipeline:\n  - stage: a\n    soak_days: 1.5\n",
+            ),
+            (
+                Settings,
+                false,
+                "pipeline:\n  - stage: a\n    rollout: all\n",
+            ),
             (Settings, false, "pipeline:\n  - name: a\n"),
             (Settings, false, "pipeline:\n  - stage: off\n"),
             (Settings, false, "pipeline: {a: 1}\n"),

@@ -5,18 +5,17 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use rayon::prelude::*;
 use super::{
-    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Partial, Pipeline, Repo, SETTINGS_FILE,
-    SegmentDef, Settings, Stage, decode,
+    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Partial, Pipeline, Repo, SETTINGS_FILE, SegmentDef,
+    Settings, Stage, decode,
 };
 use crate::error::UserError;
 use crate::problem::Problem;
+use anyhow::Result;
+use rayon::prelude::*;
 
 /// Largest file `flags` reads (1 MiB): flag files are a few hundred bytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
 
 /// Walks up from `start` to the first directory holding `flags.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -321,7 +320,11 @@ fn unreadable(kind: Kind, name: String, rel: String, problem: Problem) -> FileRe
         }
     }
     let parsed = match kind {
-        Kind::Environment => Some(Parsed::Environment(doc(name, rel, EnvironmentDef::default()))),
+        Kind::Environment => Some(Parsed::Environment(doc(
+            name,
+            rel,
+            EnvironmentDef::default(),
+        ))),
         Kind::Segment => Some(Parsed::Segment(doc(name, rel, SegmentDef::default()))),
         Kind::Settings | Kind::Flag => None,
     };

@@ -108,12 +108,24 @@ fn against_json_output_and_unknown_revision() {
     );
     // The command cannot run: `--format json` still prints its one object (exit 2), and
     // the error goes to stderr as in every format.
-    let run = r.run(&["validate", "--against", "no-such-branch", "--format", "json"]);
+    let run = r.run(&[
+        "validate",
+        "--against",
+        "no-such-branch",
+        "--format",
+        "json",
+    ]);
     run.code(2);
-    assert_eq!(run.json(), serde_json::json!({
+    assert_eq!(
+        run.json(),
+        serde_json::json!({
             "valid": false,
             "error": "unknown revision `no-such-branch`: revspec 'no-such-branch' not found",
             "hint": "pass a branch, tag or commit, e.g. `origin/main`"
-        }));
-    assert!(run.stderr.starts_with("error: unknown revision `no-such-branch`"));
+        })
+    );
+    assert!(
+        run.stderr
+            .starts_with("error: unknown revision `no-such-branch`")
+    );
 }

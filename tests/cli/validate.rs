@@ -468,5 +468,9 @@ fn json_output_when_the_command_cannot_run() {
             "hint": "run `flags init` to create one, or pass `-C DIR` to point at it"
         })
     );
-    assert!(run.stderr.starts_with("error: no flags repository found"), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: no flags repository found"),
+        "{}",
+        run.stderr
+    );
 }
