@@ -308,7 +308,10 @@ mod tests {
         }
         let start = std::time::Instant::now();
         let (_, msg) = parse(&bomb).unwrap_err();
-        assert!(start.elapsed().as_secs() < 2);
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "no hang, even in a debug build"
+        );
         assert!(
             msg.starts_with("too many anchors, aliases or values"),
             "{msg}"

@@ -16,6 +16,8 @@
 //! problems (a well-formed date that does not exist: the file is still used, validation
 //! reports the date).
 
+use std::collections::BTreeMap;
+
 use crate::date::Date;
 use crate::error::nearest;
 use crate::problem::Problem;
@@ -421,6 +423,42 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
         _ => d.mistyped(node, &what, ENTRY_SHAPE),
     }
     Sp::new(entry, node.loc)
+}
+
+/// The stage per environment of a flag file and nothing else: the view of the decoder that
+/// history compares between versions of a file. A version from history may be invalid in
+/// other ways, or older than today's format, so only `environments` and each entry's stage
+/// are read; `None` when those cannot be (the file is not a mapping, `environments` is not
+/// one, an entry has no readable stage).
+pub(crate) fn stages(source: &str, root: Option<&Node>) -> Option<BTreeMap<String, String>> {
+    let mut d = Decoder::new("", source);
+    let Value::Map(fields) = &root?.value else {
+        return None;
+    };
+    let mut stages = BTreeMap::new();
+    let Some((_, envs)) = fields
+        .iter()
+        .find(|(k, _)| k.value == Value::Str("environments".into()))
+    else {
+        return Some(stages);
+    };
+    let entries = match &envs.value {
+        Value::Null => return Some(stages),
+        Value::Map(entries) => entries,
+        _ => return None,
+    };
+    for (k, v) in entries {
+        let stage = match &v.value {
+            Value::Map(fields) => fields
+                .iter()
+                .find(|(k, _)| k.value == Value::Str("stage".into()))
+                .map(|(_, v)| v)?,
+            _ => v,
+        };
+        let stage = d.stage(stage, "`stage`")?;
+        stages.insert(k.key_text(source), stage.value);
+    }
+    Some(stages)
 }
 
 /// A segment file; a blank file is an empty segment.

@@ -590,9 +590,26 @@ pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
     }
 }
 
-/// Parses YAML straight into `T` with the loader's parser and limits.
-pub fn parse_yaml<T: serde::de::DeserializeOwned>(
-    source: &str,
-) -> Result<T, (Option<Loc>, String)> {
-    crate::yaml::parse_as(source)
+/// The stage per environment of a version of a flag file (the decoder's stages-only view,
+/// for history); `None` when the text is not YAML or its stages cannot be read.
+pub(crate) fn parse_stages(source: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let tree = crate::yaml::parse(source).ok()?;
+    decode::stages(source, tree.as_ref())
+}
+
+/// Every problem of one file's text read as the kind its path says (`flags.yaml`,
+/// `environments/`, `segments/`, `flags/`): the loader's whole reading of one file, for
+/// fuzzing and tools.
+pub fn decode_file(rel: &str, source: &str) -> Vec<Problem> {
+    let kind = match rel {
+        SETTINGS_FILE => Kind::Settings,
+        r if r.starts_with("environments/") => Kind::Environment,
+        r if r.starts_with("segments/") => Kind::Segment,
+        _ => Kind::Flag,
+    };
+    let read = read_file(kind, rel.to_string(), Ok(source.to_string()));
+    read.problems
+        .into_iter()
+        .chain(read.value_problems)
+        .collect()
 }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use crate::yaml::MAX_NESTING;
-pub use load::{MAX_FILE_BYTES, find_root, parse_flag, parse_yaml};
-pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
+pub use load::{MAX_FILE_BYTES, decode_file, find_root, parse_flag};
+pub(crate) use load::{check_bytes, flag_keys, load_from_sources, parse_stages, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
 

@@ -197,7 +197,7 @@ impl fmt::Display for RuleValue {
 }
 
 /// `flags/**/<flag>.yaml`.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "flag")]
 pub struct FlagDef {
@@ -274,7 +274,7 @@ impl fmt::Display for FlagType {
 
 /// A flag's state in one environment: `production: partners` (short form) or a mapping
 /// with `stage`, `since` and `segments` (long form).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvEntry {
     pub stage: Sp<String>,
     pub since: Option<Sp<String>>,
@@ -309,7 +309,7 @@ impl JsonSchema for EnvEntry {
 }
 
 /// A mapping read in file order (key order matters for edits and for messages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entries<K, V>(pub Vec<(K, V)>);
 
 impl<K, V> Default for Entries<K, V> {

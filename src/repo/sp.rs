@@ -54,6 +54,14 @@ impl<T> Sp<T> {
     }
 }
 
+/// Equal when the values are: where a value was written is not part of what the file says
+/// (edit verification compares decoded models this way, spans erased).
+impl<T: PartialEq> PartialEq for Sp<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
 impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {
