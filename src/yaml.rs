@@ -24,7 +24,10 @@ const MAX_REPLAYED_EVENTS: usize = 100_000;
 /// A parsed value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Where the value is used (for an alias `*a`: the alias).
     pub loc: Loc,
+    /// Where the value is written (for an alias: in its anchor); what [`Node::raw`] reads.
+    pub defined: Loc,
     pub value: Value,
 }
 
@@ -48,10 +51,11 @@ impl Node {
     /// spelling: `1.50`, `yes`), or `None` for a list, a mapping or a value whose place
     /// is unknown.
     pub fn raw<'s>(&self, source: &'s str) -> Option<&'s str> {
-        if matches!(self.value, Value::Seq(_) | Value::Map(_)) || !self.loc.is_known() {
+        let at = self.defined;
+        if matches!(self.value, Value::Seq(_) | Value::Map(_)) || !at.is_known() {
             return None;
         }
-        source.get(self.loc.start..self.loc.start.checked_add(self.loc.len)?)
+        source.get(at.start..at.start.checked_add(at.len)?)
     }
 
     /// What the value is, for messages: "a list of 2 items", "the number 3", "nothing".
@@ -92,17 +96,17 @@ impl Node {
             Value::Map(entries) => J::Object(
                 entries
                     .iter()
-                    .map(|(k, v)| (k.key_text(source), v.to_json(source)))
+                    .map(|(k, v)| (k.key_text(source).into_owned(), v.to_json(source)))
                     .collect(),
             ),
         }
     }
 
     /// A mapping key as text: a string as itself, another scalar as written.
-    pub fn key_text(&self, source: &str) -> String {
+    pub fn key_text<'s>(&'s self, source: &'s str) -> std::borrow::Cow<'s, str> {
         match &self.value {
-            Value::Str(s) => s.clone(),
-            _ => self.raw(source).unwrap_or_default().trim().to_string(),
+            Value::Str(s) => s.as_str().into(),
+            _ => self.raw(source).unwrap_or_default().trim().into(),
         }
     }
 }
@@ -112,6 +116,7 @@ impl<'de> Deserialize<'de> for Node {
         let s = serde_saphyr::Spanned::<Value>::deserialize(d)?;
         Ok(Node {
             loc: Loc::from_saphyr(&s.referenced),
+            defined: Loc::from_saphyr(&s.defined),
             value: s.value,
         })
     }
@@ -170,10 +175,86 @@ impl<'de> Deserialize<'de> for Value {
                 while let Some(e) = map.next_entry::<Node, Node>()? {
                     entries.push(e);
                 }
+                if entries.iter().any(|(k, _)| is_merge_key(k)) {
+                    entries = merge(entries);
+                }
                 Ok(Value::Map(entries))
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.value, Value::Str(s) if s == "<<")
+}
+
+/// YAML's merge keys (`<<: *base`, `<<: [*a, *b]`): the merged mappings' entries join this
+/// one where it does not set the key itself (the first merged mapping wins among them), in
+/// place of the `<<` entry. Done on the tree rather than by the parser, whose merging keeps
+/// a hashed set of every mapping's keys (a tenth of the parse of a flags repository).
+fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+    let own: Vec<Value> = entries
+        .iter()
+        .filter(|(k, _)| !is_merge_key(k))
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    let mut out: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        if !is_merge_key(&k) {
+            out.push((k, v));
+            continue;
+        }
+        let sources: Vec<Node> = match v.value {
+            Value::Map(_) => vec![v],
+            Value::Seq(items) => items,
+            // Not a mapping to merge: kept as written, the decoder calls it an unknown field.
+            value => {
+                out.push((
+                    k,
+                    Node {
+                        loc: v.loc,
+                        defined: v.defined,
+                        value,
+                    },
+                ));
+                continue;
+            }
+        };
+        for source in sources {
+            let Value::Map(merged) = source.value else {
+                continue;
+            };
+            for (mk, mv) in merged {
+                let taken = own.contains(&mk.value) || out.iter().any(|(o, _)| o.value == mk.value);
+                if !taken {
+                    out.push((mk, mv));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The first key of a mapping (anywhere in the tree) written twice, as the problem to report.
+fn duplicate_key(node: &Node, source: &str) -> Option<(Loc, String)> {
+    match &node.value {
+        Value::Map(entries) => {
+            for (i, (k, _)) in entries.iter().enumerate() {
+                if entries[..i].iter().any(|(o, _)| o.value == k.value) {
+                    return Some((
+                        k.loc,
+                        format!(
+                            "duplicate key `{}`; keep only one of them",
+                            k.key_text(source)
+                        ),
+                    ));
+                }
+            }
+            entries.iter().find_map(|(_, v)| duplicate_key(v, source))
+        }
+        Value::Seq(items) => items.iter().find_map(|n| duplicate_key(n, source)),
+        _ => None,
     }
 }
 
@@ -191,11 +272,15 @@ pub fn parse(source: &str) -> Result<Option<Node>, (Option<Loc>, String)> {
     if is_blank_document(source) {
         return Ok(None);
     }
-    parse_as::<Node>(source).map(Some)
+    let tree = parse_as::<Node>(source)?;
+    if let Some((loc, msg)) = duplicate_key(&tree, source) {
+        return Err((Some(loc), msg));
+    }
+    Ok(Some(tree))
 }
 
 /// Parses YAML straight into `T` with the same limits and messages as [`parse`].
-pub fn parse_as<T: de::DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
+fn parse_as<T: de::DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
     // Comments are never read from the model: not capturing their text saves a tenth of
     // the parse (flag files start with one). They are still checked as YAML syntax.
     let mut options = serde_saphyr::options! {
@@ -203,6 +288,9 @@ pub fn parse_as<T: de::DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>
         emit_comments: false,
         // `.inf` and `.nan` reach the decoder, which says which field cannot take them.
         non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
+        // Duplicate keys and merge keys are handled on the tree (`parse`, `merge`).
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        merge_keys: serde_saphyr::MergeKeyPolicy::AsOrdinary,
         budget: serde_saphyr::budget! {
             max_depth: MAX_NESTING,
             max_aliases: 1_000,
@@ -296,6 +384,40 @@ mod tests {
         let (loc, msg) = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(msg, "duplicate key `a`; keep only one of them");
         assert_eq!(loc.map(|l| (l.line, l.column)), Some((2, 1)));
+    }
+
+    #[test]
+    fn merge_keys_fill_in_what_the_mapping_does_not_set() {
+        let src = "base: &b {owner: o, type: release}\nother: &c {type: kill-switch, x: 1}\nflag:\n  <<: [*b, *c]\n  type: experiment\n";
+        let Value::Map(top) = tree(src).value else {
+            panic!("not a map")
+        };
+        let Value::Map(flag) = &top[2].1.value else {
+            panic!("not a map")
+        };
+        let got: Vec<(String, String)> = flag
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.key_text(src).into_owned(),
+                    v.raw(src).unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want = [("owner", "o"), ("x", "1"), ("type", "experiment")];
+        assert_eq!(
+            got,
+            want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec()
+        );
+    }
+
+    #[test]
+    fn a_duplicate_key_anywhere_is_one_located_error() {
+        let (loc, msg) = parse("a:\n  - b: 1\n    c: 2\n    b: 3\n").unwrap_err();
+        assert_eq!(msg, "duplicate key `b`; keep only one of them");
+        assert_eq!(loc.map(|l| (l.line, l.column)), Some((4, 5)));
+        // A key a merge brings in is not a duplicate of the one the mapping sets.
+        assert!(parse("x: &x {a: 1}\ny:\n  <<: *x\n  a: 2\n").is_ok());
     }
 
     #[test]

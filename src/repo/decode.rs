@@ -17,6 +17,7 @@
 //! reports the date).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use crate::date::Date;
 use crate::error::nearest;
@@ -48,8 +49,33 @@ struct Decoder<'a> {
     value_problems: Vec<Problem>,
 }
 
+/// What a value is, for messages (`owner`, `environments.production.since`): formatted only
+/// when there is a problem to report, so the common case allocates nothing.
+type What<'w> = &'w dyn fmt::Display;
+
+/// "each item of WHAT".
+struct ItemOf<'w>(What<'w>);
+
+impl fmt::Display for ItemOf<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "each item of {}", self.0)
+    }
+}
+
+/// "`environments.ENV`" or "`environments.ENV.FIELD`".
+struct EnvField<'w>(&'w str, Option<&'w str>);
+
+impl fmt::Display for EnvField<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            None => write!(f, "`environments.{}`", escape(self.0)),
+            Some(field) => write!(f, "`environments.{}.{field}`", escape(self.0)),
+        }
+    }
+}
+
 /// The mapping of a struct-like node: each entry's key text, key node and value.
-type Fields<'n> = Vec<(String, &'n Node, &'n Node)>;
+type Fields<'n> = Vec<(std::borrow::Cow<'n, str>, &'n Node, &'n Node)>;
 
 const FLAG_FIELDS: &[&str] = &[
     "description",
@@ -97,7 +123,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// "`what` must be EXPECTED, found FOUND" (+ a hint for scalars that want quotes).
-    fn mistyped(&mut self, node: &Node, what: &str, expected: &str) {
+    fn mistyped(&mut self, node: &Node, what: What, expected: &str) {
         let found = node.describe(self.source);
         let hint = match (&node.value, node.raw(self.source)) {
             (Value::Bool(_) | Value::Int(_) | Value::Float(_), Some(raw))
@@ -105,7 +131,7 @@ impl<'a> Decoder<'a> {
             {
                 format!(": quote it (\"{}\") to make it text", escape(raw.trim()))
             }
-            (Value::Null, _) if what.starts_with('`') => {
+            (Value::Null, _) if what.to_string().starts_with('`') => {
                 format!(": write a value after {what} or remove it")
             }
             _ => String::new(),
@@ -122,10 +148,13 @@ impl<'a> Decoder<'a> {
     fn fields<'n>(
         &mut self,
         node: &'n Node,
-        what: &str,
+        what: What,
         expected: &str,
         known: &[&str],
-    ) -> Option<Fields<'n>> {
+    ) -> Option<Fields<'n>>
+    where
+        'a: 'n,
+    {
         let Value::Map(entries) = &node.value else {
             self.mistyped(node, what, expected);
             return None;
@@ -133,7 +162,7 @@ impl<'a> Decoder<'a> {
         let mut out = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             let key = k.key_text(self.source);
-            if known.contains(&key.as_str()) {
+            if known.contains(&key.as_ref()) {
                 out.push((key, k, v));
                 continue;
             }
@@ -158,7 +187,7 @@ impl<'a> Decoder<'a> {
 
     /// A text value. Numbers and booleans are refused (YAML reads `yes` and `1.0` as
     /// something else than what was written): quoting them makes them text.
-    fn text(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+    fn text(&mut self, node: &Node, what: What) -> Option<Sp<String>> {
         match &node.value {
             Value::Str(s) => Some(Sp::new(s.clone(), node.loc)),
             _ => {
@@ -169,7 +198,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// A stage name: text, or YAML 1.1's reading of a bare `off` (`false`).
-    fn stage(&mut self, node: &Node, what: &str) -> Option<Sp<String>> {
+    fn stage(&mut self, node: &Node, what: What) -> Option<Sp<String>> {
         match &node.value {
             Value::Bool(false) => Some(Sp::new(super::OFF.to_string(), node.loc)),
             Value::Bool(true) => {
@@ -186,19 +215,19 @@ impl<'a> Decoder<'a> {
     }
 
     /// A list of names (segments, users); unreadable items are reported and dropped.
-    fn names(&mut self, node: &Node, what: &str) -> Vec<Sp<String>> {
+    fn names(&mut self, node: &Node, what: What) -> Vec<Sp<String>> {
         let Value::Seq(items) = &node.value else {
             self.mistyped(node, what, "a list of names (`[a, b]` or `- a` lines)");
             return Vec::new();
         };
         items
             .iter()
-            .filter_map(|item| self.text(item, &format!("each item of {what}")))
+            .filter_map(|item| self.text(item, &ItemOf(what)))
             .collect()
     }
 
     /// A whole number, 0 or more.
-    fn whole(&mut self, node: &Node, what: &str) -> Option<Sp<u32>> {
+    fn whole(&mut self, node: &Node, what: What) -> Option<Sp<u32>> {
         match &node.value {
             Value::Int(i) if u32::try_from(*i).is_ok() => Some(Sp::new(*i as u32, node.loc)),
             _ => {
@@ -208,7 +237,7 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    fn number(&mut self, node: &Node, what: &str) -> Option<Sp<f64>> {
+    fn number(&mut self, node: &Node, what: What) -> Option<Sp<f64>> {
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i as f64, node.loc)),
             Value::Float(f) if !f.is_nan() => Some(Sp::new(*f, node.loc)),
@@ -221,7 +250,7 @@ impl<'a> Decoder<'a> {
 
     /// A date `YYYY-MM-DD`: text first (a shape problem), then a real date (a value
     /// problem: the text is kept, so the file stays usable).
-    fn date(&mut self, node: &Node, field: &str, what: &str) -> Option<Sp<String>> {
+    fn date(&mut self, node: &Node, field: &str, what: What) -> Option<Sp<String>> {
         let text = match &node.value {
             Value::Null => return None,
             Value::Int(_) | Value::Float(_) => {
@@ -255,7 +284,7 @@ impl<'a> Decoder<'a> {
     fn one_of<T: Copy>(
         &mut self,
         node: &Node,
-        what: &str,
+        what: What,
         kind: &str,
         all: &[T],
         name: impl Fn(T) -> &'static str,
@@ -301,21 +330,27 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
         );
         return d.finish(None);
     };
-    let Some(fields) = d.fields(root, "a flag file", MAPPING, FLAG_FIELDS) else {
+    let Some(fields) = d.fields(root, &"a flag file", MAPPING, FLAG_FIELDS) else {
         return d.finish(None);
     };
     let (mut description, mut owner, mut kind) = (None, None, None);
     let (mut created, mut expires) = (None, None);
     let mut environments = Sp::new(Entries::default(), root.loc);
     for (key, _, v) in &fields {
-        match key.as_str() {
-            "description" => description = Some(d.text(v, "`description`")),
-            "owner" => owner = Some(d.text(v, "`owner`")),
+        match key.as_ref() {
+            "description" => description = Some(d.text(v, &"`description`")),
+            "owner" => owner = Some(d.text(v, &"`owner`")),
             "type" => {
-                kind = Some(d.one_of(v, "`type`", "a flag type", &FlagType::ALL, FlagType::as_str))
+                kind = Some(d.one_of(
+                    v,
+                    &"`type`",
+                    "a flag type",
+                    &FlagType::ALL,
+                    FlagType::as_str,
+                ))
             }
-            "created" => created = d.date(v, "created", "`created`"),
-            "expires" => expires = d.date(v, "expires", "`expires`"),
+            "created" => created = d.date(v, "created", &"`created`"),
+            "expires" => expires = d.date(v, "expires", &"`expires`"),
             "environments" => environments = env_entries(&mut d, v),
             _ => {}
         }
@@ -359,7 +394,7 @@ fn env_entries(d: &mut Decoder, node: &Node) -> Sp<Entries<Sp<String>, Sp<EnvEnt
         Value::Map(entries) => entries
             .iter()
             .map(|(k, v)| {
-                let env = Sp::new(k.key_text(d.source), k.loc);
+                let env = Sp::new(k.key_text(d.source).into_owned(), k.loc);
                 let entry = env_entry(d, v, &env.value);
                 (env, entry)
             })
@@ -367,7 +402,7 @@ fn env_entries(d: &mut Decoder, node: &Node) -> Sp<Entries<Sp<String>, Sp<EnvEnt
         _ => {
             d.mistyped(
                 node,
-                "`environments`",
+                &"`environments`",
                 "a mapping of environment to stage (`production: internal` lines)",
             );
             Vec::new()
@@ -379,7 +414,7 @@ fn env_entries(d: &mut Decoder, node: &Node) -> Sp<Entries<Sp<String>, Sp<EnvEnt
 /// One environment of a flag; an unreadable entry keeps a placeholder stage (unknown
 /// location) so that the environment is neither `off` nor unknown for the gate checks.
 fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
-    let what = format!("`environments.{}`", escape(env));
+    let what = EnvField(env, None);
     let mut entry = EnvEntry {
         stage: Sp::new(String::new(), Loc::default()),
         since: None,
@@ -397,8 +432,8 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
             if let Some(fields) = d.fields(node, &what, ENTRY_SHAPE, ENTRY_FIELDS) {
                 let mut has_stage = false;
                 for (key, _, v) in &fields {
-                    let what = format!("`environments.{}.{key}`", escape(env));
-                    match key.as_str() {
+                    let what = EnvField(env, Some(key));
+                    match key.as_ref() {
                         "stage" => {
                             has_stage = true;
                             if let Some(stage) = d.stage(v, &what) {
@@ -455,8 +490,8 @@ pub(crate) fn stages(source: &str, root: Option<&Node>) -> Option<BTreeMap<Strin
                 .map(|(_, v)| v)?,
             _ => v,
         };
-        let stage = d.stage(stage, "`stage`")?;
-        stages.insert(k.key_text(source), stage.value);
+        let stage = d.stage(stage, &"`stage`")?;
+        stages.insert(k.key_text(source).into_owned(), stage.value);
     }
     Some(stages)
 }
@@ -467,13 +502,13 @@ pub(crate) fn segment(file: &str, source: &str, root: Option<&Node>) -> Decoded<
     let Some(root) = root else {
         return d.finish(Some(SegmentDef::default()));
     };
-    let Some(fields) = d.fields(root, "a segment file", MAPPING, SEGMENT_FIELDS) else {
+    let Some(fields) = d.fields(root, &"a segment file", MAPPING, SEGMENT_FIELDS) else {
         return d.finish(Some(SegmentDef::default()));
     };
     let mut def = SegmentDef::default();
     for (key, _, v) in &fields {
         let what = format!("`{key}`");
-        match key.as_str() {
+        match key.as_ref() {
             "description" if v.value != Value::Null => def.description = d.text(v, &what),
             "users" => def.users = d.names(v, &what),
             "segments" => def.segments = d.names(v, &what),
@@ -486,7 +521,7 @@ pub(crate) fn segment(file: &str, source: &str, root: Option<&Node>) -> Decoded<
                         .filter_map(|(i, r)| rule(&mut d, r, i + 1))
                         .collect()
                 }
-                _ => d.mistyped(v, "`rules`", "a list of rules (`- attribute: ...` items)"),
+                _ => d.mistyped(v, &"`rules`", "a list of rules (`- attribute: ...` items)"),
             },
             _ => {}
         }
@@ -506,7 +541,7 @@ fn rule(d: &mut Decoder, node: &Node, n: usize) -> Option<Sp<Rule>> {
     let (mut attribute, mut op, mut values) = (None, None, None);
     for (key, _, v) in &fields {
         let field = format!("`{key}` of rule {n}");
-        match key.as_str() {
+        match key.as_ref() {
             "attribute" => attribute = Some(d.text(v, &field)),
             "op" => op = Some(d.one_of(v, &field, "an operator", &Op::ALL, Op::as_str)),
             "values" => values = Some(rule_values(d, v, &field)),
@@ -539,7 +574,7 @@ fn rule(d: &mut Decoder, node: &Node, n: usize) -> Option<Sp<Rule>> {
     ))
 }
 
-fn rule_values(d: &mut Decoder, node: &Node, what: &str) -> Option<Sp<Vec<RuleValue>>> {
+fn rule_values(d: &mut Decoder, node: &Node, what: What) -> Option<Sp<Vec<RuleValue>>> {
     let Value::Seq(items) = &node.value else {
         d.mistyped(node, what, "a list of strings or numbers");
         return None;
@@ -564,11 +599,7 @@ fn rule_values(d: &mut Decoder, node: &Node, what: &str) -> Option<Sp<Vec<RuleVa
                 ok = false;
             }
             _ => {
-                d.mistyped(
-                    item,
-                    &format!("each item of {what}"),
-                    "a string or a finite number",
-                );
+                d.mistyped(item, &ItemOf(what), "a string or a finite number");
                 ok = false;
             }
         }
@@ -585,15 +616,15 @@ pub(crate) fn environment(
     let mut d = Decoder::new(file, source);
     let mut def = EnvironmentDef::default();
     if let Some(root) = root
-        && let Some(fields) = d.fields(root, "an environment file", MAPPING, ENVIRONMENT_FIELDS)
+        && let Some(fields) = d.fields(root, &"an environment file", MAPPING, ENVIRONMENT_FIELDS)
     {
         for (key, _, v) in &fields {
             if v.value == Value::Null {
                 continue;
             }
-            match key.as_str() {
-                "description" => def.description = d.text(v, "`description`"),
-                "after" => def.after = d.text(v, "`after`"),
+            match key.as_ref() {
+                "description" => def.description = d.text(v, &"`description`"),
+                "after" => def.after = d.text(v, &"`after`"),
                 _ => {}
             }
         }
@@ -609,11 +640,11 @@ pub(crate) fn settings(file: &str, source: &str, root: Option<&Node>) -> Decoded
     let Some(root) = root else {
         return d.finish(Some(def));
     };
-    let Some(fields) = d.fields(root, "`flags.yaml`", MAPPING, SETTINGS_FIELDS) else {
+    let Some(fields) = d.fields(root, &"`flags.yaml`", MAPPING, SETTINGS_FIELDS) else {
         return d.finish(Some(def));
     };
     for (key, _, v) in &fields {
-        match key.as_str() {
+        match key.as_ref() {
             "pipeline" => match &v.value {
                 Value::Null => {}
                 Value::Seq(items) => {
@@ -624,16 +655,16 @@ pub(crate) fn settings(file: &str, source: &str, root: Option<&Node>) -> Decoded
                         .collect();
                     def.pipeline = Some(Sp::new(stages, v.loc));
                 }
-                _ => d.mistyped(v, "`pipeline`", "a list of stages (`- stage: NAME` items)"),
+                _ => d.mistyped(v, &"`pipeline`", "a list of stages (`- stage: NAME` items)"),
             },
             "cleanup" => {
-                if let Some(fields) = d.fields(v, "`cleanup`", MAPPING, CLEANUP_FIELDS) {
+                if let Some(fields) = d.fields(v, &"`cleanup`", MAPPING, CLEANUP_FIELDS) {
                     for (key, _, v) in &fields {
                         let what = format!("`cleanup.{key}`");
                         let Some(days) = d.whole(v, &what) else {
                             continue;
                         };
-                        match key.as_str() {
+                        match key.as_ref() {
                             "after_days" => def.cleanup.after_days = days.value,
                             "stalled_days" => def.cleanup.stalled_days = days.value,
                             _ => {}
@@ -677,7 +708,7 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
     let mut named = false;
     for (key, _, v) in &fields {
         let field = format!("`{key}` of {what}");
-        match key.as_str() {
+        match key.as_ref() {
             "stage" => {
                 if let Some(s) = d.text(v, &field) {
                     def.stage = s;
