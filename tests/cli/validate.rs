@@ -474,3 +474,15 @@ fn json_output_when_the_command_cannot_run() {
         run.stderr
     );
 }
+
+#[test]
+fn an_unreadable_flags_yaml_is_one_problem() {
+    // Its stages are unknown, so no flag is said to be at an unknown stage.
+    let r = TestRepo::new();
+    r.write("flags.yaml", "pipeline:\n  - stage: canary\n    rollout: [\n");
+    r.flag("a", "  development: canary\n");
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("flags.yaml:"), "{}", run.stdout);
+}
