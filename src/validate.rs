@@ -10,81 +10,21 @@ use crate::error::nearest;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Problem};
 use crate::render::escape;
-use crate::repo::{
-    Doc, EnvState, EnvironmentDef, FlagDef, Loc, NAME_RULE, OFF, Pipeline, Repo, SETTINGS_FILE,
-    SegmentDef, Settings, Sp, is_valid_name,
-};
-
-/// The repository as validation sees it: the model plus what files with problems still
-/// declare (`Repo::partial`), so that those files' other problems are found and references
-/// to them raise no false "unknown" errors.
-struct View<'a> {
-    settings: Option<&'a Doc<Settings>>,
-    pipeline: &'a Pipeline,
-    /// Sorted by name (flags by key, then path), as the model's lists.
-    environments: Vec<&'a Doc<EnvironmentDef>>,
-    segments: Vec<&'a Doc<SegmentDef>>,
-    flags: Vec<&'a Doc<FlagDef>>,
-    /// `flags.yaml` could not be read: no stage name can be called unknown.
-    stages_unknown: bool,
-    repo: &'a Repo,
-}
-
-/// `clean` and `partial` merged; sorted again only when there is something to merge.
-fn merged<'a, T>(
-    clean: &'a [Doc<T>],
-    partial: &'a [Doc<T>],
-    key: impl Fn(&Doc<T>, &Doc<T>) -> std::cmp::Ordering,
-) -> Vec<&'a Doc<T>> {
-    let mut all: Vec<&Doc<T>> = clean.iter().chain(partial).collect();
-    if !partial.is_empty() {
-        all.sort_by(|a, b| key(a, b));
-    }
-    all
-}
-
-impl<'a> View<'a> {
-    fn new(repo: &'a Repo) -> Self {
-        let p = &repo.partial;
-        View {
-            settings: repo.settings.as_ref().or(p.settings.as_ref()),
-            pipeline: &repo.pipeline,
-            environments: merged(&repo.environments, &p.environments, |a, b| {
-                a.name.cmp(&b.name)
-            }),
-            segments: merged(&repo.segments, &p.segments, |a, b| a.name.cmp(&b.name)),
-            flags: merged(&repo.flags, &p.flags, |a, b| {
-                (&a.name, &a.path).cmp(&(&b.name, &b.path))
-            }),
-            stages_unknown: p.stages_unknown,
-            repo,
-        }
-    }
-
-    fn environment(&self, name: &str) -> Option<&'a Doc<EnvironmentDef>> {
-        find(&self.environments, name)
-    }
-
-    fn segment(&self, name: &str) -> Option<&'a Doc<SegmentDef>> {
-        find(&self.segments, name)
-    }
-
-    fn state<'f>(&self, flag: &'f FlagDef, env: &str) -> EnvState<'f> {
-        self.repo.state(flag, env)
-    }
-}
-
-/// The first document named `name` in a list sorted by name.
-fn find<'a, T>(docs: &[&'a Doc<T>], name: &str) -> Option<&'a Doc<T>> {
-    let i = docs.partition_point(|d| d.name.as_str() < name);
-    docs.get(i).filter(|d| d.name == name).copied()
-}
+use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
 pub fn validate(repo: &Repo, today: Date) -> Vec<Problem> {
     let mut out = repo.load_problems.clone();
     out.extend(repo.value_problems.iter().cloned());
-    let repo = &View::new(repo);
+    // What files with problems still declare is checked too (their other problems), and
+    // is there for references to them (no false "unknown segment").
+    let merged;
+    let repo = if repo.partial.is_empty() {
+        repo
+    } else {
+        merged = repo.with_partial();
+        &merged
+    };
     check_names(repo, &mut out);
     check_pipeline(repo, &mut out);
     check_environments(repo, &mut out);
@@ -124,7 +64,7 @@ fn loc(sp: &Sp<impl Sized>) -> Option<Loc> {
     Some(sp.loc)
 }
 
-fn check_names(repo: &View, out: &mut Vec<Problem>) {
+fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
     let docs = repo
         .environments
         .iter()
@@ -159,12 +99,12 @@ fn check_names(repo: &View, out: &mut Vec<Problem>) {
     }
 }
 
-fn segment_names<'a>(repo: &'a View<'a>) -> impl Iterator<Item = &'a str> + Clone {
+fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
     repo.segments.iter().map(|s| s.name.as_str())
 }
 
 fn check_segment_ref(
-    repo: &View,
+    repo: &Repo,
     file: &str,
     seg: &Sp<String>,
     context: &str,
@@ -183,7 +123,7 @@ fn check_segment_ref(
     }
 }
 
-fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
+fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
     let Some(settings) = &repo.settings else {
         return;
     };
@@ -271,7 +211,7 @@ fn check_pipeline(repo: &View, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_environments(repo: &View, out: &mut Vec<Problem>) {
+fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
     let names = || repo.environments.iter().map(|e| e.name.as_str());
     for env in &repo.environments {
         let Some(after) = &env.def.after else {
@@ -324,7 +264,7 @@ fn check_environments(repo: &View, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_segments(repo: &View, out: &mut Vec<Problem>) {
+fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
     for seg in &repo.segments {
         let file = seg.path.as_str();
         for inc in &seg.def.segments {
@@ -415,7 +355,7 @@ fn check_segments(repo: &View, out: &mut Vec<Problem>) {
 /// Whether following `name`'s includes (repeats counted, as evaluation does) stays within
 /// the limits that `flags eval` and `flags export` enforce. Cycles are reported on their own.
 fn expansion_fits<'a>(
-    repo: &'a View<'a>,
+    repo: &'a Repo,
     name: &'a str,
     path: &mut Vec<&'a str>,
     budget: &mut usize,
@@ -444,9 +384,9 @@ fn expansion_fits<'a>(
 }
 
 /// The include path from `start` back to itself, if there is one (`[a, b, a]`).
-fn include_cycle(repo: &View, start: &str) -> Option<Vec<String>> {
+fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
     fn dfs(
-        repo: &View,
+        repo: &Repo,
         cur: &str,
         start: &str,
         path: &mut Vec<String>,
@@ -479,7 +419,7 @@ fn include_cycle(repo: &View, start: &str) -> Option<Vec<String>> {
     dfs(repo, start, start, &mut path, &mut seen).then_some(path)
 }
 
-fn check_flag(repo: &View, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
+fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
     let file = flag.path.as_str();
     let def = &flag.def;
     let key = escape(&flag.name);
@@ -529,7 +469,7 @@ fn check_flag(repo: &View, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         let position = repo.pipeline.position(&entry.stage.value);
-        if position.is_none() && entry.stage.loc.is_known() && !repo.stages_unknown {
+        if position.is_none() && entry.stage.loc.is_known() && !repo.partial.stages_unknown {
             out.push(Problem::error(
                 file,
                 loc(&entry.stage),
@@ -572,7 +512,7 @@ fn check_flag(repo: &View, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
 }
 
 /// A flag may never be at a later stage in an environment than in the one it comes `after`.
-fn check_gates(repo: &View, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
+fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     for env in &repo.environments {
         let Some(after) = &env.def.after else {
             continue;
@@ -613,7 +553,7 @@ fn check_gates(repo: &View, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_unused_segments(repo: &View, out: &mut Vec<Problem>) {
+fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
     let mut used: HashSet<&str> = HashSet::new();
     for stage in &repo.pipeline.stages {
         used.extend(stage.segments.iter().map(String::as_str));
@@ -632,9 +572,11 @@ fn check_unused_segments(repo: &View, out: &mut Vec<Problem>) {
                 .map(|s| s.value.as_str()),
         );
     }
-    // Only the model's segments: a file with problems gets no warning on top of them.
-    for seg in &repo.repo.segments {
-        if !used.contains(seg.name.as_str()) {
+    for seg in &repo.segments {
+        // A file with problems gets no warning on top of them.
+        if !used.contains(seg.name.as_str())
+            && !repo.load_problems.iter().any(|p| p.file == seg.path)
+        {
             out.push(Problem::warning(
                 seg.path.as_str(),
                 None,

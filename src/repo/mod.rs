@@ -23,8 +23,8 @@ pub const SETTINGS_FILE: &str = "flags.yaml";
 pub const OFF: &str = "off";
 
 /// A loaded file: its name (the file stem), its path relative to the flags root, its text and
-/// what it deserialized into.
-#[derive(Debug)]
+/// what it decoded into.
+#[derive(Debug, Clone)]
 pub struct Doc<T> {
     pub name: String,
     /// Relative to the flags root, with `/` separators (as shown to users).
@@ -184,7 +184,44 @@ impl FlagDef {
     }
 }
 
+impl Partial {
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_none()
+            && !self.stages_unknown
+            && self.environments.is_empty()
+            && self.segments.is_empty()
+            && self.flags.is_empty()
+    }
+}
+
 impl Repo {
+    /// The model with what files with problems still declare merged in (each list sorted
+    /// again), for validation: their other problems are found, and references to them are
+    /// not unknown. `partial` keeps only `stages_unknown`.
+    pub fn with_partial(&self) -> Repo {
+        fn merge<T: Clone>(clean: &[Doc<T>], partial: &[Doc<T>]) -> Vec<Doc<T>> {
+            let mut all: Vec<Doc<T>> = clean.iter().chain(partial).cloned().collect();
+            all.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+            all
+        }
+        let p = &self.partial;
+        Repo {
+            root: self.root.clone(),
+            settings: self.settings.clone().or_else(|| p.settings.clone()),
+            pipeline: self.pipeline.clone(),
+            cleanup: self.cleanup,
+            environments: merge(&self.environments, &p.environments),
+            segments: merge(&self.segments, &p.segments),
+            flags: merge(&self.flags, &p.flags),
+            load_problems: self.load_problems.clone(),
+            value_problems: self.value_problems.clone(),
+            partial: Partial {
+                stages_unknown: p.stages_unknown,
+                ..Partial::default()
+            },
+        }
+    }
+
     /// Finds the flags root from `start` (walking up) and loads it.
     pub fn discover(start: &Path) -> anyhow::Result<Repo> {
         let root = find_root(start)?;

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::sp::Sp;
 
 /// `flags.yaml`: the settings of a flags repository.
-#[derive(Debug, Default, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "flags.yaml")]
 pub struct Settings {
@@ -29,7 +29,7 @@ pub struct Settings {
 }
 
 /// One stage of the pipeline.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageDef {
     /// Stage name, e.g. `partners`.
@@ -74,7 +74,7 @@ impl Default for Cleanup {
 }
 
 /// `environments/<env>.yaml`.
-#[derive(Debug, Default, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "environment")]
 pub struct EnvironmentDef {
@@ -87,7 +87,7 @@ pub struct EnvironmentDef {
 }
 
 /// `segments/<segment>.yaml`.
-#[derive(Debug, Default, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "segment")]
 pub struct SegmentDef {
@@ -109,7 +109,7 @@ pub struct SegmentDef {
 }
 
 /// A targeting rule: `attribute op values`. The targeting key is the attribute `key`.
-#[derive(Debug, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// User attribute the rule reads (`key` is the targeting key).

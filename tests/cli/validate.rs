@@ -479,7 +479,10 @@ fn json_output_when_the_command_cannot_run() {
 fn an_unreadable_flags_yaml_is_one_problem() {
     // Its stages are unknown, so no flag is said to be at an unknown stage.
     let r = TestRepo::new();
-    r.write("flags.yaml", "pipeline:\n  - stage: canary\n    rollout: [\n");
+    r.write(
+        "flags.yaml",
+        "pipeline:\n  - stage: canary\n    rollout: [\n",
+    );
     r.flag("a", "  development: canary\n");
     let run = r.run(&["validate"]);
     run.code(1);
