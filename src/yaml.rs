@@ -37,8 +37,8 @@ pub enum Value {
     /// `~`, `null` or nothing after a `key:`.
     Null,
     Bool(bool),
-    /// A whole number (kept as `f64` only when it does not fit).
-    Int(i128),
+    /// A whole number; one beyond `i64` is a [`Value::Float`].
+    Int(i64),
     Float(f64),
     Str(String),
     Seq(Vec<Node>),
@@ -86,10 +86,7 @@ impl Node {
         match &self.value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
-            Value::Int(i) => i64::try_from(*i)
-                .map(J::from)
-                .or_else(|_| u64::try_from(*i).map(J::from))
-                .unwrap_or_else(|_| J::from(*i as f64)),
+            Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
@@ -143,13 +140,10 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Bool(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-                Ok(Value::Int(v.into()))
+                Ok(Value::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-                Ok(Value::Int(v.into()))
-            }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
-                Ok(Value::Int(v))
+                Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
                 Ok(Value::Float(v))
@@ -164,16 +158,17 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Str(String::from_utf8_lossy(v).into_owned()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-                let mut items = Vec::new();
+                // Sized for the lists these files hold: growing copies every node again.
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
                 while let Some(n) = seq.next_element::<Node>()? {
                     items.push(n);
                 }
                 Ok(Value::Seq(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(e) = map.next_entry::<Node, Node>()? {
-                    entries.push(e);
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(Key(k)) = map.next_key::<Key>()? {
+                    entries.push((k, map.next_value::<Node>()?));
                 }
                 if entries.iter().any(|(k, _)| is_merge_key(k)) {
                     entries = merge(entries);
@@ -258,6 +253,47 @@ fn duplicate_key(node: &Node, source: &str) -> Option<(Loc, String)> {
     }
 }
 
+/// A mapping key: always text (`3:` is the key "3"). Read as a string rather than through
+/// `deserialize_any`, which would try it as a boolean, an integer and a float first: keys
+/// are most of the scalars of these files, and that guessing was a twentieth of the parse.
+struct Key(Node);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text(String);
+        impl<'de> Deserialize<'de> for Text {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Text;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a mapping key that is a single text value")
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                        Ok(Text(v.to_owned()))
+                    }
+                    fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                        Ok(Text(v))
+                    }
+                    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+                        Ok(Text(String::new()))
+                    }
+                    fn visit_none<E: de::Error>(self) -> Result<Text, E> {
+                        Ok(Text(String::new()))
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+        let s = serde_saphyr::Spanned::<Text>::deserialize(d)?;
+        Ok(Key(Node {
+            loc: Loc::from_saphyr(&s.referenced),
+            defined: Loc::from_saphyr(&s.defined),
+            value: Value::Str(s.value.0),
+        }))
+    }
+}
+
 /// Whether a document holds nothing but comments, blank lines and document markers.
 pub fn is_blank_document(source: &str) -> bool {
     source.trim_start_matches('\u{feff}').lines().all(|l| {
@@ -331,6 +367,13 @@ fn explain(raw: &str) -> String {
         || msg.contains("replay")
     {
         return "too many anchors, aliases or values for a flags file (aliases are limited to guard against alias bombs); write the values out".into();
+    }
+    // Only mapping keys are read as plain strings (`Key`).
+    if msg.starts_with("expected string scalar") {
+        return "a mapping key must be a single text value, such as `owner`".into();
+    }
+    if msg.starts_with("cannot deserialize null into string") {
+        return "a mapping key is empty (`~` or nothing before the `:`): write a name".into();
     }
     if msg.starts_with("multiple YAML documents") {
         return "a file holds one YAML document: remove the `---` separator and what follows it"
@@ -418,6 +461,27 @@ mod tests {
         assert_eq!(loc.map(|l| (l.line, l.column)), Some((4, 5)));
         // A key a merge brings in is not a duplicate of the one the mapping sets.
         assert!(parse("x: &x {a: 1}\ny:\n  <<: *x\n  a: 2\n").is_ok());
+    }
+
+    #[test]
+    fn keys_are_text_and_complex_or_empty_keys_are_one_error() {
+        let src = "3: a\nyes: b\n";
+        let Value::Map(entries) = tree(src).value else {
+            panic!("not a map")
+        };
+        assert_eq!(entries[0].0.value, Value::Str("3".into()));
+        assert_eq!(entries[1].0.value, Value::Str("yes".into()));
+        let (loc, msg) = parse("a: 1\n? [x, y]\n: 2\n").unwrap_err();
+        assert_eq!(
+            msg,
+            "a mapping key must be a single text value, such as `owner`"
+        );
+        assert_eq!(loc.map(|l| (l.line, l.column)), Some((2, 3)));
+        let (_, msg) = parse("~: 1\n").unwrap_err();
+        assert_eq!(
+            msg,
+            "a mapping key is empty (`~` or nothing before the `:`): write a name"
+        );
     }
 
     #[test]
