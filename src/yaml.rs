@@ -368,6 +368,25 @@ fn explain(raw: &str) -> String {
     {
         return "too many anchors, aliases or values for a flags file (aliases are limited to guard against alias bombs); write the values out".into();
     }
+    if msg.starts_with("recursive references") {
+        return "an alias is used inside the value it names (a loop): write the values out".into();
+    }
+    // A scalar with an explicit tag (`!!int abc`) that its tag cannot read.
+    if msg == "invalid !!binary base64" {
+        return "a value tagged `!!binary` is not valid base64: remove the tag".into();
+    }
+    if let Some(ty) = msg.strip_prefix("invalid ")
+        && ty.split_whitespace().count() <= 2
+    {
+        let kind = match ty {
+            "boolean" => "true or false",
+            "floating point" => "a number",
+            _ => "a whole number",
+        };
+        return format!(
+            "a value with an explicit tag (such as `!!int`) is not {kind}: remove the tag or fix the value"
+        );
+    }
     // Only mapping keys are read as plain strings (`Key`).
     if msg.starts_with("expected string scalar") {
         return "a mapping key must be a single text value, such as `owner`".into();
