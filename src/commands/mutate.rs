@@ -135,10 +135,15 @@ pub(crate) fn text_or_ask(value: Option<&str>, prompt: &str, flag: &str) -> Resu
 }
 
 /// Shows the change, asks, writes atomically and commits `changes` with `message`.
-/// Refuses while `flags.yaml` or an environment file has problems: the stages and gates a
-/// change is planned with come from them, and a broken one would stand in for the wrong
-/// pipeline or drop a gate. Called right after loading, before any stage is looked up.
-pub(crate) fn require_readable_settings(repo: &Repo) -> Result<()> {
+pub(crate) fn apply(
+    ctx: &Ctx,
+    repo: &Repo,
+    changes: &[FileChange],
+    message: &str,
+    opts: &MutateArgs,
+) -> Result<ExitCode> {
+    // The stages and gates a change is planned with come from these files: a broken one
+    // would silently stand in for the default pipeline or drop a gate.
     if let Some(p) = repo.load_problems.iter().find(|p| {
         p.is_error()
             && (p.file == crate::repo::SETTINGS_FILE || p.file.starts_with("environments/"))
@@ -151,17 +156,6 @@ pub(crate) fn require_readable_settings(repo: &Repo) -> Result<()> {
         .hint("fix it first (`flags validate` shows every problem); nothing was changed")
         .into());
     }
-    Ok(())
-}
-
-pub(crate) fn apply(
-    ctx: &Ctx,
-    repo: &Repo,
-    changes: &[FileChange],
-    message: &str,
-    opts: &MutateArgs,
-) -> Result<ExitCode> {
-    require_readable_settings(repo)?;
     check_can_confirm(opts)?;
     let ask = !opts.yes && !opts.dry_run;
     for c in changes {

@@ -37,7 +37,6 @@ pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
     let root = crate::repo::find_root(&ctx.dir)?;
     let key = mutate::text_or_ask(args.key.as_deref(), "Flag key", "KEY")?;
     let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    super::mutate::require_readable_settings(&repo)?;
     if !is_valid_name(&key) {
         return Err(
             UserError::new(format!("`{}` is not a valid flag key", escape(&key)))

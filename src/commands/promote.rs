@@ -39,7 +39,6 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
     let key = mutate::key_or_ask(&root, args.key.as_deref(), usage)?;
     // Only this flag's file is read: promote stays fast in a repository of thousands.
     let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    super::mutate::require_readable_settings(&repo)?;
     let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, &args.env, usage)?;
     let today = Date::today();

@@ -37,7 +37,6 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
     let root = crate::repo::find_root(&ctx.dir)?;
     let key = mutate::key_or_ask(&root, args.key.as_deref(), "flags remove KEY --yes")?;
     let (repo, keys) = crate::repo::Repo::load_one_flag(&root, &key);
-    super::mutate::require_readable_settings(&repo)?;
     let flag = find_flag(&repo, &keys, &key)?;
 
     // Without a terminal and without `--yes`, refuse at once: before searching the tree.

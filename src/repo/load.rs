@@ -239,9 +239,10 @@ pub(crate) fn load_from_sources(
         list.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     }
 
-    // A `flags.yaml` with problems still gives the stages it could read: the default
-    // pipeline in its place would turn every custom stage into a false "unknown stage".
-    let (pipeline, cleanup) = match settings.as_ref().or(partial.settings.as_ref()) {
+    // The model other commands use has no `flags.yaml` with problems (the mutating commands
+    // refuse to plan with it); validation reads the stages it could read from
+    // `Repo::with_partial`.
+    let (pipeline, cleanup) = match &settings {
         Some(doc) => (resolve_pipeline(&doc.def), doc.def.cleanup),
         None => (Pipeline::default_pipeline(), Cleanup::default()),
     };
@@ -375,7 +376,7 @@ pub(crate) fn check_bytes(bytes: Vec<u8>, rel: &str) -> Result<String, Problem> 
     })
 }
 
-fn resolve_pipeline(settings: &Settings) -> Pipeline {
+pub(super) fn resolve_pipeline(settings: &Settings) -> Pipeline {
     match &settings.pipeline {
         None => Pipeline::default_pipeline(),
         Some(stages) => Pipeline {

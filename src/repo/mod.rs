@@ -62,7 +62,8 @@ pub struct Repo {
 /// files out (and say so).
 #[derive(Debug, Default)]
 pub struct Partial {
-    /// `flags.yaml` when it has problems; the pipeline is built from what it could read.
+    /// `flags.yaml` when it has problems (the model's pipeline is then the default one;
+    /// validation's is built from what it could read).
     pub settings: Option<Doc<Settings>>,
     /// `flags.yaml` could not be read at all: the stages are unknown.
     pub stages_unknown: bool,
@@ -205,11 +206,17 @@ impl Repo {
             all
         }
         let p = &self.partial;
+        // A `flags.yaml` with problems still gives the stages it could read: the default
+        // pipeline in its place would turn every custom stage into a false "unknown stage".
+        let (pipeline, cleanup) = match &p.settings {
+            Some(doc) => (load::resolve_pipeline(&doc.def), doc.def.cleanup),
+            None => (self.pipeline.clone(), self.cleanup),
+        };
         Repo {
             root: self.root.clone(),
             settings: self.settings.clone().or_else(|| p.settings.clone()),
-            pipeline: self.pipeline.clone(),
-            cleanup: self.cleanup,
+            pipeline,
+            cleanup,
             environments: merge(&self.environments, &p.environments),
             segments: merge(&self.segments, &p.segments),
             flags: merge(&self.flags, &p.flags),
