@@ -6,11 +6,9 @@
 //! a new environment appended to `environments`. Every result is parsed again and compared
 //! with the intended model; anything else changing is an error, never a written file.
 
-use std::collections::BTreeMap;
-
 use anyhow::{Result, bail};
 
-use crate::repo::{FlagDef, FlagType, Sp, parse_flag};
+use crate::repo::{EnvEntry, FlagDef, FlagType, Loc, Sp, parse_flag};
 
 /// One intended change: put `env` at `stage`, entered on `since` (`YYYY-MM-DD`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -354,88 +352,48 @@ fn append_entry(source: &str, nl: &str, def: &FlagDef, edit: &StageEdit) -> Resu
     Ok(format!("{source}{sep}environments:{nl}{}{nl}", block(2, 4)))
 }
 
-/// What an edit may touch and what it must keep, in comparable form.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Summary {
-    description: String,
-    owner: String,
-    kind: FlagType,
-    created: Option<String>,
-    expires: Option<String>,
-    pub(crate) envs: BTreeMap<String, EnvSummary>,
-    /// Typed fields (section 8): variants, default, serve, requires, and per environment
-    /// `users` and `serve`; an edit of stages keeps them all.
-    pub(crate) typed: String,
+/// What the edit must produce: the old flag with `edit` applied to its model. Compared with
+/// what the edited text decodes to, spans erased (`Sp`'s equality is its value's), so every
+/// field the format has, today's and tomorrow's, must come back unchanged.
+fn expected_after(old: &FlagDef, new: &FlagDef, edit: &StageEdit) -> FlagDef {
+    let mut expected = old.clone();
+    let entries = &mut expected.environments.value.0;
+    let at = entries.iter().position(|(k, _)| k.value == edit.env);
+    let at = at.unwrap_or_else(|| {
+        entries.push((
+            Sp::new(edit.env.clone(), Loc::default()),
+            Sp::new(
+                EnvEntry {
+                    stage: Sp::new(String::new(), Loc::default()),
+                    since: None,
+                    segments: Vec::new(),
+                    users: Vec::new(),
+                    serve: None,
+                    schedule: Vec::new(),
+                    long_form: true,
+                },
+                Loc::default(),
+            ),
+        ));
+        entries.len() - 1
+    });
+    let entry = &mut entries[at].1.value;
+    entry.stage.value = edit.stage.clone();
+    entry.since = Some(Sp::new(edit.since.clone(), Loc::default()));
+    // Short or long form is the edit's choice (a `since` needs the long form).
+    if let Some(e) = new.entry(&edit.env) {
+        entry.long_form = e.long_form;
+    }
+    expected
 }
 
-fn typed_summary(def: &FlagDef) -> String {
-    let view = crate::repo::TypedView::new(def);
-    let serve = |s: &Option<Sp<crate::repo::Serve>>| {
-        s.as_ref()
-            .map(|s| crate::repo::typed::serve_view(&s.value).describe())
-    };
-    let envs: Vec<_> = def
-        .environments
+/// The model with its environments in name order: an edit may add an entry anywhere.
+fn by_env(mut def: FlagDef) -> FlagDef {
+    def.environments
         .value
         .0
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.value.clone(),
-                v.value
-                    .users
-                    .iter()
-                    .map(|u| u.value.clone())
-                    .collect::<Vec<_>>(),
-                serve(&v.value.serve),
-            )
-        })
-        // An appended environment has neither: only those that have count.
-        .filter(|(_, users, serve)| !users.is_empty() || serve.is_some())
-        .collect();
-    format!(
-        "{:?}|{:?}|{:?}|{:?}|{:?}",
-        def.variants.as_ref().map(|_| view.variants()),
-        def.default.as_ref().map(|d| d.value.0.clone()),
-        serve(&def.serve),
-        view.requires(),
-        envs
-    )
-}
-
-/// An environment's stage, `since`, extra segments and schedule (`(stage, at)` pairs).
-pub(crate) type EnvSummary = (String, Option<String>, Vec<String>, Vec<(String, String)>);
-
-pub(crate) fn summary(def: &FlagDef) -> Summary {
-    Summary {
-        description: def.description.value.clone(),
-        owner: def.owner.value.clone(),
-        kind: def.kind.value,
-        created: def.created.as_ref().map(|c| c.value.clone()),
-        expires: def.expires.as_ref().map(|c| c.value.clone()),
-        envs: def
-            .environments
-            .value
-            .0
-            .iter()
-            .map(|(k, v)| {
-                let e = &v.value;
-                (
-                    k.value.clone(),
-                    (
-                        e.stage.value.clone(),
-                        e.since.as_ref().map(|s| s.value.clone()),
-                        e.segments.iter().map(|s| s.value.clone()).collect(),
-                        e.schedule
-                            .iter()
-                            .map(|s| (s.value.stage.value.clone(), s.value.at.value.clone()))
-                            .collect(),
-                    ),
-                )
-            })
-            .collect(),
-        typed: typed_summary(def),
-    }
+        .sort_by(|a, b| a.0.value.cmp(&b.0.value));
+    def
 }
 
 fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -> Result<()> {
@@ -444,22 +402,8 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
             "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
         )
     })?;
-    let mut expected = summary(old);
-    let (segments, schedule) = expected
-        .envs
-        .get(&edit.env)
-        .map(|e| (e.2.clone(), e.3.clone()))
-        .unwrap_or_default();
-    expected.envs.insert(
-        edit.env.clone(),
-        (
-            edit.stage.clone(),
-            Some(edit.since.clone()),
-            segments,
-            schedule,
-        ),
-    );
-    if summary(&new) != expected {
+    let expected = by_env(expected_after(old, &new, edit));
+    if by_env(new) != expected {
         bail!(
             "internal: the edit would change more than `{}` in `{}`; nothing was written, edit it by hand",
             "stage",

@@ -8,10 +8,9 @@
 use anyhow::{Result, bail};
 
 use crate::edit::{
-    Splice, apply, indent_of, line_content_end, line_start, only_indent_before, summary,
-    yaml_string,
+    Splice, apply, indent_of, line_content_end, line_start, only_indent_before, yaml_string,
 };
-use crate::repo::{EnvEntry, FlagDef, ScheduleEntry, Sp, parse_flag};
+use crate::repo::{EnvEntry, FlagDef, Loc, ScheduleEntry, Sp, parse_flag};
 
 /// Appends `{stage: STAGE, at: AT}` to the schedule of `env` (creating `schedule:`, and
 /// turning a short form entry into a long one, as needed).
@@ -76,7 +75,13 @@ pub fn add(source: &str, env: &str, stage: &str, at: &str) -> Result<String> {
             }
         };
         verify(source, &new, env, |e| {
-            e.3.push((stage.to_string(), at.to_string()));
+            e.schedule.push(Sp::new(
+                ScheduleEntry {
+                    stage: Sp::new(stage.to_string(), Loc::default()),
+                    at: Sp::new(at.to_string(), Loc::default()),
+                },
+                Loc::default(),
+            ));
         })?;
         Ok(new)
     })
@@ -111,7 +116,7 @@ pub fn clear(source: &str, env: &str) -> Result<String> {
                 text: String::new(),
             }],
         )?;
-        verify(source, &new, env, |e| e.3.clear())?;
+        verify(source, &new, env, |e| e.schedule.clear())?;
         Ok(new)
     })
 }
@@ -147,7 +152,7 @@ pub fn drop_first(source: &str, env: &str, n: usize) -> Result<String> {
             }],
         )?;
         verify(source, &new, env, |e| {
-            e.3.drain(..n);
+            e.schedule.drain(..n.min(e.schedule.len()));
         })?;
         Ok(new)
     })
@@ -349,7 +354,7 @@ fn verify(
     old_source: &str,
     new_source: &str,
     env: &str,
-    change: impl FnOnce(&mut crate::edit::EnvSummary),
+    change: impl FnOnce(&mut EnvEntry),
 ) -> Result<()> {
     let old = parse_flag(old_source)
         .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
@@ -358,11 +363,23 @@ fn verify(
             "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
         )
     })?;
-    let mut expected = summary(&old);
-    if let Some(e) = expected.envs.get_mut(env) {
-        change(e);
+    // The whole decoded flag, spans erased, must be the old one with only this change: every
+    // field the format has is compared, today's and tomorrow's.
+    let mut expected = old;
+    if let Some((_, e)) = expected
+        .environments
+        .value
+        .0
+        .iter_mut()
+        .find(|(k, _)| k.value == env)
+    {
+        change(&mut e.value);
+        // Short or long form is the edit's choice (a schedule needs the long form).
+        if let Some(n) = new.entry(env) {
+            e.value.long_form = n.long_form;
+        }
     }
-    if summary(&new) != expected {
+    if new != expected {
         bail!(
             "the edit would change more than the schedule of `{env}` (an unusual layout); nothing was written, edit it by hand"
         );

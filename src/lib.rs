@@ -41,6 +41,7 @@ pub mod semdiff;
 pub mod stale;
 pub mod validate;
 pub mod validate_typed;
+pub mod yaml;
 
 use std::ffi::OsString;
 use std::io::Write;

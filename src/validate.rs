@@ -27,6 +27,16 @@ pub fn validate_with(
     rollbacks: &Rollbacks,
 ) -> Vec<Problem> {
     let mut out = repo.load_problems.clone();
+    out.extend(repo.value_problems.iter().cloned());
+    // What files with problems still declare is checked too (their other problems), and
+    // is there for references to them (no false "unknown segment").
+    let merged;
+    let repo = if repo.partial.is_empty() {
+        repo
+    } else {
+        merged = repo.with_partial();
+        &merged
+    };
     check_names(repo, &mut out);
     check_pipeline(repo, &mut out);
     check_environments(repo, &mut out);
@@ -140,6 +150,11 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
         ));
         return;
     }
+    // A rollout the decoder could not read (reported there) leaves the reach unknown.
+    let reach_known = stages
+        .value
+        .iter()
+        .all(|s| s.rollout.as_ref().is_none_or(|r| r.loc.is_known()));
     let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
     let mut covered: HashSet<&str> = HashSet::new();
     let mut max_rollout = 0.0f64;
@@ -177,7 +192,7 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
             ));
         }
         let mut adds = false;
-        if let Some(r) = &stage.rollout {
+        if let Some(r) = stage.rollout.as_ref().filter(|r| r.loc.is_known()) {
             if !(0.0..=100.0).contains(&r.value) || !r.value.is_finite() {
                 out.push(Problem::error(file, loc(r), format!("rollout `{}` of stage `{}` is out of range: use a percentage from 0 to 100", r.value, escape(name))));
             } else if ((r.value * 1000.0).round() - r.value * 1000.0).abs() > 1e-6 {
@@ -193,7 +208,7 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
                 adds = true;
             }
         }
-        if !adds && max_rollout < 100.0 {
+        if !adds && max_rollout < 100.0 && reach_known {
             out.push(Problem::warning(
                 file,
                 loc(&stage.stage),
@@ -201,7 +216,7 @@ fn check_pipeline(repo: &Repo, out: &mut Vec<Problem>) {
             ));
         }
     }
-    if max_rollout < 100.0 {
+    if max_rollout < 100.0 && reach_known {
         let last = stages.value.last().map(|s| &s.stage);
         out.push(Problem::error(
             file,
@@ -437,37 +452,12 @@ fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
     dfs(repo, start, start, &mut path, &mut seen).then_some(path)
 }
 
-/// The date in `sp`; a problem with `effect` when it is not one. Dates never change what is
-/// served: they are metadata (`created`, `expires`) or pipeline order (`since`).
-fn check_date(
-    file: &str,
-    sp: &Sp<String>,
-    what: &str,
-    effect: Effect,
-    out: &mut Vec<Problem>,
-) -> Option<crate::date::Date> {
-    let d = Date::parse(&sp.value);
-    if d.is_none() {
-        out.push(
-            Problem::error(
-                file,
-                loc(sp),
-                format!(
-                    "{what} `{}` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02",
-                    escape(&sp.value)
-                ),
-            )
-            .effect(effect),
-        );
-    }
-    d
-}
-
 fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
     let file = flag.path.as_str();
     let def = &flag.def;
     let key = escape(&flag.name);
-    if def.owner.value.trim().is_empty() {
+    // A placeholder (unknown location) stands for a field the decoder already reported.
+    if def.owner.loc.is_known() && def.owner.value.trim().is_empty() {
         out.push(
             Problem::error(
                 file,
@@ -477,7 +467,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             .effect(Effect::Record),
         );
     }
-    if def.description.value.trim().is_empty() {
+    if def.description.loc.is_known() && def.description.value.trim().is_empty() {
         out.push(
             Problem::error(
                 file,
@@ -487,11 +477,9 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             .effect(Effect::Record),
         );
     }
-    if let Some(c) = &def.created {
-        check_date(file, c, "`created`", Effect::Record, out);
-    }
+    // Dates that do not exist were reported by the decoder (`Repo::value_problems`).
     if let Some(e) = &def.expires
-        && let Some(d) = check_date(file, e, "`expires`", Effect::Record, out)
+        && let Some(d) = Date::parse(&e.value)
         && d < today
     {
         out.push(Problem::warning(
@@ -528,7 +516,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             env: env.value.clone(),
         });
         let position = repo.pipeline.position(&entry.stage.value);
-        if position.is_none() {
+        if position.is_none() && entry.stage.loc.is_known() && !repo.partial.stages_unknown {
             out.push(
                 Problem::error(
                     file,
@@ -557,7 +545,7 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
             ));
         }
         if let Some(since) = &entry.since
-            && let Some(d) = check_date(file, since, "`since`", Effect::Order, out)
+            && let Some(d) = Date::parse(&since.value)
             && d > today
         {
             out.push(Problem::error(
@@ -704,7 +692,10 @@ fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
         );
     }
     for seg in &repo.segments {
-        if !used.contains(seg.name.as_str()) {
+        // A file with problems gets no warning on top of them.
+        if !used.contains(seg.name.as_str())
+            && !repo.load_problems.iter().any(|p| p.file == seg.path)
+        {
             out.push(Problem::warning(
                 seg.path.as_str(),
                 None,

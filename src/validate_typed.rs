@@ -50,8 +50,11 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
     let view = TypedView::new(def);
     let undefined = || Effect::Undefined(Scope::Flag(flag.name.clone()));
     let variant_names: Vec<&str> = view.variants().iter().map(|(n, _)| *n).collect();
+    // Unreadable `variants` (a placeholder with an unknown location): the decoder reported
+    // it; checking `default` and `serve` against nothing would only add follow-on problems.
+    let variants_unknown = def.variants.as_ref().is_some_and(|v| !v.loc.is_known());
 
-    if let Some(variants) = &def.variants {
+    if let Some(variants) = def.variants.as_ref().filter(|_| !variants_unknown) {
         if variants.value.0.is_empty() {
             out.push(
                 Problem::error(
@@ -134,6 +137,8 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
         }
     }
     if let Some(d) = &def.default
+        && d.loc.is_known()
+        && !variants_unknown
         && !variant_names.contains(&d.value.0.as_str())
     {
         out.push(
@@ -141,7 +146,7 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
                 file,
                 loc(d),
                 format!(
-                    "`default` of flag `{key}` names unknown variant `{}`: {}",
+                    "`default` of flag `{key}` names `{}`, which is none of its variants: {}",
                     escape(&d.value.0),
                     hint(&d.value.0, variant_names.iter().copied())
                 ),
@@ -149,7 +154,11 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
             .effect(undefined()),
         );
     }
-    if let Some(s) = &def.serve {
+    if let Some(s) = def
+        .serve
+        .as_ref()
+        .filter(|s| s.loc.is_known() && !variants_unknown)
+    {
         check_serve(
             file,
             &key,
@@ -166,7 +175,11 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
             flag: flag.name.clone(),
             env: env.value.clone(),
         });
-        if let Some(s) = &entry.serve {
+        if let Some(s) = entry
+            .serve
+            .as_ref()
+            .filter(|s| s.loc.is_known() && !variants_unknown)
+        {
             let what = format!("`serve` in `{}`", escape(&env.value));
             check_serve(file, &key, &what, &s.value, &variant_names, here, out);
         }
@@ -221,7 +234,7 @@ fn check_serve(
             file,
             loc(v),
             format!(
-                "{what} of flag `{key}` names unknown variant `{}`: {}",
+                "{what} of flag `{key}` names `{}`, which is none of its variants: {}",
                 escape(&v.value),
                 hint(&v.value, variants.iter().copied())
             ),
@@ -369,7 +382,7 @@ fn check_requires(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
                     file,
                     loc(wanted),
                     format!(
-                        "flag `{key}` requires `{}` to serve unknown variant `{}`: {}",
+                        "flag `{key}` requires `{}` to serve `{}`, which is none of its variants: {}",
                         escape(&req.value),
                         escape(&wanted.value.0),
                         hint(&wanted.value.0, names.iter().copied())

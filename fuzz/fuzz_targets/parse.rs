@@ -1,14 +1,15 @@
-//! Every file kind's parser on arbitrary bytes: errors are fine, panics and hangs are not.
+//! Every file kind's reader on arbitrary bytes: errors are fine, panics and hangs are not.
 #![no_main]
 
-use flags::repo::{EnvironmentDef, FlagDef, SegmentDef, Settings, parse_yaml};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = parse_yaml::<Settings>(text);
-    let _ = parse_yaml::<EnvironmentDef>(text);
-    let _ = parse_yaml::<SegmentDef>(text);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    // The loader's whole reading of one file, as each kind: parse, then decode.
+    for rel in ["flags.yaml", "environments/e.yaml", "segments/s.yaml", "flags/f.yaml"] {
+        let _ = flags::repo::decode_file(rel, text);
+    }
     let _ = flags::repo::parse_flag(text);
-    let _ = parse_yaml::<FlagDef>(text);
 });

@@ -35,12 +35,41 @@ pub enum ValidateFormat {
 #[derive(Serialize)]
 struct Report<'a> {
     valid: bool,
+    /// The flags root (absolute): every `file` is relative to it.
+    root: String,
     errors: usize,
     warnings: usize,
     problems: &'a [Problem],
 }
 
+/// What `--format json` prints when the command cannot run (exit 2): still one object, so
+/// a tool reading stdout never has to parse an empty or half-written answer.
+#[derive(Serialize)]
+struct Failure {
+    valid: bool,
+    error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<String>,
+}
+
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let result = validate(ctx, args);
+    if let (Err(err), ValidateFormat::Json) = (&result, args.format)
+        && !crate::error::is_broken_pipe(err)
+    {
+        let user = err
+            .chain()
+            .find_map(|e| e.downcast_ref::<crate::error::UserError>());
+        super::print_json(&Failure {
+            valid: false,
+            error: format!("{err:#}"),
+            hint: user.and_then(|u| u.hint.clone()),
+        })?;
+    }
+    result
+}
+
+fn validate(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let repo = ctx.repo()?;
     let today = Date::today();
     // History is read only when a gate is broken, to tell a rollback from a promotion.
@@ -91,6 +120,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         ValidateFormat::Json => super::print_json(&Report {
             valid: errors == 0,
+            root: repo.root.to_string_lossy().into_owned(),
             errors,
             warnings,
             problems: &problems,
@@ -126,6 +156,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // Files with problems count too: they were read, and their problems are in the report.
+    let (flags, segments, environments) = (
+        repo.flags.len() + repo.partial.flags.len(),
+        repo.segments.len() + repo.partial.segments.len(),
+        repo.environments.len() + repo.partial.environments.len(),
+    );
     let summary = format!(
         "{} error{}, {} warning{}{} in {} flag{}, {} segment{}, {} environment{}",
         errors,
@@ -136,12 +172,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
             0 => String::new(),
             n => format!(", {n} note{}", plural(n)),
         },
-        repo.flags.len(),
-        plural(repo.flags.len()),
-        repo.segments.len(),
-        plural(repo.segments.len()),
-        repo.environments.len(),
-        plural(repo.environments.len()),
+        flags,
+        plural(flags),
+        segments,
+        plural(segments),
+        environments,
+        plural(environments),
     );
     let _ = writeln!(std::io::stderr(), "{summary}");
     Ok(if errors > 0 {

@@ -702,60 +702,9 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
     Some(stages)
 }
 
+/// The decoder's stages-only view: the one reader of the flag format.
 fn parse_stages_yaml(text: &str) -> Option<BTreeMap<String, String>> {
-    use serde::Deserialize;
-    use serde::de::{IgnoredAny, MapAccess, Visitor};
-
-    struct Entry(String);
-    impl<'de> Deserialize<'de> for Entry {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Entry;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a stage or a mapping with `stage`")
-                }
-                fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
-                    Ok(Entry(v.to_owned()))
-                }
-                fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Entry, E> {
-                    if v {
-                        Err(E::custom("`true` is not a stage"))
-                    } else {
-                        Ok(Entry(OFF.into()))
-                    }
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entry, A::Error> {
-                    let mut stage = None;
-                    while let Some(key) = map.next_key::<String>()? {
-                        if key == "stage" {
-                            stage = Some(map.next_value::<String>()?);
-                        } else {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                    stage
-                        .map(Entry)
-                        .ok_or_else(|| serde::de::Error::missing_field("stage"))
-                }
-            }
-            d.deserialize_any(V)
-        }
-    }
-    #[derive(Deserialize)]
-    struct File {
-        #[serde(default)]
-        environments: Option<BTreeMap<String, Entry>>,
-    }
-    // The loader's parser and limits; only the environments' stages are read.
-    let file: File = crate::repo::parse_yaml(text).ok()?;
-    Some(
-        file.environments
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k, v.0))
-            .collect(),
-    )
+    crate::repo::parse_stages(text)
 }
 
 /// The id of the tree at `path` inside `tree`, if there is one.

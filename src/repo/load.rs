@@ -5,22 +5,17 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use rayon::prelude::*;
-use serde::de::DeserializeOwned;
-
 use super::{
-    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Pipeline, Repo, SETTINGS_FILE, SegmentDef,
-    Settings, Stage,
+    Cleanup, Doc, EnvironmentDef, FlagDef, Loc, Partial, Pipeline, Repo, SETTINGS_FILE, SegmentDef,
+    Settings, Stage, decode,
 };
 use crate::error::UserError;
 use crate::problem::Problem;
+use anyhow::Result;
+use rayon::prelude::*;
 
 /// Largest file `flags` reads (1 MiB): flag files are a few hundred bytes.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// Deepest YAML nesting accepted; the formats need four levels.
-pub const MAX_NESTING: usize = 64;
 
 /// Walks up from `start` to the first directory holding `flags.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
@@ -51,6 +46,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
+    Settings,
     Environment,
     Segment,
     Flag,
@@ -68,6 +64,7 @@ struct Found {
 // allocation per flag for nothing.
 #[allow(clippy::large_enum_variant)]
 enum Parsed {
+    Settings(Doc<Settings>),
     Environment(Doc<EnvironmentDef>),
     Segment(Doc<SegmentDef>),
     Flag(Doc<FlagDef>),
@@ -183,27 +180,29 @@ pub(crate) fn load_from_sources(
     files: Vec<(String, Result<String, Problem>)>,
     mut problems: Vec<Problem>,
 ) -> Repo {
+    let mut value_problems = Vec::new();
+    let mut partial = Partial::default();
     let settings = match settings {
-        Some(Ok(source)) => match parse_or_default::<Settings>(&source, true) {
-            Ok(def) => Some(Doc {
-                name: "flags".into(),
-                path: SETTINGS_FILE.into(),
-                source,
-                def,
-            }),
-            Err((loc, msg)) => {
-                problems.push(Problem::error(SETTINGS_FILE, loc, msg));
-                None
+        Some(source) => {
+            let read = read_file(Kind::Settings, SETTINGS_FILE.to_string(), source);
+            problems.extend(read.problems);
+            value_problems.extend(read.value_problems);
+            match read.parsed {
+                Some(Parsed::Settings(doc)) if read.clean => Some(doc),
+                Some(Parsed::Settings(doc)) => {
+                    partial.settings = Some(doc);
+                    None
+                }
+                _ => {
+                    partial.stages_unknown = true;
+                    None
+                }
             }
-        },
-        Some(Err(p)) => {
-            problems.push(p);
-            None
         }
         None => None,
     };
 
-    let parsed: Vec<Result<Parsed, Problem>> = files
+    let read: Vec<FileRead> = files
         .into_par_iter()
         .filter_map(|(rel, source)| {
             let kind = if rel.starts_with("environments/") {
@@ -215,23 +214,37 @@ pub(crate) fn load_from_sources(
             } else {
                 return None;
             };
-            Some(source.and_then(|source| parse_file(kind, rel, source)))
+            Some(read_file(kind, rel, source))
         })
         .collect();
 
     let (mut environments, mut segments, mut flags) = (Vec::new(), Vec::new(), Vec::new());
-    for p in parsed {
-        match p {
-            Ok(Parsed::Environment(d)) => environments.push(d),
-            Ok(Parsed::Segment(d)) => segments.push(d),
-            Ok(Parsed::Flag(d)) => flags.push(d),
-            Err(p) => problems.push(p),
+    for r in read {
+        problems.extend(r.problems);
+        value_problems.extend(r.value_problems);
+        match (r.parsed, r.clean) {
+            (Some(Parsed::Environment(d)), true) => environments.push(d),
+            (Some(Parsed::Segment(d)), true) => segments.push(d),
+            (Some(Parsed::Flag(d)), true) => flags.push(d),
+            (Some(Parsed::Environment(d)), false) => partial.environments.push(d),
+            (Some(Parsed::Segment(d)), false) => partial.segments.push(d),
+            (Some(Parsed::Flag(d)), false) => partial.flags.push(d),
+            (Some(Parsed::Settings(_)) | None, _) => {}
         }
     }
-    environments.sort_by(|a, b| a.name.cmp(&b.name));
-    segments.sort_by(|a, b| a.name.cmp(&b.name));
-    flags.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+    for list in [&mut environments, &mut partial.environments] {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    for list in [&mut segments, &mut partial.segments] {
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    for list in [&mut flags, &mut partial.flags] {
+        list.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+    }
 
+    // The model other commands use has no `flags.yaml` with problems (the mutating commands
+    // refuse to plan with it); validation reads the stages it could read from
+    // `Repo::with_partial`.
     let (pipeline, cleanup) = match &settings {
         Some(doc) => (resolve_pipeline(&doc.def), doc.def.cleanup),
         None => (Pipeline::default_pipeline(), Cleanup::default()),
@@ -246,41 +259,85 @@ pub(crate) fn load_from_sources(
         segments,
         flags,
         load_problems: problems,
+        value_problems,
+        partial,
     }
 }
 
-fn parse_file(kind: Kind, rel: String, source: String) -> Result<Parsed, Problem> {
+/// One file read, decoded and sorted into the model or the partial model.
+struct FileRead {
+    /// What the file declares, if anything.
+    parsed: Option<Parsed>,
+    /// Whether it decoded without shape problems (then it joins the model).
+    clean: bool,
+    problems: Vec<Problem>,
+    value_problems: Vec<Problem>,
+}
+
+fn read_file(kind: Kind, rel: String, source: Result<String, Problem>) -> FileRead {
     let name = stem(&rel);
-    let err = |(loc, msg)| Problem::error(&rel, loc, msg);
-    Ok(match kind {
-        Kind::Environment => {
-            let def = parse_or_default(&source, true).map_err(err)?;
-            Parsed::Environment(Doc {
-                name,
-                path: rel,
-                source,
-                def,
-            })
+    let (source, tree) = match source {
+        Ok(source) => match crate::yaml::parse(&source) {
+            Ok(tree) => (source, tree),
+            Err((loc, msg)) => {
+                let problem = Problem::error(&rel, loc, msg);
+                return unreadable(kind, name, rel, problem);
+            }
+        },
+        Err(problem) => return unreadable(kind, name, rel, problem),
+    };
+    macro_rules! decoded {
+        ($decode:path, $variant:ident) => {{
+            let d = $decode(&rel, &source, tree.as_ref());
+            FileRead {
+                clean: d.problems.is_empty() && d.def.is_some(),
+                problems: d.problems,
+                value_problems: d.value_problems,
+                parsed: d.def.map(|def| {
+                    Parsed::$variant(Doc {
+                        name,
+                        path: rel.clone(),
+                        source,
+                        def,
+                    })
+                }),
+            }
+        }};
+    }
+    match kind {
+        Kind::Settings => decoded!(decode::settings, Settings),
+        Kind::Environment => decoded!(decode::environment, Environment),
+        Kind::Segment => decoded!(decode::segment, Segment),
+        Kind::Flag => decoded!(decode::flag, Flag),
+    }
+}
+
+/// A file that is not YAML (or not readable at all) is one problem; an environment or a
+/// segment still exists by its file name, so references to it raise nothing more.
+fn unreadable(kind: Kind, name: String, rel: String, problem: Problem) -> FileRead {
+    fn doc<T>(name: String, path: String, def: T) -> Doc<T> {
+        Doc {
+            name,
+            path,
+            source: String::new(),
+            def,
         }
-        Kind::Segment => {
-            let def = parse_or_default(&source, true).map_err(err)?;
-            Parsed::Segment(Doc {
-                name,
-                path: rel,
-                source,
-                def,
-            })
-        }
-        Kind::Flag => {
-            let def = parse_flag(&source).map_err(err)?;
-            Parsed::Flag(Doc {
-                name,
-                path: rel,
-                source,
-                def,
-            })
-        }
-    })
+    }
+    let parsed = match kind {
+        Kind::Environment => Some(Parsed::Environment(doc(
+            name,
+            rel,
+            EnvironmentDef::default(),
+        ))),
+        Kind::Segment => Some(Parsed::Segment(doc(name, rel, SegmentDef::default()))),
+        Kind::Settings | Kind::Flag => None,
+    };
+    FileRead {
+        parsed,
+        clean: false,
+        problems: vec![problem],
+        value_problems: Vec::new(),
+    }
 }
 
 /// The problem of a file over [`MAX_FILE_BYTES`].
@@ -322,7 +379,7 @@ pub(crate) fn check_bytes(bytes: Vec<u8>, rel: &str) -> Result<String, Problem> 
     })
 }
 
-fn resolve_pipeline(settings: &Settings) -> Pipeline {
+pub(super) fn resolve_pipeline(settings: &Settings) -> Pipeline {
     match &settings.pipeline {
         None => Pipeline::default_pipeline(),
         Some(stages) => Pipeline {
@@ -341,7 +398,7 @@ fn resolve_pipeline(settings: &Settings) -> Pipeline {
     }
 }
 
-fn stem(rel: &str) -> String {
+pub(super) fn stem(rel: &str) -> String {
     let file = rel.rsplit('/').next().unwrap_or(rel);
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
@@ -515,122 +572,48 @@ fn read_checked(
     check_bytes(bytes, rel)
 }
 
-/// Whether a document holds nothing but comments and blank lines.
-fn is_blank_document(source: &str) -> bool {
-    source.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
-    })
-}
-
-fn parse_or_default<T: DeserializeOwned + Default>(
-    source: &str,
-    allow_empty: bool,
-) -> Result<T, (Option<Loc>, String)> {
-    if allow_empty && is_blank_document(source.trim_start_matches('\u{feff}')) {
-        return Ok(T::default());
-    }
-    parse_yaml(source)
-}
-
-/// Parses a flag file (also used to verify an edit before it is written).
+/// Decodes a flag file's text (also used to verify an edit before it is written): the
+/// flag, or the first problem that keeps the file out of the model.
 pub fn parse_flag(source: &str) -> Result<FlagDef, (Option<Loc>, String)> {
-    if is_blank_document(source.trim_start_matches('\u{feff}')) {
-        return Err((
-            Some(Loc {
-                line: 1,
-                column: 1,
+    let tree = crate::yaml::parse(source)?;
+    let d = decode::flag("", source, tree.as_ref());
+    let mut problems = d.problems;
+    crate::problem::sort(&mut problems);
+    match (d.def, problems.into_iter().next()) {
+        (Some(def), None) => Ok(def),
+        (_, Some(p)) => Err((
+            p.line.map(|line| Loc {
+                line,
+                column: p.column.unwrap_or(1),
                 start: 0,
                 len: 0,
             }),
-            "file is empty; a flag needs `description`, `owner` and `type`".into(),
-        ));
+            p.message,
+        )),
+        (None, None) => Err((None, "file declares no flag".into())),
     }
-    parse_yaml(source)
 }
 
-/// Parses YAML into `T` with bounded nesting and aliases; errors come back as a location
-/// and a message that says what to do.
-pub fn parse_yaml<T: DeserializeOwned>(source: &str) -> Result<T, (Option<Loc>, String)> {
-    // Comments are never read from the model: not capturing their text saves a tenth of
-    // the parse (flag files start with one). They are still checked as YAML syntax.
-    let options = serde_saphyr::options! {
-        with_snippet: false,
-        emit_comments: false,
-        budget: serde_saphyr::budget! {
-            max_depth: MAX_NESTING,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
-            max_nodes: 100_000,
-        },
-    };
-    serde_saphyr::from_str_with_options(source, options).map_err(|e| {
-        let loc = e
-            .location()
-            .map(|l| Loc::from_saphyr(&l))
-            .filter(|l| l.is_known());
-        (loc, explain(&e.without_snippet().to_string()))
-    })
+/// The stage per environment of a version of a flag file (the decoder's stages-only view,
+/// for history); `None` when the text is not YAML or its stages cannot be read.
+pub(crate) fn parse_stages(source: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let tree = crate::yaml::parse(source).ok()?;
+    decode::stages(source, tree.as_ref())
 }
 
-/// Turns serde-saphyr's message into one that names the fix.
-fn explain(raw: &str) -> String {
-    // The location is reported separately.
-    let msg = match raw.rfind(" at line ") {
-        Some(i) if is_line_column(&raw[i + " at line ".len()..]) => &raw[..i],
-        _ => raw,
+/// Every problem of one file's text read as the kind its path says (`flags.yaml`,
+/// `environments/`, `segments/`, `flags/`): the loader's whole reading of one file, for
+/// fuzzing and tools.
+pub fn decode_file(rel: &str, source: &str) -> Vec<Problem> {
+    let kind = match rel {
+        SETTINGS_FILE => Kind::Settings,
+        r if r.starts_with("environments/") => Kind::Environment,
+        r if r.starts_with("segments/") => Kind::Segment,
+        _ => Kind::Flag,
     };
-    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest
-            .split(", set DuplicateKeyPolicy")
-            .next()
-            .unwrap_or(rest);
-        return format!("duplicate key `{key}`; keep only one of them");
-    }
-    if msg.starts_with("unknown field") {
-        return format!("{msg}; remove it or fix its spelling");
-    }
-    if msg.starts_with("missing field") {
-        return format!("{msg}; add it");
-    }
-    if msg.starts_with("unknown variant") {
-        return format!("{msg}; use one of these values");
-    }
-    if msg.contains("recursion limit") || msg.contains("depth") && msg.contains("budget") {
-        return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
-    }
-    if msg.contains("budget") || msg.contains("alias") && msg.contains("limit") {
-        return format!(
-            "{msg}; too many anchors, aliases or nodes for a flags file (aliases are limited to guard against alias bombs)"
-        );
-    }
-    if msg == "expected mapping start" {
-        return "expected a mapping (`key: value` lines) here".into();
-    }
-    if msg == "expected sequence start" {
-        return "expected a list here (`[a, b]` or `- a` lines)".into();
-    }
-    if let Some(rest) = msg.strip_prefix("expected string scalar") {
-        return format!("expected a single text value here{rest}");
-    }
-    if msg.starts_with("invalid u32") || msg.starts_with("invalid u64") {
-        return "expected a whole number, 0 or more".into();
-    }
-    if msg.starts_with("invalid floating point") {
-        return "expected a number".into();
-    }
-    if msg.starts_with("multiple YAML documents") {
-        return "a file holds one YAML document: remove the `---` separator and what follows it"
-            .into();
-    }
-    msg.to_string()
-}
-
-/// Whether `s` is exactly `N, column M` (the location suffix of serde-saphyr's messages).
-fn is_line_column(s: &str) -> bool {
-    let Some((line, column)) = s.split_once(", column ") else {
-        return false;
-    };
-    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
-    digits(line) && digits(column)
+    let read = read_file(kind, rel.to_string(), Ok(source.to_string()));
+    read.problems
+        .into_iter()
+        .chain(read.value_problems)
+        .collect()
 }

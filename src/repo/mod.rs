@@ -1,5 +1,6 @@
 //! The flags repository: discovery, loading, and the resolved model other modules use.
 
+mod decode;
 mod discover;
 mod load;
 pub mod model;
@@ -9,9 +10,10 @@ pub mod typed;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use crate::yaml::MAX_NESTING;
 pub use discover::find_root;
-pub use load::{MAX_FILE_BYTES, MAX_NESTING, parse_flag, parse_yaml};
-pub(crate) use load::{check_bytes, flag_keys, load_from_sources, too_large};
+pub use load::{MAX_FILE_BYTES, decode_file, parse_flag};
+pub(crate) use load::{check_bytes, flag_keys, load_from_sources, parse_stages, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
 pub use typed::{Serve, ServeView, TypedView, ValueType, VariantName};
@@ -27,8 +29,8 @@ pub const SETTINGS_FILE: &str = "flags.yaml";
 pub const OFF: &str = "off";
 
 /// A loaded file: its name (the file stem), its path relative to the flags root, its text and
-/// what it deserialized into.
-#[derive(Debug)]
+/// what it decoded into.
+#[derive(Debug, Clone)]
 pub struct Doc<T> {
     pub name: String,
     /// Relative to the flags root, with `/` separators (as shown to users).
@@ -37,8 +39,9 @@ pub struct Doc<T> {
     pub def: T,
 }
 
-/// A flags repository as read from disk. Files that could not be read or parsed are absent
-/// from the model and recorded in `load_problems`, so one bad file never hides the others.
+/// A flags repository as read from disk. Files that could not be read or decoded are absent
+/// from the model and recorded in `load_problems`, so one bad file never hides the others;
+/// what they still declare is kept apart in `partial`, for validation.
 #[derive(Debug)]
 pub struct Repo {
     pub root: PathBuf,
@@ -51,7 +54,29 @@ pub struct Repo {
     pub segments: Vec<Doc<SegmentDef>>,
     /// Sorted by key, then path (duplicates are kept for validation to report).
     pub flags: Vec<Doc<FlagDef>>,
+    /// Problems that keep a file out of the model (not YAML, a missing or mistyped field).
     pub load_problems: Vec<Problem>,
+    /// Problems with a value of a file that is still in the model (a date that does not
+    /// exist): validation reports them, other commands use the file.
+    pub value_problems: Vec<Problem>,
+    /// What the files with `load_problems` still declare.
+    pub partial: Partial,
+}
+
+/// What files with problems still declare, for validation only: their other problems are
+/// found, and references to them are not reported as unknown. Other commands leave these
+/// files out (and say so).
+#[derive(Debug, Default)]
+pub struct Partial {
+    /// `flags.yaml` when it has problems (the model's pipeline is then the default one;
+    /// validation's is built from what it could read).
+    pub settings: Option<Doc<Settings>>,
+    /// `flags.yaml` could not be read at all: the stages are unknown.
+    pub stages_unknown: bool,
+    /// Sorted by name, as the model's lists.
+    pub environments: Vec<Doc<EnvironmentDef>>,
+    pub segments: Vec<Doc<SegmentDef>>,
+    pub flags: Vec<Doc<FlagDef>>,
 }
 
 /// The resolved pipeline: stages in order, `off` implied before them.
@@ -205,7 +230,50 @@ impl FlagDef {
     }
 }
 
+impl Partial {
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_none()
+            && !self.stages_unknown
+            && self.environments.is_empty()
+            && self.segments.is_empty()
+            && self.flags.is_empty()
+    }
+}
+
 impl Repo {
+    /// The model with what files with problems still declare merged in (each list sorted
+    /// again), for validation: their other problems are found, and references to them are
+    /// not unknown. `partial` keeps only `stages_unknown`.
+    pub fn with_partial(&self) -> Repo {
+        fn merge<T: Clone>(clean: &[Doc<T>], partial: &[Doc<T>]) -> Vec<Doc<T>> {
+            let mut all: Vec<Doc<T>> = clean.iter().chain(partial).cloned().collect();
+            all.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
+            all
+        }
+        let p = &self.partial;
+        // A `flags.yaml` with problems still gives the stages it could read: the default
+        // pipeline in its place would turn every custom stage into a false "unknown stage".
+        let (pipeline, cleanup) = match &p.settings {
+            Some(doc) => (load::resolve_pipeline(&doc.def), doc.def.cleanup),
+            None => (self.pipeline.clone(), self.cleanup),
+        };
+        Repo {
+            root: self.root.clone(),
+            settings: self.settings.clone().or_else(|| p.settings.clone()),
+            pipeline,
+            cleanup,
+            environments: merge(&self.environments, &p.environments),
+            segments: merge(&self.segments, &p.segments),
+            flags: merge(&self.flags, &p.flags),
+            load_problems: self.load_problems.clone(),
+            value_problems: self.value_problems.clone(),
+            partial: Partial {
+                stages_unknown: p.stages_unknown,
+                ..Partial::default()
+            },
+        }
+    }
+
     /// Finds the flags root from `start` (walking up) and loads it.
     pub fn discover(start: &Path) -> anyhow::Result<Repo> {
         let root = find_root(start)?;

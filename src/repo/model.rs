@@ -1,23 +1,22 @@
 //! The typed model of the four file kinds (PRODUCT.md section 1).
 //!
-//! These types are what serde-saphyr deserializes into and what schemars describes, so the
-//! JSON Schema printed by `flags schema` can never drift from what the loader accepts. Values
-//! that problems point at or that edits rewrite are wrapped in [`Sp`] to keep their location.
-//! Names, dates and stage references stay strings here: checking them is validation's job, so
-//! one bad date does not hide every other problem of the same file.
+//! These types are what the decoder (`decode.rs`) reads from the located YAML tree and what
+//! schemars describes for `flags schema`; a test feeds one corpus to both the schema and the
+//! decoder and compares their verdicts, so the two cannot drift. Values that problems point
+//! at or that edits rewrite are wrapped in [`Sp`] to keep their location. Names and stage
+//! references stay strings here: checking them against the other files is validation's job.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use schemars::JsonSchema;
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 use super::sp::Sp;
 use super::typed::{Serve, VariantName};
 
 /// `flags.yaml`: the settings of a flags repository.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "flags.yaml")]
 pub struct Settings {
@@ -37,7 +36,7 @@ pub struct Settings {
 }
 
 /// The rollout bucketing `flags eval` answers with (`bucketing` in `flags.yaml`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bucketing {
     /// MurmurHash3 of the canonical CBOR of `[flagKey, targetingKey]` (flagd schema 0.2.15).
@@ -48,8 +47,19 @@ pub enum Bucketing {
     Legacy,
 }
 
+impl Bucketing {
+    pub const ALL: [Bucketing; 2] = [Bucketing::Flagd, Bucketing::Legacy];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucketing::Flagd => "flagd",
+            Bucketing::Legacy => "legacy",
+        }
+    }
+}
+
 /// One stage of the pipeline.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageDef {
     /// Stage name, e.g. `partners`.
@@ -66,7 +76,7 @@ pub struct StageDef {
 }
 
 /// Cleanup policy.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cleanup {
     /// Days a temporary flag stays at the last stage everywhere before it is ready for cleanup.
@@ -94,7 +104,7 @@ impl Default for Cleanup {
 }
 
 /// `environments/<env>.yaml`.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "environment")]
 pub struct EnvironmentDef {
@@ -107,7 +117,7 @@ pub struct EnvironmentDef {
 }
 
 /// `segments/<segment>.yaml`.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "segment")]
 pub struct SegmentDef {
@@ -129,7 +139,7 @@ pub struct SegmentDef {
 }
 
 /// A targeting rule: `attribute op values`. The targeting key is the attribute `key`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// User attribute the rule reads (`key` is the targeting key).
@@ -141,7 +151,7 @@ pub struct Rule {
 }
 
 /// Rule operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     In,
@@ -216,45 +226,8 @@ impl fmt::Display for RuleValue {
     }
 }
 
-impl<'de> Deserialize<'de> for RuleValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RuleValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or a number")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RuleValue, E> {
-                Ok(RuleValue::String(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<RuleValue, E> {
-                Ok(RuleValue::String(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RuleValue, E> {
-                Ok(RuleValue::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RuleValue, E> {
-                Ok(RuleValue::Number(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RuleValue, E> {
-                if v.is_finite() {
-                    Ok(RuleValue::Number(v))
-                } else {
-                    Err(E::custom("rule values must be finite numbers"))
-                }
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RuleValue, E> {
-                Err(E::custom(format!(
-                    "`{v}` is a boolean; rule values are strings or numbers (quote it: \"{v}\")"
-                )))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 /// `flags/**/<flag>.yaml`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "flag")]
 pub struct FlagDef {
@@ -267,15 +240,15 @@ pub struct FlagDef {
     pub kind: Sp<FlagType>,
     /// Creation date (YYYY-MM-DD); written by `flags new`, else taken from git history.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = DATE_PATTERN))]
     pub created: Option<Sp<String>>,
     /// Past this date (YYYY-MM-DD) the flag is overdue for cleanup.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    #[schemars(with = "Option<String>", regex(pattern = DATE_PATTERN))]
     pub expires: Option<Sp<String>>,
     /// Stage per environment; an environment not listed is `off`.
     #[serde(default)]
-    #[schemars(with = "std::collections::BTreeMap<String, EnvEntry>")]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, EnvEntry>>")]
     pub environments: Sp<Entries<Sp<String>, Sp<EnvEntry>>>,
     // ---- typed flags (PRODUCT.md section 8; resolved by `typed::TypedView`) ----
     /// Variant name -> value; all values of one JSON type (boolean, string, number or
@@ -298,10 +271,12 @@ pub struct FlagDef {
     pub requires: Option<Sp<Entries<Sp<String>, Sp<VariantName>>>>,
 }
 
+/// `YYYY-MM-DD` with a month from 01 to 12 and a day from 01 to 31 (the decoder also refuses
+/// days a month does not have, such as 2026-02-30, which a pattern cannot say).
+pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
 /// Flag types.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlagType {
     Release,
@@ -348,7 +323,7 @@ impl fmt::Display for FlagType {
 
 /// A flag's state in one environment: `production: partners` (short form) or a mapping
 /// with `stage`, `since`, `segments` and `schedule` (long form).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvEntry {
     pub stage: Sp<String>,
     pub since: Option<Sp<String>>,
@@ -363,84 +338,6 @@ pub struct EnvEntry {
     pub long_form: bool,
 }
 
-impl<'de> Deserialize<'de> for EnvEntry {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = EnvEntry;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a stage name or a mapping with `stage`, `since`, `segments`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnvEntry, E> {
-                Ok(EnvEntry {
-                    stage: Sp::new(v.to_owned(), Default::default()),
-                    since: None,
-                    segments: Vec::new(),
-                    users: Vec::new(),
-                    serve: None,
-                    schedule: Vec::new(),
-                    long_form: false,
-                })
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<EnvEntry, E> {
-                // YAML 1.1 readers take a bare `off` for false; accept it as the `off` stage.
-                if v {
-                    Err(E::custom("`true` is not a stage; write a stage name"))
-                } else {
-                    self.visit_str("off")
-                }
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<EnvEntry, A::Error> {
-                let mut stage = None;
-                let mut since = None;
-                let mut segments = None;
-                let mut users = None;
-                let mut serve = None;
-                let mut schedule = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "stage" => stage = Some(map.next_value::<Sp<String>>()?),
-                        "since" => since = Some(map.next_value::<Sp<String>>()?),
-                        "segments" => segments = Some(map.next_value::<Vec<Sp<String>>>()?),
-                        "users" => users = Some(map.next_value::<Vec<Sp<String>>>()?),
-                        "serve" => serve = Some(map.next_value::<Sp<Serve>>()?),
-                        "schedule" => schedule = Some(map.next_value::<Schedule>()?.0),
-                        other => {
-                            return Err(de::Error::unknown_field(
-                                other,
-                                &["stage", "since", "segments", "schedule", "users", "serve"],
-                            ));
-                        }
-                    }
-                }
-                let stage = stage.ok_or_else(|| de::Error::missing_field("stage"))?;
-                Ok(EnvEntry {
-                    stage,
-                    since,
-                    segments: segments.unwrap_or_default(),
-                    users: users.unwrap_or_default(),
-                    serve,
-                    schedule: schedule.unwrap_or_default(),
-                    long_form: true,
-                })
-            }
-        }
-        let mut entry = Sp::<EnvEntryRaw>::deserialize(d)?;
-        // A short form's stage is the whole value: give it the value's location.
-        if !entry.value.0.long_form {
-            entry.value.0.stage.loc = entry.loc;
-        }
-        return Ok(entry.value.0);
-
-        struct EnvEntryRaw(EnvEntry);
-        impl<'de> Deserialize<'de> for EnvEntryRaw {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(V).map(EnvEntryRaw)
-            }
-        }
-    }
-}
-
 impl JsonSchema for EnvEntry {
     fn schema_name() -> Cow<'static, str> {
         "EnvEntry".into()
@@ -450,13 +347,14 @@ impl JsonSchema for EnvEntry {
             "description": "The flag's stage in this environment: a stage name (short form) or a mapping (long form).",
             "anyOf": [
                 { "type": "string", "description": "Stage name, or `off`." },
+                { "const": false, "description": "A bare `off`, which YAML reads as false: the `off` stage." },
                 {
                     "type": "object",
                     "additionalProperties": false,
                     "required": ["stage"],
                     "properties": {
-                        "stage": { "type": "string", "description": "Stage name, or `off`." },
-                        "since": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "When this environment entered its stage (YYYY-MM-DD)." },
+                        "stage": { "anyOf": [{ "type": "string" }, { "const": false }], "description": "Stage name, or `off` (a bare `off` is read as false)." },
+                        "since": { "type": ["string", "null"], "pattern": DATE_PATTERN, "description": "When this environment entered its stage (YYYY-MM-DD)." },
                         "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." },
                         "users": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment: these targeting keys, at any stage but off." },
                         "serve": {
@@ -474,8 +372,8 @@ impl JsonSchema for EnvEntry {
                                 "additionalProperties": false,
                                 "required": ["stage", "at"],
                                 "properties": {
-                                    "stage": { "type": "string", "description": "Stage the environment moves to." },
-                                    "at": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$", "description": "When: RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z." }
+                                    "stage": { "anyOf": [{ "type": "string" }, { "const": false }], "description": "Stage the environment moves to." },
+                                    "at": { "type": "string", "pattern": super::decode::TIMESTAMP_PATTERN, "description": "When: RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z." }
                                 }
                             }
                         }
@@ -489,8 +387,7 @@ impl JsonSchema for EnvEntry {
 /// One planned move of a flag in an environment (PRODUCT.md section 9): from `at` on, the
 /// environment is at `stage`. `at` stays text here (checked by `crate::schedule`), so one bad
 /// timestamp does not hide the file's other problems.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScheduleEntry {
     /// Stage the environment moves to.
     pub stage: Sp<String>,
@@ -498,62 +395,12 @@ pub struct ScheduleEntry {
     pub at: Sp<String>,
 }
 
-/// `schedule:` — a list of entries; a bare `schedule:` (null) is none.
-struct Schedule(Vec<Sp<ScheduleEntry>>);
-
-impl<'de> Deserialize<'de> for Schedule {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Option::<Vec<Sp<ScheduleEntry>>>::deserialize(d).map(|v| Schedule(v.unwrap_or_default()))
-    }
-}
-
 /// A mapping read in file order (key order matters for edits and for messages).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entries<K, V>(pub Vec<(K, V)>);
 
 impl<K, V> Default for Entries<K, V> {
     fn default() -> Self {
         Entries(Vec::new())
-    }
-}
-
-impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Entries<K, V> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis<K, V>(std::marker::PhantomData<(K, V)>);
-        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Vis<K, V> {
-            type Value = Entries<K, V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-                let mut v = Vec::new();
-                while let Some(e) = m.next_entry()? {
-                    v.push(e);
-                }
-                Ok(Entries(v))
-            }
-        }
-        // Through `deserialize_option` so that a bare `environments:` (null) means no entries,
-        // while anything else still goes through `deserialize_map` and keeps precise errors.
-        struct Opt<K, V>(std::marker::PhantomData<(K, V)>);
-        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Opt<K, V> {
-            type Value = Entries<K, V>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Entries(Vec::new()))
-            }
-            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
-                d.deserialize_map(Vis(std::marker::PhantomData))
-            }
-        }
-        d.deserialize_option(Opt(std::marker::PhantomData))
     }
 }

@@ -1,12 +1,10 @@
 //! `Sp<T>`: a value with the place in its file where it was written.
 //!
-//! A thin wrapper over serde-saphyr's `Spanned<T>` that keeps the line, column and byte
-//! range of the value (for located problems and for comment-preserving edits) and that
-//! describes itself to schemars as plain `T`, so the JSON Schema comes from the same types.
+//! The line, column and byte range of a value (for located problems and for
+//! comment-preserving edits), taken from the located YAML tree; `Sp<T>` describes itself to
+//! schemars as plain `T`, so the JSON Schema comes from the model's own types.
 
 use std::borrow::Cow;
-
-use serde::{Deserialize, Deserializer};
 
 /// Where a value sits in its source file: 1-based line and column, and its byte range.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -56,20 +54,18 @@ impl<T> Sp<T> {
     }
 }
 
+/// Equal when the values are: where a value was written is not part of what the file says
+/// (edit verification compares decoded models this way, spans erased).
+impl<T: PartialEq> PartialEq for Sp<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
 impl<T> std::ops::Deref for Sp<T> {
     type Target = T;
     fn deref(&self) -> &T {
         &self.value
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Sp {
-            loc: Loc::from_saphyr(&s.referenced),
-            value: s.value,
-        })
     }
 }
 

@@ -11,8 +11,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use schemars::JsonSchema;
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::model::FlagDef;
@@ -23,34 +21,10 @@ pub const ON: &str = "on";
 pub const OFF_VARIANT: &str = "off";
 
 /// A variant name as written: a plain scalar. YAML 1.1 readers take a bare `on`/`off` for a
-/// boolean, so `true`/`false` read back as `on`/`off` (the boolean flag's variant names).
+/// boolean, so the decoder reads `true`/`false` back as `on`/`off` (the boolean flag's
+/// variant names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantName(pub String);
-
-impl<'de> Deserialize<'de> for VariantName {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = VariantName;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a variant name")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<VariantName, E> {
-                Ok(VariantName(v.to_owned()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<VariantName, E> {
-                Ok(VariantName(if v { ON } else { OFF_VARIANT }.to_owned()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<VariantName, E> {
-                Ok(VariantName(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<VariantName, E> {
-                Ok(VariantName(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
 
 impl JsonSchema for VariantName {
     fn schema_name() -> Cow<'static, str> {
@@ -65,49 +39,11 @@ impl JsonSchema for VariantName {
 }
 
 /// What the audience is served: one variant, or a split of percentages per variant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Serve {
     Variant(Sp<String>),
     /// Variant -> percent, in file order (the order of the buckets).
     Split(Vec<(Sp<String>, Sp<f64>)>),
-}
-
-impl<'de> Deserialize<'de> for Serve {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Raw(Serve);
-        impl<'de> Deserialize<'de> for Raw {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> Visitor<'de> for V {
-                    type Value = Serve;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str("a variant name or a split (`{variant: percent, ...}`)")
-                    }
-                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Serve, E> {
-                        Ok(Serve::Variant(Sp::new(v.to_owned(), Default::default())))
-                    }
-                    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Serve, E> {
-                        self.visit_str(if v { ON } else { OFF_VARIANT })
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Serve, A::Error> {
-                        let mut out = Vec::new();
-                        while let Some(k) = map.next_key::<Sp<VariantName>>()? {
-                            let w = map.next_value::<Sp<f64>>()?;
-                            out.push((Sp::new(k.value.0, k.loc), w));
-                        }
-                        Ok(Serve::Split(out))
-                    }
-                }
-                d.deserialize_any(V).map(Raw)
-            }
-        }
-        let mut raw = Sp::<Raw>::deserialize(d)?;
-        // A single variant is the whole value: give it the value's location.
-        if let Serve::Variant(v) = &mut raw.value.0 {
-            v.loc = raw.loc;
-        }
-        Ok(raw.value.0)
-    }
 }
 
 impl JsonSchema for Serve {

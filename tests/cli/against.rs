@@ -93,7 +93,7 @@ fn against_json_output_and_unknown_revision() {
     run.code(1);
     assert_eq!(
         run.json(),
-        serde_json::json!({"valid": false, "errors": 1, "warnings": 0, "problems": [{
+        serde_json::json!({"valid": false, "root": std::fs::canonicalize(r.path()).unwrap().to_str().unwrap(), "errors": 1, "warnings": 0, "problems": [{
             "severity": "error", "file": "flags/nd.yaml", "line": 5, "column": 16,
             "message": "flag `nd` moves from `internal` to `everyone` in `development`, skipping `partners`; promote one stage at a time"
         }]})
@@ -105,5 +105,27 @@ fn against_json_output_and_unknown_revision() {
             .starts_with("error: unknown revision `no-such-branch`"),
         "{}",
         run.stderr
+    );
+    // The command cannot run: `--format json` still prints its one object (exit 2), and
+    // the error goes to stderr as in every format.
+    let run = r.run(&[
+        "validate",
+        "--against",
+        "no-such-branch",
+        "--format",
+        "json",
+    ]);
+    run.code(2);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({
+            "valid": false,
+            "error": "unknown revision `no-such-branch`: revspec 'no-such-branch' not found",
+            "hint": "pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)"
+        })
+    );
+    assert!(
+        run.stderr
+            .starts_with("error: unknown revision `no-such-branch`")
     );
 }

@@ -38,6 +38,21 @@ fn every_corpus_file_gives_its_reviewed_output() {
         let (code, stdout, stderr) = run_with_watchdog(&r, Duration::from_secs(10));
         assert!(code == 0 || code == 1, "{name}: exit {code}\n{stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        // Issue #12: messages are in the user's words, never serde's or the parser's types.
+        for serde_words in [
+            "invalid type",
+            "unknown variant",
+            "expected one of",
+            "missing field",
+            "invalid value",
+            "Option<",
+            "deserialize",
+        ] {
+            assert!(
+                !stdout.contains(serde_words),
+                "{name}: serde's words ({serde_words}) reached the user:\n{stdout}"
+            );
+        }
         let actual = format!("exit {code}\n{stdout}");
         let expected_path = input.with_extension("expected");
         if bless {

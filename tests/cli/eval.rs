@@ -381,7 +381,7 @@ fn legacy_bucketing_answers_as_javascript_flagd_core() {
     run.code(1);
     assert!(
         run.stdout.contains(
-            "flags.yaml:12:12: error: unknown variant `legcy`, expected one of flagd, legacy"
+            "flags.yaml:12:12: error: `bucketing`: `legcy` is not a bucketing; did you mean `legacy`? (one of flagd, legacy)"
         ),
         "{}",
         run.stdout

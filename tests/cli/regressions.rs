@@ -52,7 +52,7 @@ fn mutating_commands_refuse_while_flags_yaml_is_broken() {
         run.code(2);
         assert!(
             run.stderr.starts_with(
-                "error: `flags.yaml` cannot be read: expected a whole number, 0 or more\n"
+                "error: `flags.yaml` cannot be read: `cleanup.after_days` must be a whole number, 0 or more, found the text `soon`\n"
             ),
             "{args:?}: {}",
             run.stderr

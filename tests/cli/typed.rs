@@ -67,7 +67,7 @@ environments:
     r.write("flags/loop-b.yaml", "description: B\nowner: o\ntype: release\nrequires:\n  loop-a: on\n  off-dep: on\nenvironments:\n  development: internal\n");
     r.write(
         "flags/off-dep.yaml",
-        "description: Off\nowner: o\ntype: release\n",
+        "description: Off everywhere\nowner: o\ntype: release\n",
     );
     r.write(
         "flags/untyped.yaml",
@@ -84,11 +84,11 @@ environments:
         "flags/bad.yaml:6:3: error: variant name `Big` of flag `bad` is invalid: use lowercase letters and digits, separated by single `.`, `_` or `-`, at most 64 characters
 flags/bad.yaml:6:8: error: variant `Big` of flag `bad` is a string but `small` is a number: all values of one flag have one type; make it a number too
 flags/bad.yaml:7:9: error: variant `list` of flag `bad` is a list: a value must be a boolean, string, number or object (wrap a list in an object)
-flags/bad.yaml:8:10: error: `default` of flag `bad` names unknown variant `smal`: did you mean `small`?
+flags/bad.yaml:8:10: error: `default` of flag `bad` names `smal`, which is none of its variants: did you mean `small`?
 flags/bad.yaml:9:16: error: weight `50.0001` of variant `small` in `serve` of flag `bad` has more than three decimals: round it (e.g. 33.333)
 flags/bad.yaml:11:3: error: flag `bad` requires itself: remove `bad` from `requires`
 flags/bad.yaml:12:3: error: flag `bad` requires unknown flag `nope`: did you mean `untyped`?
-flags/bad.yaml:13:11: error: flag `bad` requires `loop-a` to serve unknown variant `maybe`: variants: off, on
+flags/bad.yaml:13:11: error: flag `bad` requires `loop-a` to serve `maybe`, which is none of its variants: variants: off, on
 flags/bad.yaml:17:13: error: `serve` in `development` of flag `bad` splits a single variant: a split needs two or more; write `serve: small` to serve one
 flags/bad.yaml:20:13: warning: `users` of flag `bad` in `staging` have no effect while the flag is `off` there
 flags/loop-a.yaml:5:3: error: prerequisites form a cycle: loop-a -> loop-b -> loop-a; remove one of these `requires`
@@ -96,7 +96,7 @@ flags/loop-b.yaml:5:3: error: prerequisites form a cycle: loop-b -> loop-a -> lo
 flags/loop-b.yaml:6:3: warning: prerequisite `off-dep` is `off` in `development`, where flag `loop-b` is not: nobody gets `loop-b`'s `serve` there; promote `off-dep` or demote `loop-b` in `development`
 flags/sums.yaml:8:9: error: the weights of `serve` of flag `sums` add up to 90%, not 100%: make them sum to exactly 100
 flags/sums.yaml:12:16: error: weight `0` of variant `a` in `serve` in `development` of flag `sums` is out of range: use a percentage above 0 and at most 100 (remove a variant that gets nothing)
-flags/sums.yaml:12:19: error: `serve` in `development` of flag `sums` names unknown variant `c`: variants: a, b
+flags/sums.yaml:12:19: error: `serve` in `development` of flag `sums` names `c`, which is none of its variants: variants: a, b
 flags/untyped.yaml:5:3: error: flag `untyped` has `variants` but no `default`: add `default: VARIANT` (served outside the audience and where the flag is off)
 flags/untyped.yaml:5:3: error: flag `untyped` has `variants` but no `serve`: add `serve: VARIANT` or a split `serve: {a: 50, b: 50}`
 flags/untyped.yaml:6:6: error: variant `b` of flag `untyped` is a number but `a` is a string: all values of one flag have one type; make it a string too
@@ -113,7 +113,7 @@ flags/untyped.yaml:6:6: error: variant `b` of flag `untyped` is a number but `a`
     let run = r.run(&["eval", "sums", "--env", "development", "--user", "u"]);
     run.code(2);
     assert!(
-        run.stderr.contains("flags/sums.yaml:12:19: error: `serve` in `development` of flag `sums` names unknown variant `c`")
+        run.stderr.contains("flags/sums.yaml:12:19: error: `serve` in `development` of flag `sums` names `c`, which is none of its variants")
             && run.stderr.contains("error: what `sums` in `development` serves is undefined: 3 errors above"),
         "{}",
         run.stderr

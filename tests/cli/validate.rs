@@ -76,11 +76,11 @@ fn unknown_missing_and_mistyped_fields() {
     assert_eq!(code, 1);
     assert_eq!(
         out,
-        "environments/qa.yaml:2:1: error: unknown field `colour`, expected one of description, after; remove it or fix its spelling
-flags/bad-enum.yaml:3:7: error: unknown variant `relase`, expected one of release, experiment, operational, kill-switch, permission; use one of these values
-flags/missing.yaml:2:1: error: missing field `owner`; add it
-flags/unknown.yaml:4:1: error: unknown field `owners`, expected one of description, owner, type, created, expires, environments, variants, default, serve, requires; remove it or fix its spelling
-flags/wrong-type.yaml:4:15: error: expected a mapping (`key: value` lines) here
+        "environments/qa.yaml:2:1: error: unknown field `colour` in an environment file: remove it (the fields here are description, after)
+flags/bad-enum.yaml:3:7: error: `type`: `relase` is not a flag type; did you mean `release`? (one of release, experiment, operational, kill-switch, permission)
+flags/missing.yaml:1:1: error: flag `missing` has no `owner`: add `owner:` with the team or person responsible
+flags/unknown.yaml:4:1: error: unknown field `owners` in a flag file: did you mean `owner`?
+flags/wrong-type.yaml:4:15: error: `environments` must be a mapping of environment to stage (`production: internal` lines), found a list of 1 item
 "
     );
 }
@@ -312,10 +312,13 @@ fn json_format() {
     r.write("segments/unused.yaml", "users: [x]\n");
     let run = r.run(&["validate", "--format", "json"]);
     run.code(1);
+    // `root` is the flags root, absolute: every `file` is relative to it.
+    let root = std::fs::canonicalize(r.path()).unwrap();
     assert_eq!(
         run.json(),
         serde_json::json!({
             "valid": false,
+            "root": root.to_str().unwrap(),
             "errors": 1,
             "warnings": 1,
             "problems": [
@@ -331,7 +334,7 @@ fn json_format() {
     run.success();
     assert_eq!(
         run.json(),
-        serde_json::json!({"valid": true, "errors": 0, "warnings": 0, "problems": []})
+        serde_json::json!({"valid": true, "root": std::fs::canonicalize(clean.path()).unwrap().to_str().unwrap(), "errors": 0, "warnings": 0, "problems": []})
     );
 }
 
@@ -378,4 +381,111 @@ fn text_from_files_is_escaped() {
         out,
         "flags/a.yaml:5:3: error: flag `a` names unknown environment `prod\\u{1b}[31m`: known: development, production, staging\n"
     );
+}
+
+#[test]
+fn every_problem_of_a_file_in_one_run_with_the_field_named() {
+    // Issue #12: the loader used to stop at the first problem of each file, so one mistake
+    // hid the others (a missing `owner` hid the bad date and the misspelt stage).
+    let r = TestRepo::new();
+    r.write(
+        "flags/a.yaml",
+        "description: d\ntype: release\ncreated: 2026-13-45\nenvironments:\n  development: partnrs\n",
+    );
+    r.write(
+        "flags/b.yaml",
+        "description: d\nowner: [a, b]\ntype: release\nenvironments:\n  development: partnrs\n",
+    );
+    r.write(
+        "flags/c.yaml",
+        "description: d\nowner: o\ntype: relase\nexpires: tomorrow\nenvironments:\n  prod: internal\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "flags/a.yaml:1:1: error: flag `a` has no `owner`: add `owner:` with the team or person responsible
+flags/a.yaml:3:10: error: `created` `2026-13-45` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02
+flags/a.yaml:5:16: error: flag `a` is at unknown stage `partnrs` in `development`: did you mean `partners`?
+flags/b.yaml:2:8: error: `owner` must be a single text value, found a list of 2 items
+flags/b.yaml:5:16: error: flag `b` is at unknown stage `partnrs` in `development`: did you mean `partners`?
+flags/c.yaml:3:7: error: `type`: `relase` is not a flag type; did you mean `release`? (one of release, experiment, operational, kill-switch, permission)
+flags/c.yaml:4:10: error: `expires` `tomorrow` is not a valid date: write YYYY-MM-DD, e.g. 2026-11-02
+flags/c.yaml:6:3: error: flag `c` names unknown environment `prod`: did you mean `production`?
+"
+    );
+    // Files with problems are counted: they were read.
+    assert_eq!(
+        run.stderr,
+        "8 errors, 0 warnings in 3 flags, 2 segments, 3 environments\n"
+    );
+}
+
+#[test]
+fn a_file_with_problems_still_declares_what_it_can() {
+    // Issue #12: a segment with a bad rule used to vanish, so every reference to it was a
+    // second, false "unknown segment" error; a broken environment file did the same.
+    let r = TestRepo::new();
+    r.write(
+        "segments/partners.yaml",
+        "rules:\n  - attribute: email\n    op: ends\n    values: [\"@partner.com\"]\n",
+    );
+    r.write("segments/beta.yaml", "users: [a\n");
+    r.write("environments/qa.yaml", "after: [staging]\n");
+    r.flag(
+        "a",
+        "  development:\n    stage: partners\n    segments: [beta]\n  qa: internal\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "environments/qa.yaml:1:8: error: `after` must be a single text value, found a list of 1 item
+segments/beta.yaml:1:8: error: unclosed bracket '['
+segments/partners.yaml:3:9: error: `op` of rule 1: `ends` is not an operator; did you mean `ends_with`? (one of in, not_in, starts_with, ends_with, contains, lt, lte, gt, gte)
+"
+    );
+    // Other commands still leave the broken files out, and say so.
+    let run = r.run(&["list"]);
+    run.success();
+    assert!(
+        run.stderr.starts_with("warning: 3 file(s) could not be read and are left out (environments/qa.yaml, segments/beta.yaml, segments/partners.yaml)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn json_output_when_the_command_cannot_run() {
+    let dir = TestRepo::empty();
+    let run = dir.run(&["validate", "--format", "json"]);
+    run.code(2);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({
+            "valid": false,
+            "error": "no flags repository found in `.` or any parent directory (no `flags.yaml`)",
+            "hint": "run `flags init` to create one, or pass `-C DIR` to point at it"
+        })
+    );
+    assert!(
+        run.stderr.starts_with("error: no flags repository found"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unreadable_flags_yaml_is_one_problem() {
+    // Its stages are unknown, so no flag is said to be at an unknown stage.
+    let r = TestRepo::new();
+    r.write(
+        "flags.yaml",
+        "pipeline:\n  - stage: canary\n    rollout: [\n",
+    );
+    r.flag("a", "  development: canary\n");
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("flags.yaml:"), "{}", run.stdout);
 }
