@@ -217,7 +217,35 @@ fn edit_entry(
             }],
         );
     }
-    let ls = line_start(source, key.loc.start);
+    let lines = [
+        format!("stage: {}", requote(stage_text, &edit.stage)),
+        format!("since: {}", edit.since),
+    ];
+    apply(
+        source,
+        vec![long_form(
+            source,
+            nl,
+            key.loc.start,
+            value_start,
+            stage_end,
+            &lines,
+        )],
+    )
+}
+
+/// The splice that turns a short-form entry (`  key: stage  # comment`, the stage from
+/// `value_start` to `stage_end`) into a block mapping: the key line keeps its comment, and
+/// `lines` follow it, each indented as the mapping's children.
+pub(crate) fn long_form(
+    source: &str,
+    nl: &str,
+    key_start: usize,
+    value_start: usize,
+    stage_end: usize,
+    lines: &[String],
+) -> Splice {
+    let ls = line_start(source, key_start);
     let key_indent = indent_of(&source[ls..]);
     let child = " ".repeat(key_indent + if key_indent == 0 { 2 } else { key_indent });
     let prefix = source
@@ -226,19 +254,15 @@ fn edit_entry(
         .trim_end_matches([' ', '\t']);
     let end = line_content_end(source, stage_end);
     let suffix = source.get(stage_end..end).unwrap_or_default();
-    let text = format!(
-        "{prefix}{suffix}{nl}{child}stage: {}{nl}{child}since: {}",
-        requote(stage_text, &edit.stage),
-        edit.since
-    );
-    apply(
-        source,
-        vec![Splice {
-            start: ls,
-            end,
-            text,
-        }],
-    )
+    Splice {
+        start: ls,
+        end,
+        text: lines
+            .iter()
+            .fold(format!("{prefix}{suffix}"), |text, line| {
+                format!("{text}{nl}{child}{line}")
+            }),
+    }
 }
 
 /// Start of the `stage` key on the stage value's line (for the block-context check).

@@ -8,7 +8,8 @@
 use anyhow::{Result, bail};
 
 use crate::edit::{
-    Splice, apply, indent_of, line_content_end, line_start, only_indent_before, yaml_string,
+    Splice, apply, indent_of, line_content_end, line_start, long_form, only_indent_before,
+    yaml_string,
 };
 use crate::repo::{EnvEntry, FlagDef, Loc, ScheduleEntry, Sp, parse_flag};
 
@@ -327,24 +328,21 @@ fn short_to_long(
     let stage_text = source.get(value_start..stage_end).ok_or_else(|| {
         anyhow::anyhow!("the position of a value is out of range; edit it by hand")
     })?;
-    let ls = line_start(source, key.loc.start);
-    let key_indent = indent_of(&source[ls..]);
-    let child = " ".repeat(key_indent + if key_indent == 0 { 2 } else { key_indent });
-    let prefix = source
-        .get(ls..value_start)
-        .unwrap_or_default()
-        .trim_end_matches([' ', '\t']);
-    let end = line_content_end(source, stage_end);
-    let suffix = source.get(stage_end..end).unwrap_or_default();
+    let lines = [
+        format!("stage: {stage_text}"),
+        "schedule:".to_string(),
+        format!("  - {item}"),
+    ];
     apply(
         source,
-        vec![Splice {
-            start: ls,
-            end,
-            text: format!(
-                "{prefix}{suffix}{nl}{child}stage: {stage_text}{nl}{child}schedule:{nl}{child}  - {item}"
-            ),
-        }],
+        vec![long_form(
+            source,
+            nl,
+            key.loc.start,
+            value_start,
+            stage_end,
+            &lines,
+        )],
     )
 }
 

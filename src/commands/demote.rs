@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use super::promote::{KeyPlan, commit_message_many, current_positions, find_flag, stage_position};
+use super::promote::{KeyPlan, current_positions, stage_change, stage_position};
 use crate::cli::Ctx;
 use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;
@@ -36,70 +36,52 @@ pub struct DemoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
-    mutate::on_target(ctx, &found, &args.mutate, |root| {
-        let usage = "flags demote KEY --env ENV --yes";
-        let keys = mutate::keys_or_ask(root, &args.keys, usage)?;
-        // Only these flags' files are read: demote stays fast in a repository of thousands.
-        let (repo, all_keys) = mutate::load_flags(root, &keys);
-        let envs = mutate::envs_or_ask_for(&repo, &args.env, &keys, usage)?;
-        let today = Date::today();
-        let now = Timestamp::now();
-        let flags = keys
-            .iter()
-            .map(|key| find_flag(&repo, &all_keys, key))
-            .collect::<Result<Vec<_>>>()?;
-        let opts = Demotion {
-            envs: &envs,
-            to: args.to.as_deref(),
-            today,
-            now,
-            cascade: args.cascade,
-        };
-        let mut plans = flags
-            .iter()
-            .map(|flag| plan(&repo, flag, &opts))
-            .collect::<Result<Vec<_>>>()?;
-        // Left ahead without `--cascade`: on a terminal, ask (once for every key).
-        let ahead: Vec<String> = plans
-            .iter()
-            .flat_map(|p| {
-                p.ahead
-                    .iter()
-                    .map(move |a| format!("`{}` in `{}`", escape(&p.plan.key), a.env))
-            })
-            .collect();
-        if !args.cascade
-            && !ahead.is_empty()
-            && !args.mutate.yes
-            && mutate::interactive()
-            && mutate::confirm(&format!(
-                "Also demote {}, which come{} after `{}`?",
-                ahead.join(", "),
-                if ahead.len() == 1 { "s" } else { "" },
-                envs.join("`, `")
-            ))?
-        {
+    stage_change(
+        ctx,
+        "demote",
+        &args.keys,
+        &args.env,
+        &args.mutate,
+        |repo, flags, envs| {
             let opts = Demotion {
-                cascade: true,
-                ..opts
+                envs,
+                to: args.to.as_deref(),
+                today: Date::today(),
+                now: Timestamp::now(),
+                cascade: args.cascade,
             };
-            plans = flags
+            let plan_all = |opts: &Demotion| -> Result<Vec<DemotePlan>> {
+                flags.iter().map(|flag| plan(repo, flag, opts)).collect()
+            };
+            let mut plans = plan_all(&opts)?;
+            // Left ahead without `--cascade`: on a terminal, ask (once for every key).
+            let ahead: Vec<String> = plans
                 .iter()
-                .map(|flag| plan(&repo, flag, &opts))
-                .collect::<Result<Vec<_>>>()?;
-        }
-        let plans: Vec<KeyPlan> = plans.into_iter().map(|p| p.plan).collect();
-        // Warnings only once every key was planned: a refused key changes nothing.
-        for p in &plans {
-            for w in &p.warnings {
-                super::warn(ctx, w);
+                .flat_map(|p| {
+                    p.ahead
+                        .iter()
+                        .map(move |a| format!("`{}` in `{}`", escape(&p.plan.key), a.env))
+                })
+                .collect();
+            if !args.cascade
+                && !ahead.is_empty()
+                && !args.mutate.yes
+                && mutate::interactive()
+                && mutate::confirm(&format!(
+                    "Also demote {}, which come{} after `{}`?",
+                    ahead.join(", "),
+                    if ahead.len() == 1 { "s" } else { "" },
+                    envs.join("`, `")
+                ))?
+            {
+                plans = plan_all(&Demotion {
+                    cascade: true,
+                    ..opts
+                })?;
             }
-        }
-        let message = commit_message_many("demote", &plans);
-        let changes: Vec<_> = plans.into_iter().map(|p| p.change).collect();
-        Ok((repo, changes, message))
-    })
+            Ok(plans.into_iter().map(|p| p.plan).collect())
+        },
+    )
 }
 
 /// What every key of one `demote` is asked for.

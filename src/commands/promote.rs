@@ -36,35 +36,51 @@ pub struct PromoteArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
+    stage_change(
+        ctx,
+        "promote",
+        &args.keys,
+        &args.env,
+        &args.mutate,
+        |repo, flags, envs| {
+            let (today, now) = (Date::today(), Timestamp::now());
+            flags
+                .iter()
+                .map(|flag| plan(repo, flag, envs, args.to.as_deref(), today, now, args.force))
+                .collect()
+        },
+    )
+}
+
+/// What `promote` and `demote` share: the keys and environments (asked for on a terminal),
+/// only those flags' files read (fast in a repository of thousands), every key planned by
+/// `plan` before anything is said (a refused key changes nothing and warns about nothing),
+/// then one change with one message, on the target `--branch` names.
+pub(crate) fn stage_change(
+    ctx: &Ctx,
+    verb: &str,
+    keys: &[String],
+    envs: &[String],
+    opts: &MutateArgs,
+    plan: impl FnOnce(&Repo, &[&Doc<FlagDef>], &[String]) -> Result<Vec<KeyPlan>>,
+) -> Result<ExitCode> {
     let found = crate::repo::find_root(&ctx.dir)?;
-    mutate::on_target(ctx, &found, &args.mutate, |root| {
-        let usage = "flags promote KEY --env ENV --yes";
-        let keys = mutate::keys_or_ask(root, &args.keys, usage)?;
-        // Only these flags' files are read: promote stays fast in a repository of thousands.
+    mutate::on_target(ctx, &found, opts, |root| {
+        let usage = format!("flags {verb} KEY --env ENV --yes");
+        let keys = mutate::keys_or_ask(root, keys, &usage)?;
         let (repo, all_keys) = mutate::load_flags(root, &keys);
-        let envs = mutate::envs_or_ask_for(&repo, &args.env, &keys, usage)?;
-        let today = Date::today();
-        let now = Timestamp::now();
-        let mut plans = Vec::new();
-        for key in &keys {
-            let flag = find_flag(&repo, &all_keys, key)?;
-            plans.push(plan(
-                &repo,
-                flag,
-                &envs,
-                args.to.as_deref(),
-                today,
-                now,
-                args.force,
-            )?);
-        }
-        // Warnings only once every key was planned: a refused key changes nothing.
+        let envs = mutate::envs_or_ask_for(&repo, envs, &keys, &usage)?;
+        let flags = keys
+            .iter()
+            .map(|key| find_flag(&repo, &all_keys, key))
+            .collect::<Result<Vec<_>>>()?;
+        let plans = plan(&repo, &flags, &envs)?;
         for p in &plans {
             for w in &p.warnings {
                 super::warn(ctx, w);
             }
         }
-        let message = commit_message_many("promote", &plans);
+        let message = commit_message_many(verb, &plans);
         let changes: Vec<_> = plans.into_iter().map(|p| p.change).collect();
         Ok((repo, changes, message))
     })
