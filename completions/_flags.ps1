@@ -93,6 +93,9 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the flag controls (asked for on a terminal when left out)')
             [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Kind of flag')
             [CompletionResult]::new('--expires', '--expires', [CompletionResultType]::ParameterName, 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)')
+            [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'A variant of a typed flag: its name and JSON value (`dark=''"#000"''`, `limit=100`, `cfg=''{"rows": 10}''`); repeat for each variant')
+            [CompletionResult]::new('--default', '--default', [CompletionResultType]::ParameterName, 'The variant served outside the audience (with --variant)')
+            [CompletionResult]::new('--serve', '--serve', [CompletionResultType]::ParameterName, 'The variant served to the audience (with --variant)')
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Sub-folder of `flags/` to create the file in (a team''s folder, e.g. `checkout` or `web/checkout`)')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if started in DIR (the flags root is found by walking up from there)')
@@ -199,7 +202,7 @@ Register-ArgumentCompleter -Native -CommandName 'flags' -ScriptBlock {
         }
         'flags;export' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to export')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.openfeature.json, ENV.featureflag.yaml for the other formats)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given')

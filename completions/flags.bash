@@ -334,7 +334,7 @@ _flags() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "flagd json openfeature-operator" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "flagd json openfeature openfeature-operator" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -771,7 +771,7 @@ _flags() {
             return 0
             ;;
         flags__subcmd__new)
-            opts="-y -n -C -h --owner --description --type --expires --dir --yes --dry-run --no-commit --no-verify --branch --color --help"
+            opts="-y -n -C -h --owner --description --type --expires --variant --default --serve --dir --yes --dry-run --no-commit --no-verify --branch --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +790,18 @@ _flags() {
                     return 0
                     ;;
                 --expires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --variant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --default)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -85,6 +85,9 @@ set edit:completion:arg-completer[flags] = {|@words|
             cand --description 'What the flag controls (asked for on a terminal when left out)'
             cand --type 'Kind of flag'
             cand --expires 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)'
+            cand --variant 'A variant of a typed flag: its name and JSON value (`dark=''"#000"''`, `limit=100`, `cfg=''{"rows": 10}''`); repeat for each variant'
+            cand --default 'The variant served outside the audience (with --variant)'
+            cand --serve 'The variant served to the audience (with --variant)'
             cand --dir 'Sub-folder of `flags/` to create the file in (a team''s folder, e.g. `checkout` or `web/checkout`)'
             cand --branch 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched'
             cand -C 'Run as if started in DIR (the flags root is found by walking up from there)'
@@ -184,7 +187,7 @@ set edit:completion:arg-completer[flags] = {|@words|
         }
         &'flags;export'= {
             cand --env 'Environment to export'
-            cand --out-dir 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)'
+            cand --out-dir 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.openfeature.json, ENV.featureflag.yaml for the other formats)'
             cand --format 'Output format'
             cand -o 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given'
             cand --output 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given'

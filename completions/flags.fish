@@ -92,6 +92,9 @@ operational\t''
 kill-switch\t''
 permission\t''"
 complete -c flags -n "__fish_flags_using_subcommand new" -l expires -d 'Date past which the flag is overdue for cleanup (YYYY-MM-DD)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l variant -d 'A variant of a typed flag: its name and JSON value (`dark=\'"#000"\'`, `limit=100`, `cfg=\'{"rows": 10}\'`); repeat for each variant' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l default -d 'The variant served outside the audience (with --variant)' -r
+complete -c flags -n "__fish_flags_using_subcommand new" -l serve -d 'The variant served to the audience (with --variant)' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -l dir -d 'Sub-folder of `flags/` to create the file in (a team\'s folder, e.g. `checkout` or `web/checkout`)' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -l branch -d 'Commit on branch NAME (created from HEAD if new) instead of the current branch; the work tree, the index and the current branch are not touched' -r
 complete -c flags -n "__fish_flags_using_subcommand new" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F
@@ -173,9 +176,10 @@ always\t''
 never\t''"
 complete -c flags -n "__fish_flags_using_subcommand eval" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c flags -n "__fish_flags_using_subcommand export" -l env -d 'Environment to export' -r
-complete -c flags -n "__fish_flags_using_subcommand export" -l out-dir -d 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)' -r -F
+complete -c flags -n "__fish_flags_using_subcommand export" -l out-dir -d 'Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.openfeature.json, ENV.featureflag.yaml for the other formats)' -r -F
 complete -c flags -n "__fish_flags_using_subcommand export" -l format -d 'Output format' -r -f -a "flagd\t'flagd flag definitions (flagd --uri file:..., OpenFeature in-process providers)'
 json\t'Plain snapshot: {flag: {"stage", "segments", "rollout"}}'
+openfeature\t'OpenFeature CLI flag manifest ({"flags": {KEY: {"flagType", "defaultValue", "description"}}}), for `openfeature generate`'
 openfeature-operator\t'Kubernetes FeatureFlag resource (core.openfeature.dev/v1beta1) for the OpenFeature Operator'"
 complete -c flags -n "__fish_flags_using_subcommand export" -s o -l output -d 'Write to FILE (atomically; through a symbolic link, to its target) instead of standard output; relative to -C DIR when given' -r -F
 complete -c flags -n "__fish_flags_using_subcommand export" -s C -d 'Run as if started in DIR (the flags root is found by walking up from there)' -r -F

@@ -37,9 +37,8 @@ fn main() -> anyhow::Result<()> {
 
     let decision = evaluate(&repo, flag, env, &user)?;
     println!(
-        "{flag} in {env} for {}: {}",
-        user.key,
-        if decision.value { "on" } else { "off" }
+        "{flag} in {env} for {}: {} ({})",
+        user.key, decision.variant, decision.value
     );
     println!("  stage:  {}", decision.stage);
     println!("  reason: {}", decision.explain());

@@ -10,7 +10,8 @@
 //! application, the settings and half of the flags; after it, every fourth commit adds a flag
 //! and promotes another one in one environment (the CLI's way: some with a `since` date), and
 //! the other commits edit application code. Commits are one every ~50 minutes up to
-//! 2026-11-25. The history is written with `git fast-import`, then checked out.
+//! 2026-11-25. The history is written with `git fast-import`, then checked out. One flag in
+//! ten is a string split, one a number, one an object with a prerequisite (section 8).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -44,6 +45,10 @@ struct Flag {
     stages: [usize; 3],
     since: [Option<String>; 3],
     created: Option<String>,
+    /// Typed flags (one in ten of each kind): 0 a string split, 1 a number, 2 an object
+    /// requiring the boolean flag three keys before it; anything else boolean.
+    typed: usize,
+    requires: Option<String>,
 }
 
 impl Flag {
@@ -65,6 +70,17 @@ impl Flag {
         );
         if let Some(c) = &self.created {
             let _ = writeln!(s, "created: {c}");
+        }
+        match self.typed {
+            0 => s.push_str("variants:\n  classic: \"Classic\"\n  fresh: \"Fresh\"\n  bold: \"Bold\"\ndefault: classic\nserve: {fresh: 50, bold: 50}\n"),
+            1 => s.push_str("variants:\n  low: 100\n  high: 1000\ndefault: low\nserve: high\n"),
+            2 => {
+                s.push_str("variants:\n  small: {rows: 10, dense: false}\n  large: {rows: 50, dense: true}\ndefault: small\nserve: large\n");
+                if let Some(r) = &self.requires {
+                    let _ = writeln!(s, "requires:\n  {r}: on");
+                }
+            }
+            _ => {}
         }
         s.push_str("environments:\n");
         for (i, env) in ENVS.iter().enumerate() {
@@ -251,6 +267,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     stages: [dev, staging, prod],
                     since: [None, None, None],
                     created: None,
+                    typed: i % 10,
+                    requires: (i >= 3).then(|| keys[i - 3].clone()),
                 };
                 files.push((f.path(), f.yaml()));
                 flags.push(f);
@@ -282,6 +300,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         [None, None, None]
                     },
                     created: with_dates.then(|| today.clone()),
+                    typed: i % 10,
+                    requires: (i >= 3).then(|| keys[i - 3].clone()),
                 };
                 files.push((f.path(), f.yaml()));
                 parts.push(format!("new {}", f.key));

@@ -391,6 +391,8 @@ fn expected_after(old: &FlagDef, new: &FlagDef, edit: &StageEdit) -> FlagDef {
                     stage: Sp::new(String::new(), Loc::default()),
                     since: None,
                     segments: Vec::new(),
+                    users: Vec::new(),
+                    serve: None,
                     schedule: Vec::new(),
                     long_form: true,
                 },
@@ -448,12 +450,42 @@ fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -
         .min(old_source.len() - prefix)
         .min(new_source.len() - prefix);
     let changed_old = &old_source.as_bytes()[prefix..old_source.len() - suffix];
-    if changed_old.iter().filter(|&&b| b == b'\n').count() > 3 {
+    // The changed region may span the edited entry (its `since` first and `stage` last, say,
+    // with `segments`, `users` and `serve` between them), plus the lines an edit adds.
+    if changed_old.iter().filter(|&&b| b == b'\n').count() > 3 + entry_lines(old, &edit.env) {
         bail!(
             "internal: the edit would change too many lines; nothing was written, edit it by hand"
         );
     }
     Ok(())
+}
+
+/// How many lines the values of an environment's entry span (first to last), 0 for a short
+/// form or an entry that is not there.
+fn entry_lines(def: &FlagDef, env: &str) -> usize {
+    let Some(e) = def.entry(env) else {
+        return 0;
+    };
+    let mut lines: Vec<u32> = vec![e.stage.loc.line];
+    lines.extend(e.since.iter().map(|s| s.loc.line));
+    lines.extend(e.segments.iter().map(|s| s.loc.line));
+    lines.extend(e.users.iter().map(|s| s.loc.line));
+    lines.extend(
+        e.schedule
+            .iter()
+            .flat_map(|s| [s.value.stage.loc.line, s.value.at.loc.line]),
+    );
+    if let Some(serve) = &e.serve {
+        lines.push(serve.loc.line);
+        if let crate::repo::Serve::Split(ws) = &serve.value {
+            lines.extend(ws.iter().flat_map(|(v, w)| [v.loc.line, w.loc.line]));
+        }
+    }
+    lines.retain(|l| *l > 0);
+    match (lines.iter().min(), lines.iter().max()) {
+        (Some(a), Some(b)) => (b - a) as usize,
+        _ => 0,
+    }
 }
 
 /// The fields of a new flag file.
@@ -466,6 +498,16 @@ pub struct NewFlag<'a> {
     pub expires: Option<&'a str>,
     /// Environments in file order, each with its stage; all get `since: created`.
     pub environments: Vec<(&'a str, &'a str)>,
+    /// A typed flag's variants (name, value), `default` and `serve`; `None`: boolean.
+    pub typed: Option<NewTyped<'a>>,
+}
+
+/// The typed fields of a new flag (PRODUCT.md section 8).
+#[derive(Debug, Clone)]
+pub struct NewTyped<'a> {
+    pub variants: Vec<(&'a str, serde_json::Value)>,
+    pub default: &'a str,
+    pub serve: &'a str,
 }
 
 /// The text of a new flag file, tidy and commented by nothing but its values; verified by
@@ -478,6 +520,18 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
     out.push_str(&format!("created: {}\n", new.created));
     if let Some(e) = new.expires {
         out.push_str(&format!("expires: {e}\n"));
+    }
+    if let Some(t) = &new.typed {
+        // JSON is YAML: each value on its line in JSON syntax reads back as itself.
+        out.push_str("variants:\n");
+        for (name, value) in &t.variants {
+            out.push_str(&format!(
+                "  {name}: {}\n",
+                crate::export::inline_json(value)
+            ));
+        }
+        out.push_str(&format!("default: {}\n", t.default));
+        out.push_str(&format!("serve: {}\n", t.serve));
     }
     out.push_str("environments:\n");
     for (env, stage) in &new.environments {
@@ -494,6 +548,20 @@ pub fn new_flag_file(new: &NewFlag<'_>) -> Result<String> {
         || def.kind.value != new.kind
     {
         bail!("internal: the new flag file does not read back as written");
+    }
+    if let Some(t) = &new.typed {
+        let view = crate::repo::TypedView::new(&def);
+        let read: Vec<(&str, serde_json::Value)> = view
+            .variants()
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect();
+        if read != t.variants
+            || view.default() != t.default
+            || view.serve("") != crate::repo::ServeView::Variant(t.serve)
+        {
+            bail!("internal: the new flag's variants do not read back as written");
+        }
     }
     Ok(out)
 }
@@ -760,6 +828,7 @@ mod tests {
             created: "2026-11-25",
             expires: Some("2027-01-31"),
             environments: vec![("development", "internal"), ("production", "internal")],
+            typed: None,
         })
         .unwrap();
         assert_eq!(

@@ -33,13 +33,23 @@
 //! only runs `fractional` for a non-empty key, so the flag serves its default variant, off).
 //! With `bucketing: legacy` in `flags.yaml` the hash is taken of the string
 //! `flagKey + targetingKey` instead, as legacy evaluators do ([`legacy_murmur3_utf16`]).
+//!
+//! # Typed flags (PRODUCT.md section 8)
+//!
+//! The audience (the environment's `users` included) gets `serve`, everyone else `default`.
+//! Before that, each prerequisite (`requires`) must serve the required variant; one the user
+//! reaches only through its own partial rollout counts as not met (flagd buckets a rollout
+//! by the flag being evaluated, so the export cannot reproduce another flag's). A split picks
+//! the variant with a second bucketing value, [`split_key`] (`FLAG/split/KEY`, hashed as
+//! flagd's `fractional` hashes an explicit bucketing value), so it is independent of the
+//! rollout bucket; an empty targeting key gets no split, `default`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::date::Timestamp;
 use crate::error::unknown;
-use crate::repo::{Audience, Bucketing, FlagDef, Op, Repo, Rule, RuleValue};
+use crate::repo::{Audience, Bucketing, FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The number of rollout buckets: a rollout percentage with three decimals is a whole number
 /// of buckets (`rollout × 1000`).
@@ -448,13 +458,15 @@ pub fn threshold(rollout: f64) -> u32 {
 
 // ---- decisions ----
 
-/// Why a flag is on or off for a user.
+/// Why a user is or is not in a flag's audience in an environment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     /// The flag is `off` in the environment (or at a stage the pipeline does not know).
     Off,
     /// The stage's rollout is 100 %: everyone.
     Everyone,
+    /// The targeting key is in the environment's `users`.
+    Listed,
     /// The user is in this audience segment.
     Segment {
         segment: String,
@@ -465,68 +477,171 @@ pub enum Reason {
     /// In no audience segment and (when there is a rollout) above its threshold. `bucket` is
     /// `None` when there is no rollout or the targeting key is empty.
     NoMatch { bucket: Option<u32>, threshold: u32 },
+    /// In the audience, but a prerequisite does not serve the variant it requires: `served`
+    /// is what it serves, `None` when that is decided by the prerequisite's own partial
+    /// rollout (which flagd cannot evaluate inside another flag) or a cycle.
+    Prerequisite {
+        flag: String,
+        wanted: String,
+        served: Option<String>,
+        /// Why the user is in the audience.
+        audience: Box<Reason>,
+    },
 }
 
 impl Reason {
-    /// A short machine-readable name: `off`, `everyone`, `segment`, `rollout`, `no-match`.
+    /// A short machine-readable name: `off`, `everyone`, `listed`, `segment`, `rollout`,
+    /// `no-match`, `prerequisite`.
     pub fn code(&self) -> &'static str {
         match self {
             Reason::Off => "off",
             Reason::Everyone => "everyone",
+            Reason::Listed => "listed",
             Reason::Segment { .. } => "segment",
             Reason::Rollout { .. } => "rollout",
             Reason::NoMatch { .. } => "no-match",
+            Reason::Prerequisite { .. } => "prerequisite",
         }
     }
+
+    /// Whether the user is in the audience and every prerequisite is met (so gets `serve`).
+    pub fn served(&self) -> bool {
+        !matches!(
+            self,
+            Reason::Off | Reason::NoMatch { .. } | Reason::Prerequisite { .. }
+        )
+    }
+}
+
+/// How the served variant was picked for a user in the audience.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    /// `serve` names one variant.
+    Variant,
+    /// `serve` is a split: the user's split bucket (of the split's total weight) and the
+    /// weights, in bucket order, as whole thousandths of a percent.
+    Split {
+        bucket: u32,
+        total: u32,
+        weights: Vec<(String, u32)>,
+    },
+    /// `serve` is a split, but the targeting key is empty: no split, `default`.
+    SplitWithoutKey,
 }
 
 /// The answer for one flag, environment and user.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
-    pub value: bool,
+    /// The variant served.
+    pub variant: String,
+    /// Its value (a boolean for boolean flags).
+    pub value: serde_json::Value,
     /// The flag's stage in the environment (`off` when not listed).
     pub stage: String,
     /// Who the flag is served to there.
     pub audience: Audience,
     pub reason: Reason,
+    /// How the variant was picked, when the reason lets the user have `serve`.
+    pub pick: Option<Pick>,
+    /// The prerequisites checked, each with the variant it serves (all met unless the
+    /// reason is [`Reason::Prerequisite`]).
+    pub prerequisites: Vec<(String, String)>,
 }
 
 impl Decision {
+    /// For boolean flags: whether the flag is on.
+    pub fn is_on(&self) -> bool {
+        self.value == serde_json::Value::Bool(true)
+    }
+
     /// One line saying why, e.g. "in segment `internal`: rule `email ends_with "@acme.io"` matched".
     pub fn explain(&self) -> String {
-        match &self.reason {
-            Reason::Off => format!(
-                "the flag is `{}` in this environment: served to nobody",
-                self.stage
-            ),
-            Reason::Everyone => "the stage serves everyone (rollout 100%)".into(),
-            Reason::Segment {
-                segment,
-                membership,
-            } => format!("in segment `{segment}`: {membership}"),
-            Reason::Rollout { bucket, threshold } => format!(
-                "in the {}% rollout: bucket {bucket} < {threshold} (of {BUCKETS})",
-                self.audience.rollout
-            ),
-            Reason::NoMatch { bucket, threshold } => {
-                let segs = if self.audience.segments.is_empty() {
-                    "the audience has no segments".to_string()
-                } else {
-                    format!(
-                        "in none of the segments ({})",
-                        self.audience.segments.join(", ")
-                    )
-                };
-                match bucket {
-                    Some(b) => format!(
-                        "{segs}; outside the {}% rollout: bucket {b} >= {threshold} (of {BUCKETS})",
-                        self.audience.rollout
-                    ),
-                    None if *threshold > 0 => {
-                        format!("{segs}; an empty targeting key is in no rollout")
+        let mut text = explain_reason(&self.reason, &self.stage, &self.audience);
+        if !self.prerequisites.is_empty() && self.reason.served() {
+            let met: Vec<String> = self
+                .prerequisites
+                .iter()
+                .map(|(f, v)| format!("`{f}` serves `{v}`"))
+                .collect();
+            text.push_str(&format!("; prerequisites met: {}", met.join(", ")));
+        }
+        match &self.pick {
+            Some(Pick::Split {
+                bucket,
+                total,
+                weights,
+            }) => {
+                let mut start = 0u32;
+                for (v, w) in weights {
+                    let end = start.saturating_add(*w);
+                    if *bucket < end {
+                        text.push_str(&format!(
+                            "; split bucket {bucket} in {start}..{end} (of {total}): `{v}`"
+                        ));
+                        break;
                     }
-                    None => format!("{segs}; no rollout at this stage"),
+                    start = end;
                 }
+            }
+            Some(Pick::SplitWithoutKey) => text.push_str(&format!(
+                "; an empty targeting key gets no split: default `{}`",
+                self.variant
+            )),
+            _ => {}
+        }
+        text
+    }
+}
+
+fn explain_reason(reason: &Reason, stage: &str, audience: &Audience) -> String {
+    match reason {
+        Reason::Off => format!("the flag is `{stage}` in this environment: served to nobody"),
+        Reason::Everyone => "the stage serves everyone (rollout 100%)".into(),
+        Reason::Listed => "listed in this environment's `users`".into(),
+        Reason::Segment {
+            segment,
+            membership,
+        } => format!("in segment `{segment}`: {membership}"),
+        Reason::Rollout { bucket, threshold } => format!(
+            "in the {}% rollout: bucket {bucket} < {threshold} (of {BUCKETS})",
+            audience.rollout
+        ),
+        Reason::NoMatch { bucket, threshold } => {
+            let segs = if audience.segments.is_empty() {
+                "the audience has no segments".to_string()
+            } else {
+                format!("in none of the segments ({})", audience.segments.join(", "))
+            };
+            let segs = if audience.users.is_empty() {
+                segs
+            } else {
+                format!("{segs}, not in `users`")
+            };
+            match bucket {
+                Some(b) => format!(
+                    "{segs}; outside the {}% rollout: bucket {b} >= {threshold} (of {BUCKETS})",
+                    audience.rollout
+                ),
+                None if *threshold > 0 => {
+                    format!("{segs}; an empty targeting key is in no rollout")
+                }
+                None => format!("{segs}; no rollout at this stage"),
+            }
+        }
+        Reason::Prerequisite {
+            flag,
+            wanted,
+            served,
+            audience: why,
+        } => {
+            let inner = explain_reason(why, stage, audience);
+            match served {
+                Some(v) => format!(
+                    "{inner}; but prerequisite `{flag}` serves `{v}`, not `{wanted}`: default"
+                ),
+                None => format!(
+                    "{inner}; but prerequisite `{flag}` reaches this user only through its own partial rollout (or a cycle), which cannot be evaluated inside another flag: not met, default"
+                ),
             }
         }
     }
@@ -558,7 +673,16 @@ pub fn evaluate_at(
     ))
 }
 
-/// Evaluates one flag definition now (its key is needed for the rollout bucket).
+/// How deep prerequisite chains are followed (a requires b requires c ...); deeper ones
+/// are not met, here and in the export. Validation reports chains past it.
+pub const MAX_PREREQ_DEPTH: usize = 16;
+
+/// How many prerequisite evaluations one flag's answer may take (shared prerequisites count
+/// each time: a web of them is otherwise exponential). Past it the rest are not met here,
+/// `flags export` refuses, and validation reports the flag, so `eval` and `export` refuse it.
+pub const MAX_PREREQ_EXPANSIONS: usize = 1_000;
+
+/// Evaluates one flag definition now (its key is needed for the rollout and split buckets).
 pub fn evaluate_flag(
     repo: &Repo,
     flag_key: &str,
@@ -569,7 +693,7 @@ pub fn evaluate_flag(
     evaluate_flag_at(repo, flag_key, flag, env, user, Timestamp::now())
 }
 
-/// Evaluates one flag definition at the instant `now`.
+/// Evaluates one flag definition at the instant `now` (the stage in force then).
 pub fn evaluate_flag_at(
     repo: &Repo,
     flag_key: &str,
@@ -578,20 +702,38 @@ pub fn evaluate_flag_at(
     user: &User,
     now: Timestamp,
 ) -> Decision {
+    evaluate_in(
+        repo,
+        flag_key,
+        flag,
+        env,
+        user,
+        now,
+        &mut vec![flag_key.to_string()],
+        &mut { MAX_PREREQ_EXPANSIONS },
+    )
+}
+
+/// The audience decision: is the user in the flag's audience in `env` at `now`, and why.
+fn audience_reason(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+) -> (String, Audience, Reason) {
     let state = repo.state_at(flag, env, now);
     let stage = state.stage.to_string();
     if state.position.unwrap_or(0) == 0 {
-        return Decision {
-            value: false,
-            stage,
-            audience: Audience::default(),
-            reason: Reason::Off,
-        };
+        return (stage, Audience::default(), Reason::Off);
     }
     let audience = repo.audience_of(&state);
     let threshold = threshold(audience.rollout);
     let reason = if threshold >= BUCKETS {
         Reason::Everyone
+    } else if audience.users.contains(&user.key) {
+        Reason::Listed
     } else if let Some((segment, membership)) = audience
         .segments
         .iter()
@@ -617,13 +759,168 @@ pub fn evaluate_flag_at(
             threshold,
         }
     };
-    let value = !matches!(reason, Reason::NoMatch { .. });
+    (stage, audience, reason)
+}
+
+/// [`evaluate_flag`] with the chain of flags whose prerequisites led here (`path`, this
+/// flag last), for cycles and depth.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_in(
+    repo: &Repo,
+    flag_key: &str,
+    flag: &FlagDef,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+    path: &mut Vec<String>,
+    budget: &mut usize,
+) -> Decision {
+    let view = TypedView::new(flag);
+    let (stage, audience, mut reason) = audience_reason(repo, flag_key, flag, env, user, now);
+    let mut prerequisites = Vec::new();
+    if reason.served() {
+        for (req, wanted) in view.requires() {
+            let served = prerequisite_variant(repo, req, env, user, now, path, budget);
+            if served.as_deref() == Some(wanted) {
+                prerequisites.push((req.to_string(), wanted.to_string()));
+            } else {
+                reason = Reason::Prerequisite {
+                    flag: req.to_string(),
+                    wanted: wanted.to_string(),
+                    served,
+                    audience: Box::new(reason),
+                };
+                break;
+            }
+        }
+    }
+    let (variant, pick) = if reason.served() {
+        match view.serve(env) {
+            ServeView::Variant(v) => (v.to_string(), Some(Pick::Variant)),
+            ServeView::Split(weights) if user.key.is_empty() => {
+                let _ = weights;
+                (view.default().to_string(), Some(Pick::SplitWithoutKey))
+            }
+            ServeView::Split(weights) => {
+                let weights: Vec<(String, u32)> = weights
+                    .iter()
+                    .map(|(v, w)| (v.to_string(), threshold(*w)))
+                    .collect();
+                // Saturating: a split nobody validated may list very many variants.
+                let total = weights.iter().fold(0u32, |a, (_, w)| a.saturating_add(*w));
+                let b = split_bucket_with(repo_bucketing(repo), flag_key, &user.key, total);
+                let variant = pick_split(&weights, b).unwrap_or(view.default());
+                (
+                    variant.to_string(),
+                    Some(Pick::Split {
+                        bucket: b,
+                        total,
+                        weights,
+                    }),
+                )
+            }
+        }
+    } else {
+        (view.default().to_string(), None)
+    };
+    let value = view.value(&variant).unwrap_or(serde_json::Value::Null);
     Decision {
+        variant,
         value,
         stage,
         audience,
         reason,
+        pick,
+        prerequisites,
     }
+}
+
+/// The variant prerequisite `key` serves `user` in `env`, as another flag's targeting can
+/// know it: `None` when its own partial rollout decides it (flagd buckets a rollout by the
+/// flag being evaluated, so no other flag can reproduce it), when the chain cycles or runs
+/// deeper than [`MAX_PREREQ_DEPTH`], or when the flag does not exist.
+fn prerequisite_variant(
+    repo: &Repo,
+    key: &str,
+    env: &str,
+    user: &User,
+    now: Timestamp,
+    path: &mut Vec<String>,
+    budget: &mut usize,
+) -> Option<String> {
+    if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
+        return None;
+    }
+    *budget = budget.checked_sub(1)?;
+    let flag = repo.flag(key)?;
+    path.push(key.to_string());
+    let d = evaluate_in(repo, key, &flag.def, env, user, now, path, budget);
+    path.pop();
+    let by_rollout = |r: &Reason| {
+        matches!(
+            r,
+            Reason::Rollout { .. }
+                | Reason::NoMatch {
+                    bucket: Some(_),
+                    ..
+                }
+        )
+    };
+    let undecided = match &d.reason {
+        Reason::Prerequisite { audience, .. } => by_rollout(audience),
+        r => by_rollout(r),
+    };
+    (!undecided).then_some(d.variant)
+}
+
+/// The variant a split bucket falls in: ranges of `weights` in order.
+pub fn pick_split(weights: &[(String, u32)], bucket: u32) -> Option<&str> {
+    let mut start = 0u32;
+    for (v, w) in weights {
+        if bucket < start.saturating_add(*w) {
+            return Some(v);
+        }
+        start = start.saturating_add(*w);
+    }
+    None
+}
+
+/// The split's bucketing value: the text `"{flag_key}/split/{targeting_key}"`. A second,
+/// salted value, so a user's variant does not depend on their rollout bucket (a 10 % rollout
+/// of a 50/50 split serves about 5 % each), and written with the flag's key itself so that a
+/// prerequisite's split inlined in another flag buckets as in its own flag.
+pub fn split_key(flag_key: &str, targeting_key: &str) -> String {
+    format!("{flag_key}{SPLIT_SALT}{targeting_key}")
+}
+
+/// What separates the flag key from the targeting key in [`split_key`].
+pub const SPLIT_SALT: &str = "/split/";
+
+/// A user's split bucket, `0..total`: flagd's `fractional` with the explicit bucketing value
+/// [`split_key`], which flagd hashes as its canonical CBOR text string.
+pub fn split_bucket(flag_key: &str, targeting_key: &str, total: u32) -> u32 {
+    split_bucket_with(Bucketing::Flagd, flag_key, targeting_key, total)
+}
+
+/// [`split_bucket`] with the repository's bucketing: `legacy` evaluators hash the text of
+/// the bucketing value itself ([`legacy_murmur3_utf16`]) rather than its CBOR encoding.
+pub fn split_bucket_with(
+    bucketing: Bucketing,
+    flag_key: &str,
+    targeting_key: &str,
+    total: u32,
+) -> u32 {
+    let text = split_key(flag_key, targeting_key);
+    let hash = match bucketing {
+        Bucketing::Flagd => {
+            let mut cbor = Vec::with_capacity(text.len() + 9);
+            cbor_text_header(text.len() as u64, &mut cbor);
+            cbor.extend_from_slice(text.as_bytes());
+            murmur3_x86_32(&cbor, 0)
+        }
+        Bucketing::Legacy => legacy_murmur3_utf16(&text.encode_utf16().collect::<Vec<u16>>()),
+    };
+    ((u64::from(hash) * u64::from(total)) >> 32) as u32
 }
 
 #[cfg(test)]
@@ -823,6 +1120,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn split_buckets_match_independently_computed_vectors() {
+        // Python's mmh3 + cbor2 (canonical=True) as hash(cbor("FLAG/split/KEY")),
+        // bucket = hash * 100000 >> 32: what flagd's `fractional` does with the explicit
+        // bucketing value `{"cat": ["FLAG/split/", {"var": "targetingKey"}]}`.
+        for (flag, key, b) in [
+            ("theme", "alice", 37_763),
+            ("checkout-theme", "ann", 34_564),
+            ("x", "zoë", 45_001),
+            ("exp", "member-0", 71_387),
+        ] {
+            assert_eq!(split_bucket(flag, key, BUCKETS), b, "{flag}/{key}");
+        }
+        assert_eq!(split_key("f", "u"), "f/split/u");
+        let weights = vec![("a".to_string(), 12_500), ("b".to_string(), 87_500)];
+        assert_eq!(pick_split(&weights, 0), Some("a"));
+        assert_eq!(pick_split(&weights, 12_499), Some("a"));
+        assert_eq!(pick_split(&weights, 12_500), Some("b"));
+        assert_eq!(pick_split(&weights, 99_999), Some("b"));
+        assert_eq!(pick_split(&weights, 100_000), None);
+        // Legacy evaluators hash the text itself (its UTF-16 code units).
+        let units: Vec<u16> = "theme/split/alice".encode_utf16().collect();
+        assert_eq!(
+            split_bucket_with(Bucketing::Legacy, "theme", "alice", BUCKETS),
+            ((u64::from(legacy_murmur3_utf16(&units)) * 100_000) >> 32) as u32
+        );
+    }
+
+    #[test]
     fn thresholds() {
         assert_eq!(threshold(0.0), 0);
         assert_eq!(threshold(10.0), 10_000);
@@ -990,14 +1315,14 @@ pub(crate) mod tests {
         let staff = User::new("s").with("email", "s@acme.io");
         let beta = User::new("beta-1");
         // internal: only internal.
-        assert!(eval("at-internal", &staff).value);
-        assert!(!eval("at-internal", &globex).value);
-        assert!(!eval("at-internal", &beta).value);
+        assert!(eval("at-internal", &staff).is_on());
+        assert!(!eval("at-internal", &globex).is_on());
+        assert!(!eval("at-internal", &beta).is_on());
         // partners: internal ∪ partners ∪ the environment's extra segment.
-        assert!(eval("at-partners-beta", &staff).value);
-        assert!(eval("at-partners-beta", &globex).value);
+        assert!(eval("at-partners-beta", &staff).is_on());
+        assert!(eval("at-partners-beta", &globex).is_on());
         let d = eval("at-partners-beta", &beta);
-        assert!(d.value);
+        assert!(d.is_on());
         assert_eq!(
             d.reason,
             Reason::Segment {
@@ -1009,7 +1334,7 @@ pub(crate) mod tests {
         // off: nobody, extra segments included.
         let d = eval("switched-off", &beta);
         assert_eq!(
-            (d.value, d.reason, d.stage.as_str()),
+            (d.is_on(), d.reason, d.stage.as_str()),
             (false, Reason::Off, "off")
         );
         // everyone: everybody, even an empty key.
@@ -1024,7 +1349,7 @@ pub(crate) mod tests {
             let u = User::new(format!("user-{i}"));
             let d = eval("at-canary", &u);
             let b = bucket("at-canary", &u.key);
-            assert_eq!(d.value, b < 10_000);
+            assert_eq!(d.is_on(), b < 10_000);
             match d.reason {
                 Reason::Rollout { bucket, threshold } => {
                     assert_eq!((bucket, threshold), (b, 10_000))
@@ -1034,7 +1359,7 @@ pub(crate) mod tests {
                 }
                 other => panic!("{other:?}"),
             }
-            on += usize::from(d.value);
+            on += usize::from(d.is_on());
         }
         assert!((150..250).contains(&on), "{on} of 2000 in a 10% rollout");
         // An empty targeting key is in no partial rollout (flagd's fractional refuses it).

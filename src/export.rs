@@ -60,7 +60,8 @@ use serde_json::{Map, Value, json};
 use crate::date::Timestamp;
 use crate::error::UserError;
 use crate::eval::{BUCKETS, KEY_ATTRIBUTES, MAX_EXPANSIONS, MAX_INCLUDE_DEPTH, threshold};
-use crate::repo::{Audience, Op, Repo, Rule, RuleValue};
+use crate::eval::{MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, SPLIT_SALT};
+use crate::repo::{Audience, EnvState, FlagDef, Op, Repo, Rule, RuleValue, ServeView, TypedView};
 
 /// The flagd schema the export validates against.
 pub const FLAGD_SCHEMA: &str = "https://flagd.dev/schema/v0/flags.json";
@@ -92,6 +93,11 @@ fn definitions(
     let mut used: BTreeSet<String> = BTreeSet::new();
     for flag in &repo.flags {
         let def = &flag.def;
+        if TypedView::new(def).uses_typed_fields() {
+            let out = typed_flag(repo, &flag.name, def, env, now, &mut used)?;
+            flags.insert(flag.name.clone(), Value::Object(out));
+            continue;
+        }
         let state = repo.state_at(def, env, now);
         let target = |pos: usize, used: &mut BTreeSet<String>| {
             stage_targeting(&repo.audience_at_position(&state, pos), used)
@@ -182,6 +188,286 @@ pub fn operator_yaml(resource: &Value, env: &str) -> Result<String> {
     ))
 }
 
+// ---- typed flags (PRODUCT.md section 8) ----
+
+/// A flag that uses variants, `serve`, `requires` or an environment's `users` / `serve`:
+/// its variants as written, `defaultVariant` = `default`, and the targeting
+/// `{"if": [AUDIENCE, SERVED, DEFAULT]}`, where SERVED checks the prerequisites (inlined) and
+/// then names the variant or splits. A rollout is `fractional` with the flag's own
+/// (default) bucketing, for a non-empty targeting key only, compared with a marker so its
+/// result is never taken for a variant:
+/// `{"==": [{"if": [{"var": "targetingKey"}, {"fractional": [["in", T], ["out", 100000 - T]]}, "out"]}, "in"]}`.
+fn typed_flag(
+    repo: &Repo,
+    key: &str,
+    def: &FlagDef,
+    env: &str,
+    now: Timestamp,
+    used: &mut BTreeSet<String>,
+) -> Result<Map<String, Value>> {
+    let view = TypedView::new(def);
+    let state = repo.state_at(def, env, now);
+    let default = view.default();
+    let mut out = Map::new();
+    out.insert("state".into(), json!("ENABLED"));
+    let variants: Map<String, Value> = view
+        .variants()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_owned()))
+        .collect();
+    out.insert("variants".into(), Value::Object(variants));
+    out.insert("defaultVariant".into(), json!(default));
+    let current = state.position.unwrap_or(0);
+    let pending = pending_positions(repo, &state, now);
+    if current > 0 || pending.iter().any(|(_, pos)| *pos > 0) {
+        let mut budget = Some(MAX_PREREQ_EXPANSIONS);
+        let served = served_expr(
+            repo,
+            key,
+            def,
+            env,
+            now,
+            used,
+            &mut vec![key.to_string()],
+            &mut budget,
+        );
+        if budget.is_none() {
+            return Err(UserError::new(format!(
+                "the prerequisites of flag `{key}` expand to more than {MAX_PREREQ_EXPANSIONS} flags to export"
+            ))
+            .hint("require fewer flags, or flags with fewer prerequisites of their own")
+            .into());
+        }
+        // The targeting at one stage position: the audience gets SERVED, the rest `default`.
+        let mut at = |pos: usize| -> Value {
+            if pos == 0 {
+                return json!(default);
+            }
+            let audience = repo.audience_at_position(&state, pos);
+            let thr = threshold(audience.rollout);
+            if thr >= BUCKETS {
+                return json!({"if": [true, served.clone(), default]});
+            }
+            let mut parts = member_parts(&audience, used);
+            if thr > 0 {
+                // `fractional` only for a non-empty targeting key, as for boolean flags.
+                parts.push(json!({"==": [
+                    {"if": [
+                        {"var": "targetingKey"},
+                        {"fractional": [["in", thr], ["out", BUCKETS - thr]]},
+                        "out"
+                    ]},
+                    "in"
+                ]}));
+            }
+            json!({"if": [any(parts).unwrap_or_else(never), served.clone(), default]})
+        };
+        let branches: Vec<(i64, Value)> = pending.iter().map(|&(t, pos)| (t, at(pos))).collect();
+        let targeting = by_time(branches, at(current));
+        out.insert("targeting".into(), targeting);
+    }
+    out.insert(
+        "metadata".into(),
+        json!({"owner": def.owner.value, "type": def.kind.value.as_str(), "stage": state.stage}),
+    );
+    Ok(out)
+}
+
+/// The schedule entries of `state` still to come after `now` (unix seconds, stage position),
+/// latest first, as the boolean export compiles them.
+fn pending_positions(repo: &Repo, state: &EnvState<'_>, now: Timestamp) -> Vec<(i64, usize)> {
+    let mut out = Vec::new();
+    if let Some(entry) = state.entry {
+        for e in entry.schedule.iter().rev() {
+            let Ok(at) = Timestamp::parse(&e.value.at.value) else {
+                continue;
+            };
+            if at <= now {
+                break;
+            }
+            let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
+            out.push((at.unix(), pos));
+        }
+    }
+    out
+}
+
+/// `current`, or, with entries to come, `{"if": [{">=": [{"var": "$flagd.timestamp"}, AT],
+/// VALUE, ..., current]}` (latest entry first): what is in force at each instant.
+fn by_time(branches: Vec<(i64, Value)>, current: Value) -> Value {
+    if branches.is_empty() {
+        return current;
+    }
+    let mut args = Vec::with_capacity(branches.len() * 2 + 1);
+    for (at, value) in branches {
+        args.push(json!({">=": [{"var": "$flagd.timestamp"}, at]}));
+        args.push(value);
+    }
+    args.push(current);
+    json!({ "if": args })
+}
+
+/// Membership in an audience without its rollout: the environment's `users`, then the
+/// segments (as `$ref`s to `$evaluators`, recorded in `used`).
+fn member_parts(audience: &Audience, used: &mut BTreeSet<String>) -> Vec<Value> {
+    let mut parts = Vec::new();
+    if !audience.users.is_empty() {
+        parts.push(json!({"in": [{"var": "targetingKey"}, audience.users]}));
+    }
+    for s in &audience.segments {
+        parts.push(json!({"$ref": s}));
+        used.insert(s.clone());
+    }
+    parts
+}
+
+/// What a user in the audience gets: `serve` when every prerequisite serves the variant it
+/// requires, else `default`. `path`: the chain of flags inlined so far (this one last).
+#[allow(clippy::too_many_arguments)]
+fn served_expr(
+    repo: &Repo,
+    key: &str,
+    def: &FlagDef,
+    env: &str,
+    now: Timestamp,
+    used: &mut BTreeSet<String>,
+    path: &mut Vec<String>,
+    budget: &mut Option<usize>,
+) -> Value {
+    let view = TypedView::new(def);
+    let default = view.default();
+    let serve = match view.serve(env) {
+        ServeView::Variant(v) => json!(v),
+        ServeView::Split(weights) => {
+            let buckets: Vec<Value> = weights
+                .iter()
+                .map(|(v, w)| json!([v, threshold(*w)]))
+                .collect();
+            let mut args =
+                vec![json!({"cat": [format!("{key}{SPLIT_SALT}"), {"var": "targetingKey"}]})];
+            args.extend(buckets);
+            // No split for an empty (or missing) targeting key: `default`, as in eval.
+            json!({"if": [{"var": "targetingKey"}, {"fractional": args}, default]})
+        }
+    };
+    let requires = view.requires();
+    if requires.is_empty() {
+        return serve;
+    }
+    let conds: Vec<Value> = requires
+        .iter()
+        .map(|(req, wanted)| {
+            json!({"==": [prerequisite_expr(repo, req, env, now, used, path, budget), wanted]})
+        })
+        .collect();
+    let cond = if conds.len() == 1 {
+        conds.into_iter().next().unwrap_or_else(never)
+    } else {
+        json!({"and": conds})
+    };
+    json!({"if": [cond, serve, default]})
+}
+
+/// The variant prerequisite `key` serves, as JsonLogic (see [`crate::eval`]'s
+/// `prerequisite_variant`), its own schedule included: `""` (no variant) where its own
+/// partial rollout would decide, on a cycle, past [`MAX_PREREQ_DEPTH`] or for an unknown flag.
+fn prerequisite_expr(
+    repo: &Repo,
+    key: &str,
+    env: &str,
+    now: Timestamp,
+    used: &mut BTreeSet<String>,
+    path: &mut Vec<String>,
+    budget: &mut Option<usize>,
+) -> Value {
+    if path.iter().any(|p| p == key) || path.len() > MAX_PREREQ_DEPTH {
+        return json!("");
+    }
+    // `None`: spent; the caller refuses the flag.
+    *budget = budget.and_then(|b| b.checked_sub(1));
+    if budget.is_none() {
+        return json!("");
+    }
+    let Some(flag) = repo.flag(key) else {
+        return json!("");
+    };
+    let def = &flag.def;
+    let view = TypedView::new(def);
+    let default = view.default();
+    let state = repo.state_at(def, env, now);
+    let current = state.position.unwrap_or(0);
+    let pending = pending_positions(repo, &state, now);
+    if current == 0 && pending.iter().all(|(_, pos)| *pos == 0) {
+        return json!(default);
+    }
+    path.push(key.to_string());
+    let served = served_expr(repo, key, def, env, now, used, path, budget);
+    path.pop();
+    let mut at = |pos: usize| -> Value {
+        if pos == 0 {
+            return json!(default);
+        }
+        let audience = repo.audience_at_position(&state, pos);
+        let thr = threshold(audience.rollout);
+        if thr >= BUCKETS {
+            return served.clone();
+        }
+        let outside = if thr > 0 {
+            json!({"if": [{"var": "targetingKey"}, "", default]})
+        } else {
+            json!(default)
+        };
+        match any(member_parts(&audience, used)) {
+            Some(cond) => json!({"if": [cond, served.clone(), outside]}),
+            None => outside,
+        }
+    };
+    let branches: Vec<(i64, Value)> = pending.iter().map(|&(t, pos)| (t, at(pos))).collect();
+    by_time(branches, at(current))
+}
+
+/// Where the OpenFeature CLI's flag manifest schema lives (written as the manifest's `$schema`).
+pub const OPENFEATURE_MANIFEST_SCHEMA: &str =
+    "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json";
+
+/// The OpenFeature CLI flag manifest (`openfeature generate <language>` reads it for typed
+/// accessors): `{"flags": {KEY: {"flagType", "defaultValue", "description"}}}`. The type is
+/// `boolean`, `string`, `integer` (every number value whole), `float` or `object`; the
+/// default value is the `default` variant's, what the application falls back to.
+pub fn openfeature_manifest(repo: &Repo) -> Value {
+    let mut flags = Map::new();
+    for flag in &repo.flags {
+        let view = TypedView::new(&flag.def);
+        let variants = view.variants();
+        let flag_type = match view.value_type() {
+            crate::repo::ValueType::Boolean => "boolean",
+            crate::repo::ValueType::String => "string",
+            crate::repo::ValueType::Object => "object",
+            crate::repo::ValueType::Number => {
+                let whole = variants.iter().all(|(_, v)| {
+                    v.as_i64().is_some()
+                        || v.as_u64().is_some()
+                        || v.as_f64()
+                            .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                });
+                if whole { "integer" } else { "float" }
+            }
+        };
+        let mut default = view.value(view.default()).unwrap_or(Value::Null);
+        if flag_type == "integer"
+            && let Some(f) = default.as_f64()
+            && default.as_i64().is_none()
+        {
+            default = json!(f as i64);
+        }
+        flags.insert(
+            flag.name.clone(),
+            json!({"flagType": flag_type, "defaultValue": default, "description": flag.def.description.value}),
+        );
+    }
+    json!({"$schema": OPENFEATURE_MANIFEST_SCHEMA, "flags": flags})
+}
+
 /// The targeting of one audience: `None` when it is nobody (the default variant, `off`).
 fn stage_targeting(audience: &Audience, used: &mut BTreeSet<String>) -> Option<Value> {
     let thr = threshold(audience.rollout);
@@ -229,6 +515,28 @@ pub fn snapshot_at(repo: &Repo, env: &str, now: Timestamp) -> Value {
             flag.name.clone(),
             json!({"stage": state.stage, "segments": audience.segments, "rollout": number(audience.rollout)}),
         );
+        let view = TypedView::new(&flag.def);
+        if view.uses_typed_fields()
+            && let Some(Value::Object(o)) = out.get_mut(&flag.name)
+        {
+            o.insert("users".into(), json!(audience.users));
+            o.insert("default".into(), json!(view.default()));
+            let serve = match view.serve(env) {
+                ServeView::Variant(v) => json!(v),
+                ServeView::Split(ws) => Value::Object(
+                    ws.iter()
+                        .map(|(v, w)| (v.to_string(), number(*w)))
+                        .collect(),
+                ),
+            };
+            o.insert("serve".into(), serve);
+            let requires: Map<String, Value> = view
+                .requires()
+                .iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
+            o.insert("requires".into(), Value::Object(requires));
+        }
         let pending = state.entry.map(|e| e.pending(now)).unwrap_or_default();
         if !pending.is_empty()
             && let Some(Value::Object(o)) = out.get_mut(&flag.name)
@@ -475,6 +783,13 @@ fn write_string(s: &str, out: &mut String) {
     } else {
         out.push_str(&Value::String(s.to_string()).to_string());
     }
+}
+
+/// One-line JSON with a space after `:` and `,` (as in the export).
+pub fn inline_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_inline(value, &mut out);
+    out
 }
 
 /// One-line JSON with a space after `:` and `,`.

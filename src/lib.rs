@@ -40,6 +40,7 @@ pub mod schedule;
 pub mod semdiff;
 pub mod stale;
 pub mod validate;
+pub mod validate_typed;
 pub mod yaml;
 
 use std::ffi::OsString;

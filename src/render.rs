@@ -171,6 +171,11 @@ pub fn describe_audience(a: &crate::repo::Audience) -> String {
         return "everyone".into();
     }
     let mut parts: Vec<String> = a.segments.iter().map(|s| escape(s).into_owned()).collect();
+    match a.users.len() {
+        0 => {}
+        1 => parts.push(format!("user {}", escape(&a.users[0]))),
+        n => parts.push(format!("{n} users")),
+    }
     if a.rollout > 0.0 {
         parts.push(format!("{}% of users", a.rollout));
     }

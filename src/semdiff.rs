@@ -35,7 +35,9 @@ pub struct FlagChange {
 
 #[derive(Debug, Serialize, PartialEq)]
 pub struct FieldChange {
-    pub field: &'static str,
+    /// `description`, ..., and for typed flags `variants.NAME`, `default`, `serve`,
+    /// `requires.FLAG`, `environments.ENV.serve`.
+    pub field: String,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -90,6 +92,9 @@ pub struct AudienceChange {
 pub struct AudienceJson {
     pub segments: Vec<String>,
     pub rollout: f64,
+    /// The environment's extra targeting keys (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub users: Vec<String>,
 }
 
 impl From<Audience> for AudienceJson {
@@ -97,6 +102,7 @@ impl From<Audience> for AudienceJson {
         AudienceJson {
             segments: a.segments,
             rollout: a.rollout,
+            users: a.users,
         }
     }
 }
@@ -272,11 +278,83 @@ fn field_changes(a: &FlagDef, b: &FlagDef) -> Vec<FieldChange> {
         ("created", opt(&a.created), opt(&b.created)),
         ("expires", opt(&a.expires), opt(&b.expires)),
     ];
-    pairs
+    let mut out: Vec<FieldChange> = pairs
         .into_iter()
         .filter(|(_, x, y)| x != y)
-        .map(|(field, from, to)| FieldChange { field, from, to })
-        .collect()
+        .map(|(field, from, to)| FieldChange {
+            field: field.to_string(),
+            from,
+            to,
+        })
+        .collect();
+    out.extend(typed_field_changes(a, b));
+    out
+}
+
+/// Changes of typed fields (section 8): each variant's value, `default`, `serve`, each
+/// prerequisite, each environment's own `serve`. Boolean flags have none of them.
+fn typed_field_changes(a: &FlagDef, b: &FlagDef) -> Vec<FieldChange> {
+    use crate::repo::TypedView;
+    let (va, vb) = (TypedView::new(a), TypedView::new(b));
+    let mut out = Vec::new();
+    let mut push = |field: String, from: Option<String>, to: Option<String>| {
+        if from != to {
+            out.push(FieldChange { field, from, to });
+        }
+    };
+    let variants = |d: &FlagDef| -> Vec<(String, String)> {
+        d.variants
+            .as_ref()
+            .map(|v| {
+                v.value
+                    .0
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), crate::export::inline_json(&v.value)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (xa, xb) = (variants(a), variants(b));
+    let mut names: Vec<&String> = xa.iter().chain(&xb).map(|(k, _)| k).collect();
+    names.dedup();
+    let mut seen = std::collections::HashSet::new();
+    for n in names {
+        if !seen.insert(n) {
+            continue;
+        }
+        let get = |x: &[(String, String)]| x.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+        push(format!("variants.{n}"), get(&xa), get(&xb));
+    }
+    let default = |d: &FlagDef| d.default.as_ref().map(|x| x.value.0.clone());
+    push("default".into(), default(a), default(b));
+    let serve = |s: &Option<crate::repo::Sp<crate::repo::Serve>>| {
+        s.as_ref()
+            .map(|s| crate::repo::typed::serve_view(&s.value).describe())
+    };
+    push("serve".into(), serve(&a.serve), serve(&b.serve));
+    let (ra, rb) = (va.requires(), vb.requires());
+    let mut flags: Vec<&str> = ra.iter().chain(&rb).map(|(k, _)| *k).collect();
+    flags.sort();
+    flags.dedup();
+    for f in flags {
+        let get = |r: &[(&str, &str)]| r.iter().find(|(k, _)| *k == f).map(|(_, v)| v.to_string());
+        push(format!("requires.{f}"), get(&ra), get(&rb));
+    }
+    let mut envs: Vec<&str> = a
+        .environments
+        .value
+        .0
+        .iter()
+        .chain(&b.environments.value.0)
+        .map(|(k, _)| k.value.as_str())
+        .collect();
+    envs.sort();
+    envs.dedup();
+    for env in envs {
+        let s = |d: &FlagDef| d.entry(env).and_then(|e| serve(&e.serve));
+        push(format!("environments.{env}.serve"), s(a), s(b));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -345,14 +423,16 @@ mod tests {
             e.audience.from,
             AudienceJson {
                 segments: vec!["internal".into(), "partners".into()],
-                rollout: 0.0
+                rollout: 0.0,
+                users: vec![],
             }
         );
         assert_eq!(
             e.audience.to,
             AudienceJson {
                 segments: vec!["internal".into(), "partners".into(), "beta".into()],
-                rollout: 5.0
+                rollout: 5.0,
+                users: vec![],
             }
         );
         assert_eq!(d.pipeline.len(), 1);

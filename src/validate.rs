@@ -48,6 +48,7 @@ pub fn validate_with(
         .map(|flag| {
             let mut problems = Vec::new();
             check_flag(repo, flag, today, &mut problems);
+            crate::validate_typed::check_flag(repo, flag, &mut problems);
             check_gates(repo, flag, rollbacks, &mut problems);
             crate::schedule::check_flag(repo, flag, now, &mut problems);
             problems
@@ -708,17 +709,19 @@ fn check_unused_segments(repo: &Repo, out: &mut Vec<Problem>) {
 /// environment, the flags it serves (one or all) and every segment their audiences name there.
 pub struct Needed<'a> {
     env: &'a str,
-    flag: Option<&'a str>,
+    /// The flags needed (one and its prerequisites), or `None` for all.
+    flags: Option<HashSet<String>>,
     segments: HashSet<String>,
 }
 
 impl<'a> Needed<'a> {
     pub fn new(repo: &Repo, env: &'a str, flag: Option<&'a str>) -> Self {
         let mut segments = HashSet::new();
+        let flags = flag.map(|k| crate::validate_typed::with_prerequisites(repo, k));
         let mut todo: Vec<String> = repo
             .flags
             .iter()
-            .filter(|f| flag.is_none_or(|k| f.name == k))
+            .filter(|f| flags.as_ref().is_none_or(|set| set.contains(&f.name)))
             .flat_map(|f| {
                 // The file's stage and every scheduled one: export compiles them all.
                 let state = repo.state(&f.def, env);
@@ -751,7 +754,7 @@ impl<'a> Needed<'a> {
         }
         Needed {
             env,
-            flag,
+            flags,
             segments,
         }
     }
@@ -761,7 +764,7 @@ impl<'a> Needed<'a> {
         let Effect::Undefined(scope) = &problem.effect else {
             return false;
         };
-        let flag_needed = |k: &str| self.flag.is_none_or(|f| f == k);
+        let flag_needed = |k: &str| self.flags.as_ref().is_none_or(|set| set.contains(k));
         match scope {
             Scope::All => true,
             Scope::Environment(e) => e == self.env,

@@ -122,6 +122,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
                 crate::render::describe_audience(&Audience {
                     segments: a.segments.clone(),
                     rollout: a.rollout,
+                    users: a.users.clone(),
                 })
             };
             if e.from != e.to {

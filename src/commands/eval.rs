@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::cli::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
-use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Reason, User};
+use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Pick, Reason, User};
 use crate::render::{BOLD, GREEN, RED, escape, paint};
 
 #[derive(Debug, Args)]
@@ -78,14 +78,31 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
-    let value = if decision.value {
-        paint(ctx.style.stdout, &format!("{BOLD}{GREEN}"), "on")
+    let typed = repo
+        .flag(&args.key)
+        .is_some_and(|f| crate::repo::TypedView::new(&f.def).is_typed());
+    let head = if !typed {
+        // Boolean flags: `on` / `off`, as always.
+        if decision.is_on() {
+            paint(ctx.style.stdout, &format!("{BOLD}{GREEN}"), "on")
+        } else {
+            paint(ctx.style.stdout, &format!("{BOLD}{RED}"), "off")
+        }
     } else {
-        paint(ctx.style.stdout, &format!("{BOLD}{RED}"), "off")
+        let colour = if decision.reason.served() { GREEN } else { RED };
+        format!(
+            "{} = {}",
+            paint(
+                ctx.style.stdout,
+                &format!("{BOLD}{colour}"),
+                &escape(&decision.variant)
+            ),
+            escape(&crate::export::inline_json(&decision.value))
+        )
     };
     writeln!(
         out,
-        "{value}: `{}` for user `{}` in `{}`",
+        "{head}: `{}` for user `{}` in `{}`",
         args.key,
         escape(&user.key),
         args.env
@@ -127,16 +144,21 @@ fn to_json(flag: &str, env: &str, user: &User, d: &Decision) -> Value {
         ),
         _ => (None, None),
     };
-    let (bucket, threshold) = match &d.reason {
+    let audience_reason = match &d.reason {
+        Reason::Prerequisite { audience, .. } => audience.as_ref(),
+        r => r,
+    };
+    let (bucket, threshold) = match audience_reason {
         Reason::Rollout { bucket, threshold } => (Some(*bucket), Some(*threshold)),
         Reason::NoMatch { bucket, threshold } => (*bucket, Some(*threshold)),
         _ => (None, None),
     };
-    json!({
+    let mut out = json!({
         "flag": flag,
         "environment": env,
         "user": user.key,
         "value": d.value,
+        "variant": d.variant,
         "stage": d.stage,
         "reason": d.reason.code(),
         "detail": d.explain(),
@@ -146,7 +168,51 @@ fn to_json(flag: &str, env: &str, user: &User, d: &Decision) -> Value {
         "bucket": bucket,
         "threshold": threshold,
         "attributes": attributes,
-    })
+    });
+    // Typed-flag details, only where they apply (boolean flags keep their shape).
+    if let Some(obj) = out.as_object_mut() {
+        if !d.audience.users.is_empty() {
+            obj.insert("users".into(), json!(d.audience.users));
+        }
+        match &d.pick {
+            Some(Pick::Split {
+                bucket,
+                total,
+                weights,
+            }) => {
+                let w: serde_json::Map<String, Value> =
+                    weights.iter().map(|(v, w)| (v.clone(), json!(w))).collect();
+                obj.insert(
+                    "split".into(),
+                    json!({"bucket": bucket, "total": total, "weights": w}),
+                );
+            }
+            Some(Pick::SplitWithoutKey) => {
+                obj.insert("split".into(), json!({"bucket": null}));
+            }
+            _ => {}
+        }
+        if let Reason::Prerequisite {
+            flag,
+            wanted,
+            served,
+            ..
+        } = &d.reason
+        {
+            obj.insert(
+                "prerequisite".into(),
+                json!({"flag": flag, "wanted": wanted, "served": served, "met": false}),
+            );
+        } else if !d.prerequisites.is_empty() {
+            let met: Vec<Value> = d
+                .prerequisites
+                .iter()
+                .map(|(f, v)| json!({"flag": f, "variant": v}))
+                .collect();
+            obj.insert("prerequisites".into(), json!(met));
+        }
+    }
+    out
 }
 
 /// `{"path": ["internal", "contractors"], "by": "users"|"rule", "rule": {...}|null}`.

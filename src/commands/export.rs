@@ -1,5 +1,5 @@
 //! `flags export (--env E [-o FILE] | --all --out-dir DIR) [--format ...]`: environments
-//! compiled for run time (PRODUCT.md sections 5 and 10).
+//! compiled for run time (PRODUCT.md sections 5, 8 and 10).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub struct ExportArgs {
     /// Export every environment, one file each in --out-dir
     #[arg(long, requires = "out_dir", conflicts_with = "output")]
     pub all: bool,
-    /// Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.featureflag.yaml for the other formats)
+    /// Directory for --all: DIR/ENV.flagd.json (ENV.json, ENV.openfeature.json, ENV.featureflag.yaml for the other formats)
     #[arg(long, value_name = "DIR", conflicts_with = "env")]
     pub out_dir: Option<PathBuf>,
     /// Output format
@@ -40,6 +40,8 @@ pub enum ExportFormat {
     Flagd,
     /// Plain snapshot: {flag: {"stage", "segments", "rollout"}}
     Json,
+    /// OpenFeature CLI flag manifest ({"flags": {KEY: {"flagType", "defaultValue", "description"}}}), for `openfeature generate`
+    Openfeature,
     /// Kubernetes FeatureFlag resource (core.openfeature.dev/v1beta1) for the OpenFeature Operator
     OpenfeatureOperator,
 }
@@ -50,6 +52,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Flagd => format!("{env}.flagd.json"),
             ExportFormat::Json => format!("{env}.json"),
+            ExportFormat::Openfeature => format!("{env}.openfeature.json"),
             ExportFormat::OpenfeatureOperator => format!("{env}.featureflag.yaml"),
         }
     }
@@ -133,6 +136,9 @@ fn render(repo: &Repo, env: &str, format: ExportFormat) -> anyhow::Result<String
     Ok(match format {
         ExportFormat::Flagd => crate::export::to_pretty(&crate::export::flagd(repo, env)?),
         ExportFormat::Json => crate::export::to_pretty(&crate::export::snapshot(repo, env)),
+        ExportFormat::Openfeature => {
+            crate::export::to_pretty(&crate::export::openfeature_manifest(repo))
+        }
         ExportFormat::OpenfeatureOperator => {
             crate::export::operator_yaml(&crate::export::operator(repo, env)?, env)?
         }

@@ -10,7 +10,7 @@ use crate::cli::{Ctx, DataFormat, FormatArg};
 use crate::date::Timestamp;
 use crate::error::{UserError, unknown};
 use crate::render::{escape, table, table_lines};
-use crate::repo::{FlagType, Repo};
+use crate::repo::{FlagType, Repo, TypedView};
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -93,9 +93,20 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<ExitCode> {
                     escape(&f.def.owner.value).into_owned(),
                     f.def.kind.value.to_string(),
                 ];
+                let view = TypedView::new(&f.def);
+                let typed = view.uses_typed_fields();
                 row.extend(envs.iter().map(|env| {
                     let s = repo.state_at(&f.def, env, now);
-                    let stage = escape(s.stage).into_owned();
+                    let mut stage = escape(s.stage).into_owned();
+                    if typed {
+                        // A typed flag: what the stage's audience gets, the default where off.
+                        let served = if s.position.unwrap_or(0) == 0 {
+                            view.default().to_string()
+                        } else {
+                            view.serve(env).describe()
+                        };
+                        stage = format!("{stage}: {}", escape(&served));
+                    }
                     // The next planned move, by date: the table stays narrow.
                     match s.entry.and_then(|e| e.pending(now).into_iter().next()) {
                         Some((at, next)) => {
@@ -129,12 +140,63 @@ struct EnvJson<'a> {
     /// Planned moves still to come (left out when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     schedule: Vec<PlannedJson<'a>>,
+    /// A typed flag's `serve` there (left out for boolean flags).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serve: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
 struct PlannedJson<'a> {
     stage: &'a str,
     at: String,
+}
+
+/// What a typed flag serves, as JSON: a variant name or `{variant: percent}`.
+pub(crate) fn serve_json(view: &TypedView<'_>, env: &str) -> serde_json::Value {
+    match view.serve(env) {
+        crate::repo::ServeView::Variant(v) => serde_json::json!(v),
+        crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
+            ws.iter()
+                .map(|(v, w)| (v.to_string(), serde_json::json!(w)))
+                .collect(),
+        ),
+    }
+}
+
+/// A typed flag's fields for JSON output: variants, default, serve, requires.
+#[derive(Serialize)]
+pub(crate) struct TypedJson {
+    variants: serde_json::Map<String, serde_json::Value>,
+    default: String,
+    serve: serde_json::Value,
+    requires: serde_json::Map<String, serde_json::Value>,
+}
+
+pub(crate) fn typed_json(view: &TypedView<'_>) -> TypedJson {
+    TypedJson {
+        variants: view
+            .variants()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_owned()))
+            .collect(),
+        default: view.default().to_string(),
+        serve: match &view.def.serve {
+            Some(s) => match crate::repo::typed::serve_view(&s.value) {
+                crate::repo::ServeView::Variant(v) => serde_json::json!(v),
+                crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
+                    ws.iter()
+                        .map(|(v, w)| (v.to_string(), serde_json::json!(w)))
+                        .collect(),
+                ),
+            },
+            None => serde_json::json!(crate::repo::typed::ON),
+        },
+        requires: view
+            .requires()
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .collect(),
+    }
 }
 
 /// One row of `--format json`, serialized straight from the model (no intermediate
@@ -147,6 +209,8 @@ struct FlagJson<'a> {
     kind: FlagType,
     description: &'a str,
     environments: EnvsJson<'a>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    typed: Option<TypedJson>,
 }
 
 /// Environments in gate order, as a JSON object.
@@ -169,6 +233,8 @@ fn flag_json<'a>(
     f: &'a crate::repo::Doc<crate::repo::FlagDef>,
     now: Timestamp,
 ) -> FlagJson<'a> {
+    let view = TypedView::new(&f.def);
+    let typed = view.uses_typed_fields();
     let environments = envs
         .iter()
         .map(|env| {
@@ -193,6 +259,7 @@ fn flag_json<'a>(
                     stage: s.stage,
                     since,
                     schedule,
+                    serve: typed.then(|| serve_json(&view, env)),
                 },
             )
         })
@@ -203,5 +270,6 @@ fn flag_json<'a>(
         kind: f.def.kind.value,
         description: &f.def.description.value,
         environments: EnvsJson(environments),
+        typed: typed.then(|| typed_json(&view)),
     }
 }

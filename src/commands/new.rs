@@ -8,7 +8,7 @@ use clap::Args;
 use super::mutate::{self, MutateArgs};
 use crate::cli::Ctx;
 use crate::date::Date;
-use crate::edit::{NewFlag, new_flag_file};
+use crate::edit::{NewFlag, NewTyped, new_flag_file};
 use crate::error::UserError;
 use crate::render::escape;
 use crate::repo::{FlagType, NAME_RULE, is_valid_name};
@@ -29,12 +29,99 @@ pub struct NewArgs {
     /// Date past which the flag is overdue for cleanup (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub expires: Option<String>,
+    /// A variant of a typed flag: its name and JSON value (`dark='"#000"'`, `limit=100`,
+    /// `cfg='{"rows": 10}'`); repeat for each variant
+    #[arg(long = "variant", value_name = "NAME=JSON", value_parser = parse_variant)]
+    pub variants: Vec<(String, serde_json::Value)>,
+    /// The variant served outside the audience (with --variant)
+    #[arg(long, value_name = "VARIANT")]
+    pub default: Option<String>,
+    /// The variant served to the audience (with --variant)
+    #[arg(long, value_name = "VARIANT")]
+    pub serve: Option<String>,
     /// Sub-folder of `flags/` to create the file in (a team's folder, e.g. `checkout` or
     /// `web/checkout`)
     #[arg(long = "dir", id = "subfolder", value_name = "SUBFOLDER")]
     pub subfolder: Option<String>,
     #[command(flatten)]
     pub mutate: MutateArgs,
+}
+
+fn parse_variant(s: &str) -> Result<(String, serde_json::Value), String> {
+    let Some((name, json)) = s.split_once('=') else {
+        return Err(format!("`{}` is not NAME=JSON", escape(s)));
+    };
+    if !is_valid_name(name) {
+        return Err(format!(
+            "variant name `{}` is invalid: use {NAME_RULE}",
+            escape(name)
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+        format!("the value of `{name}` is not JSON ({e}); quote strings, e.g. {name}='\"text\"'")
+    })?;
+    if crate::repo::ValueType::of(&value).is_none() {
+        return Err(format!(
+            "the value of `{name}` must be a boolean, string, number or object"
+        ));
+    }
+    Ok((name.to_string(), value))
+}
+
+/// Checks `--variant`, `--default` and `--serve` together.
+fn typed_args(args: &NewArgs) -> Result<Option<NewTyped<'_>>> {
+    if args.variants.is_empty() {
+        if args.default.is_some() || args.serve.is_some() {
+            return Err(UserError::new("`--default` and `--serve` need `--variant`")
+                .hint("list the variants: --variant NAME=JSON (at least two)")
+                .into());
+        }
+        return Ok(None);
+    }
+    if args.variants.len() < 2 {
+        return Err(UserError::new("a typed flag needs at least two `--variant`s").into());
+    }
+    let names: Vec<&str> = args.variants.iter().map(|(n, _)| n.as_str()).collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(UserError::new(format!("variant `{n}` is given twice")).into());
+        }
+    }
+    let first = crate::repo::ValueType::of(&args.variants[0].1);
+    for (n, v) in &args.variants {
+        let t = crate::repo::ValueType::of(v);
+        if t != first {
+            return Err(UserError::new(format!(
+                "variant `{n}` is a {} but `{}` is a {}: all values of one flag have one type",
+                t.map_or("?", |t| t.as_str()),
+                names[0],
+                first.map_or("?", |t| t.as_str())
+            ))
+            .into());
+        }
+    }
+    fn pick<'a>(flag: &str, v: Option<&'a String>, names: &[&str]) -> Result<&'a str> {
+        let Some(v) = v else {
+            return Err(
+                UserError::new(format!("a typed flag needs `--{flag} VARIANT`"))
+                    .hint(format!("one of: {}", names.join(", ")))
+                    .into(),
+            );
+        };
+        if !names.contains(&v.as_str()) {
+            return Err(crate::error::unknown("variant", v, names.iter().copied()).into());
+        }
+        Ok(v)
+    }
+    Ok(Some(NewTyped {
+        variants: args
+            .variants
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect(),
+        default: pick("default", args.default.as_ref(), &names)?,
+        serve: pick("serve", args.serve.as_ref(), &names)?,
+    }))
 }
 
 const USAGE: &str = "flags new KEY --owner OWNER --description TEXT --yes";
@@ -112,6 +199,7 @@ fn plan(root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
                 .into(),
         );
     }
+    let typed = typed_args(args)?;
     let not_empty = |v: &str| {
         if v.trim().is_empty() {
             Err("must not be empty".to_string())
@@ -150,6 +238,7 @@ fn plan(root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
         created: &today,
         expires: args.expires.as_deref(),
         environments: envs.iter().map(|e| (*e, first.name.as_str())).collect(),
+        typed,
     })?;
     let change = mutate::FileChange {
         rel,

@@ -63,6 +63,8 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         .collect();
 
     if args.format.format == DataFormat::Json {
+        let view = crate::repo::TypedView::new(def);
+        let typed = view.uses_typed_fields();
         let mut environments = Map::new();
         for env in &envs {
             let s = repo.state_at(def, env, now);
@@ -83,9 +85,13 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             if !schedule.is_empty() {
                 e["schedule"] = json!(schedule);
             }
+            if typed && let Some(obj) = e.as_object_mut() {
+                obj.insert("users".into(), json!(a.users));
+                obj.insert("serve".into(), super::list::serve_json(&view, env));
+            }
             environments.insert(env.to_string(), e);
         }
-        super::print_json(&json!({
+        let mut doc = json!({
             "key": flag.name,
             "file": flag.path,
             "description": def.description.value,
@@ -105,7 +111,15 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
                     "to": t.to,
                 }))
                 .collect::<Vec<_>>()),
-        }))?;
+        });
+        if typed
+            && let Some(obj) = doc.as_object_mut()
+            && let Ok(serde_json::Value::Object(t)) =
+                serde_json::to_value(super::list::typed_json(&view))
+        {
+            obj.extend(t);
+        }
+        super::print_json(&doc)?;
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -140,16 +154,54 @@ pub fn run(ctx: &Ctx, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "{label:<9}{}", escape(&v))?;
         }
     }
+    let view = crate::repo::TypedView::new(def);
+    let typed = view.uses_typed_fields();
+    if typed {
+        writeln!(out)?;
+        writeln!(out, "variants ({}):", view.value_type())?;
+        for (name, value) in view.variants() {
+            writeln!(
+                out,
+                "  {:<12} {}",
+                escape(name),
+                escape(&crate::export::inline_json(&value))
+            )?;
+        }
+        writeln!(out, "{:<9}{}", "default", escape(view.default()))?;
+        let serve = match &def.serve {
+            Some(s) => crate::repo::typed::serve_view(&s.value).describe(),
+            None => crate::repo::typed::ON.to_string(),
+        };
+        writeln!(out, "{:<9}{}", "serve", escape(&serve))?;
+        let requires = view.requires();
+        if !requires.is_empty() {
+            let list: Vec<String> = requires.iter().map(|(f, v)| format!("{f}: {v}")).collect();
+            writeln!(out, "{:<9}{}", "requires", escape(&list.join(", ")))?;
+        }
+    }
     writeln!(out)?;
-    let mut t = table(&["ENVIRONMENT", "STAGE", "SINCE", "AUDIENCE"]);
+    let header: &[&str] = if typed {
+        &["ENVIRONMENT", "STAGE", "SINCE", "AUDIENCE", "SERVE"]
+    } else {
+        &["ENVIRONMENT", "STAGE", "SINCE", "AUDIENCE"]
+    };
+    let mut t = table(header);
     for env in &envs {
         let s = repo.state_at(def, env, now);
-        t.add_row(vec![
+        let mut row = vec![
             escape(env).into_owned(),
             escape(s.stage).into_owned(),
             entered(&s).unwrap_or_else(|| "-".to_string()),
             crate::render::describe_audience(&repo.audience_of(&s)),
-        ]);
+        ];
+        if typed {
+            row.push(if s.position.unwrap_or(0) == 0 {
+                format!("{} (default)", escape(view.default()))
+            } else {
+                escape(&view.serve(env).describe()).into_owned()
+            });
+        }
+        t.add_row(row);
     }
     out.write_all(table_lines(&mut t).as_bytes())?;
     if !plan.is_empty() {

@@ -28,7 +28,7 @@ use crate::yaml::{Node, Value};
 use super::model::Entries;
 use super::{
     Bucketing, EnvEntry, EnvironmentDef, FlagDef, FlagType, Loc, Op, Rule, RuleValue,
-    ScheduleEntry, SegmentDef, Settings, Sp, StageDef,
+    ScheduleEntry, SegmentDef, Serve, Settings, Sp, StageDef, VariantName,
 };
 
 /// Everything decoded from one file.
@@ -84,8 +84,12 @@ const FLAG_FIELDS: &[&str] = &[
     "created",
     "expires",
     "environments",
+    "variants",
+    "default",
+    "serve",
+    "requires",
 ];
-const ENTRY_FIELDS: &[&str] = &["stage", "since", "segments", "schedule"];
+const ENTRY_FIELDS: &[&str] = &["stage", "since", "segments", "schedule", "users", "serve"];
 const SCHEDULE_FIELDS: &[&str] = &["stage", "at"];
 const SEGMENT_FIELDS: &[&str] = &["description", "users", "rules", "segments", "exclude"];
 const RULE_FIELDS: &[&str] = &["attribute", "op", "values"];
@@ -346,6 +350,7 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
     let (mut description, mut owner, mut kind) = (None, None, None);
     let (mut created, mut expires) = (None, None);
     let mut environments = Sp::new(Entries::default(), root.loc);
+    let (mut variants, mut default, mut serve, mut requires) = (None, None, None, None);
     for (key, _, v) in &fields {
         match key.as_ref() {
             "description" => description = Some(d.text(v, &"`description`")),
@@ -362,6 +367,16 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
             "created" => created = d.date(v, "created", &"`created`"),
             "expires" => expires = d.date(v, "expires", &"`expires`"),
             "environments" => environments = env_entries(&mut d, v),
+            "variants" => variants = typed_variants(&mut d, v),
+            // Unreadable: a placeholder (unknown location), so no follow-on "no `default`".
+            "default" => {
+                default = Some(
+                    variant_name(&mut d, v, &"`default`")
+                        .unwrap_or_else(|| Sp::new(VariantName(String::new()), Loc::default())),
+                )
+            }
+            "serve" => serve = typed_serve(&mut d, v, &"`serve`"),
+            "requires" => requires = typed_requires(&mut d, v),
             _ => {}
         }
     }
@@ -395,6 +410,10 @@ pub(crate) fn flag(file: &str, source: &str, root: Option<&Node>) -> Decoded<Fla
         created,
         expires,
         environments,
+        variants,
+        default,
+        serve,
+        requires,
     }))
 }
 
@@ -429,6 +448,8 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
         stage: Sp::new(String::new(), Loc::default()),
         since: None,
         segments: Vec::new(),
+        users: Vec::new(),
+        serve: None,
         schedule: Vec::new(),
         long_form: false,
     };
@@ -454,6 +475,8 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
                         "since" => entry.since = d.date(v, "since", &what),
                         "segments" => entry.segments = d.names(v, &what),
                         "schedule" => entry.schedule = schedule(d, v, env),
+                        "users" => entry.users = d.names(v, &what),
+                        "serve" => entry.serve = typed_serve(d, v, &what),
                         _ => {}
                     }
                 }
@@ -470,6 +493,159 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
         _ => d.mistyped(node, &what, ENTRY_SHAPE),
     }
     Sp::new(entry, node.loc)
+}
+
+// ---- typed flags (PRODUCT.md section 8); checked by `crate::validate_typed` ----
+
+/// A variant name: text, or YAML 1.1's reading of a bare `on`/`off` (`true`/`false`), or a
+/// bare number (`1`) as written.
+fn variant_name(d: &mut Decoder, node: &Node, what: What) -> Option<Sp<VariantName>> {
+    let name = match &node.value {
+        Value::Str(s) => s.clone(),
+        Value::Bool(true) => super::typed::ON.to_string(),
+        Value::Bool(false) => super::typed::OFF_VARIANT.to_string(),
+        Value::Int(_) => node.raw(d.source).unwrap_or_default().trim().to_string(),
+        _ => {
+            d.mistyped(node, what, "a variant name");
+            return None;
+        }
+    };
+    Some(Sp::new(VariantName(name), node.loc))
+}
+
+/// `variants`: variant name -> value (any JSON value here; validation checks the types).
+fn typed_variants(
+    d: &mut Decoder,
+    node: &Node,
+) -> Option<Sp<Entries<Sp<String>, Sp<serde_json::Value>>>> {
+    let entries = match &node.value {
+        Value::Null => Vec::new(),
+        Value::Map(entries) => {
+            let mut out = Vec::with_capacity(entries.len());
+            let mut readable = true;
+            for (k, v) in entries {
+                let name = Sp::new(k.key_text(d.source).into_owned(), k.loc);
+                let what = format!("`variants.{}`", escape(&name.value));
+                match json_value(d, v, &what) {
+                    Some(value) => out.push((name, Sp::new(value, v.loc))),
+                    None => readable = false,
+                }
+            }
+            if !readable {
+                // A placeholder (unknown location): `default` and `serve` are not checked
+                // against the variants that could be read.
+                return Some(Sp::new(Entries(out), Loc::default()));
+            }
+            out
+        }
+        _ => {
+            d.mistyped(
+                node,
+                &"`variants`",
+                "a mapping of variant name to value (`dark: \"#000\"` lines)",
+            );
+            // A placeholder (unknown location): the flag is still typed, its checks skip it.
+            return Some(Sp::new(Entries::default(), Loc::default()));
+        }
+    };
+    Some(Sp::new(Entries(entries), node.loc))
+}
+
+/// A variant's value as JSON; a number that JSON cannot hold (`.nan`, `.inf`) is a problem.
+fn json_value(d: &mut Decoder, node: &Node, what: What) -> Option<serde_json::Value> {
+    Some(match &node.value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) => serde_json::Value::from(*i),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => serde_json::Value::Number(n),
+            None => {
+                d.mistyped(node, what, "a finite number (JSON has no NaN or infinity)");
+                return None;
+            }
+        },
+        Value::Str(s) => serde_json::Value::String(s.clone()),
+        Value::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(json_value(d, item, what)?);
+            }
+            serde_json::Value::Array(out)
+        }
+        Value::Map(entries) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in entries {
+                let key = k.key_text(d.source).into_owned();
+                let value = json_value(d, v, what)?;
+                out.insert(key, value);
+            }
+            serde_json::Value::Object(out)
+        }
+    })
+}
+
+/// `serve` (the flag's or an environment's): a variant name, or a split `{variant: percent}`.
+fn typed_serve(d: &mut Decoder, node: &Node, what: What) -> Option<Sp<Serve>> {
+    let serve = match &node.value {
+        Value::Map(entries) => {
+            let mut split = Vec::with_capacity(entries.len());
+            let mut readable = true;
+            for (k, v) in entries {
+                let name = Sp::new(k.key_text(d.source).into_owned(), k.loc);
+                let what = format!("{what}: the weight of `{}`", escape(&name.value));
+                match d.number(v, &what) {
+                    Some(w) => split.push((name, w)),
+                    None => readable = false,
+                }
+            }
+            if !readable {
+                // A placeholder (unknown location): the split's checks skip it.
+                return Some(Sp::new(Serve::Split(split), Loc::default()));
+            }
+            Serve::Split(split)
+        }
+        Value::Str(_) | Value::Bool(_) | Value::Int(_) => match variant_name(d, node, what) {
+            Some(name) => Serve::Variant(Sp::new(name.value.0, name.loc)),
+            None => return Some(Sp::new(Serve::Split(Vec::new()), Loc::default())),
+        },
+        _ => {
+            d.mistyped(
+                node,
+                what,
+                "a variant name or a split (`{variant: percent, ...}`)",
+            );
+            // A placeholder (unknown location), so no follow-on "no `serve`".
+            return Some(Sp::new(Serve::Split(Vec::new()), Loc::default()));
+        }
+    };
+    Some(Sp::new(serve, node.loc))
+}
+
+/// `requires`: flag key -> variant.
+fn typed_requires(
+    d: &mut Decoder,
+    node: &Node,
+) -> Option<Sp<Entries<Sp<String>, Sp<VariantName>>>> {
+    let entries = match &node.value {
+        Value::Null => Vec::new(),
+        Value::Map(entries) => entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let flag = Sp::new(k.key_text(d.source).into_owned(), k.loc);
+                let what = format!("`requires.{}`", escape(&flag.value));
+                Some((flag, variant_name(d, v, &what)?))
+            })
+            .collect(),
+        _ => {
+            d.mistyped(
+                node,
+                &"`requires`",
+                "a mapping of flag key to variant (`new-checkout: on` lines)",
+            );
+            return None;
+        }
+    };
+    Some(Sp::new(Entries(entries), node.loc))
 }
 
 /// The shape of a schedule entry's `at` (the schema's pattern): RFC 3339 with `Z` or an offset.

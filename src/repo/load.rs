@@ -60,6 +60,9 @@ struct Found {
     symlink: bool,
 }
 
+// Short-lived (one per file, moved straight into its list): boxing the flag would cost an
+// allocation per flag for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Parsed {
     Settings(Doc<Settings>),
     Environment(Doc<EnvironmentDef>),

@@ -5,6 +5,7 @@ mod discover;
 mod load;
 pub mod model;
 mod sp;
+pub mod typed;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ pub use load::{MAX_FILE_BYTES, decode_file, parse_flag};
 pub(crate) use load::{check_bytes, flag_keys, load_from_sources, parse_stages, too_large};
 pub use model::*;
 pub use sp::{Loc, Sp};
+pub use typed::{Serve, ServeView, TypedView, ValueType, VariantName};
 
 use crate::date::Timestamp;
 
@@ -98,6 +100,8 @@ pub struct Stage {
 pub struct Audience {
     pub segments: Vec<String>,
     pub rollout: f64,
+    /// The environment's extra targeting keys (`users`, section 8).
+    pub users: Vec<String>,
 }
 
 impl Pipeline {
@@ -390,6 +394,13 @@ impl Repo {
             for &s in &state.segments {
                 if !audience.segments.iter().any(|a| a == s) {
                     audience.segments.push(s.to_string());
+                }
+            }
+            if let Some(e) = state.entry {
+                for u in &e.users {
+                    if !audience.users.contains(&u.value) {
+                        audience.users.push(u.value.clone());
+                    }
                 }
             }
         }

@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::sp::Sp;
+use super::typed::{Serve, VariantName};
 
 /// `flags.yaml`: the settings of a flags repository.
 #[derive(Debug, Default, Clone, JsonSchema)]
@@ -249,6 +250,25 @@ pub struct FlagDef {
     #[serde(default)]
     #[schemars(with = "Option<std::collections::BTreeMap<String, EnvEntry>>")]
     pub environments: Sp<Entries<Sp<String>, Sp<EnvEntry>>>,
+    // ---- typed flags (PRODUCT.md section 8; resolved by `typed::TypedView`) ----
+    /// Variant name -> value; all values of one JSON type (boolean, string, number or
+    /// object). Without it the flag is boolean: `off: false`, `on: true`.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, serde_json::Value>>")]
+    pub variants: Option<Sp<Entries<Sp<String>, Sp<serde_json::Value>>>>,
+    /// The variant served outside the audience, and to everyone where the flag is `off`
+    /// (required with `variants`).
+    #[serde(default)]
+    pub default: Option<Sp<VariantName>>,
+    /// What the audience is served: a variant, or a split `{variant: percent}` (required
+    /// with `variants`; an environment may override it).
+    #[serde(default)]
+    pub serve: Option<Sp<Serve>>,
+    /// Prerequisites: flag key -> variant. The audience gets `serve` only when each of these
+    /// flags serves that variant to the user; everyone else gets `default`.
+    #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, VariantName>>")]
+    pub requires: Option<Sp<Entries<Sp<String>, Sp<VariantName>>>>,
 }
 
 /// `YYYY-MM-DD` with a month from 01 to 12 and a day from 01 to 31 (the decoder also refuses
@@ -308,6 +328,10 @@ pub struct EnvEntry {
     pub stage: Sp<String>,
     pub since: Option<Sp<String>>,
     pub segments: Vec<Sp<String>>,
+    /// Extra audience in this environment: these targeting keys (section 8).
+    pub users: Vec<Sp<String>>,
+    /// This environment's own `serve` (section 8).
+    pub serve: Option<Sp<Serve>>,
     /// Planned moves, in time order (PRODUCT.md section 9); see [`ScheduleEntry`].
     pub schedule: Vec<Sp<ScheduleEntry>>,
     /// Written as a mapping rather than a bare stage name.
@@ -332,6 +356,14 @@ impl JsonSchema for EnvEntry {
                         "stage": { "anyOf": [{ "type": "string" }, { "const": false }], "description": "Stage name, or `off` (a bare `off` is read as false)." },
                         "since": { "type": ["string", "null"], "pattern": DATE_PATTERN, "description": "When this environment entered its stage (YYYY-MM-DD)." },
                         "segments": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment, at any stage but off." },
+                        "users": { "type": "array", "items": { "type": "string" }, "description": "Extra audience in this environment: these targeting keys, at any stage but off." },
+                        "serve": {
+                            "description": "This environment's own `serve`: a variant name, or a split `{variant: percent}`.",
+                            "anyOf": [
+                                { "type": "string" },
+                                { "type": "object", "additionalProperties": { "type": "number", "exclusiveMinimum": 0, "maximum": 100 } }
+                            ]
+                        },
                         "schedule": {
                             "type": ["array", "null"],
                             "description": "Planned moves, in time order: from `at` on, the environment is at `stage`.",

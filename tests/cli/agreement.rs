@@ -64,13 +64,13 @@ pub fn assert_valid_flagd(doc: &Value) {
     );
 }
 
-/// flagd's answer for one flag: the variant's value, as a flagd provider resolves it.
-fn flagd_value(
+/// flagd's answer for one flag: the variant and its value, as a flagd provider resolves them.
+fn flagd_answer(
     op: &Operator,
     flags: &HashMap<String, flagd_evaluation_engine::FeatureFlag>,
     key: &str,
     ctx: &EvaluationContext,
-) -> bool {
+) -> (String, Value) {
     let flag = &flags[key];
     assert_eq!(flag.state, "ENABLED");
     let variant = match &flag.targeting {
@@ -82,7 +82,12 @@ fn flagd_value(
             Err(e) => panic!("flagd failed on `{key}` for {ctx:?}: {e}"),
         },
     };
-    flag.variants[&variant].as_bool().expect("boolean variant")
+    let value = flag
+        .variants
+        .get(&variant)
+        .unwrap_or_else(|| panic!("flagd chose `{variant}`, which `{key}` does not have"))
+        .clone();
+    (variant, value)
 }
 
 pub const PIPELINE: &str = "pipeline:
@@ -267,6 +272,7 @@ pub fn users(count: usize) -> Vec<User> {
         "😀",
         "\u{8000}ab",
         "x\u{ffff}\u{ffff}",
+        "acct-42",
     ];
     let emails = [
         "a@acme.io",
@@ -400,16 +406,20 @@ fn check_agreement(repo: &Repo, users: &[User]) -> HashMap<&'static str, usize> 
             let ctx = context(u);
             for flag in &repo.flags {
                 let ours = flags::eval::evaluate_flag(repo, &flag.name, &flag.def, env, u);
-                let theirs = flagd_value(&op, &parsed.flags, &flag.name, &ctx);
+                let (variant, value) = flagd_answer(&op, &parsed.flags, &flag.name, &ctx);
                 assert_eq!(
-                    ours.value,
-                    theirs,
-                    "`{}` in `{env}` for {u:?}: flags says {} ({}), flagd says {theirs}",
+                    (&ours.variant, &ours.value),
+                    (&variant, &value),
+                    "`{}` in `{env}` for {u:?}: flags says {} = {} ({}), flagd says {variant} = {value}",
                     flag.name,
+                    ours.variant,
                     ours.value,
                     ours.explain()
                 );
                 *by_reason.entry(ours.reason.code()).or_default() += 1;
+                if let Some(flags::eval::Pick::Split { .. }) = ours.pick {
+                    *by_reason.entry("split").or_default() += 1;
+                }
             }
         }
     }
@@ -462,7 +472,10 @@ fn example_repository_agrees_with_flagd() {
         "/examples/acme"
     )));
     let by_reason = check_agreement(&repo, &users(1000));
-    assert_eq!(by_reason.values().sum::<usize>(), 3 * 1000 * 14);
+    assert_eq!(
+        by_reason.values().sum::<usize>() - by_reason.get("split").copied().unwrap_or(0),
+        3 * 1000 * 17
+    );
     assert!(
         by_reason.get("rollout").copied().unwrap_or(0) > 0,
         "{by_reason:?}"
@@ -488,6 +501,144 @@ fn schema_fixture_matches_shared_copy_when_present() {
             ours == theirs,
             "tests/fixtures/flagd-schema/{name} differs from ../shared/flagd-schema/{name}: copy it again"
         );
+    }
+}
+
+/// The agreement repository plus typed flags: a string flag with a split, a number flag, an
+/// object flag with an environment's own split, boolean-typed variants, `users` lists, and
+/// prerequisites in chains (`t-object` requires `t-number` requires `t-theme` requires
+/// `f-canary`), on a partial rollout, on a split and on a default variant.
+pub fn typed_agreement_repo() -> TestRepo {
+    let r = agreement_repo();
+    let typed = |key: &str, body: &str| {
+        r.write(
+            &format!("flags/{key}.yaml"),
+            format!("description: Flag {key}\nowner: team-a\ntype: experiment\n{body}"),
+        );
+    };
+    typed(
+        "t-theme",
+        "variants:
+  classic: \"#333\"
+  dark: \"#000\"
+  contrast: \"#fff\"
+default: classic
+serve: {dark: 50, contrast: 50}
+environments:
+  development: everyone
+  staging:
+    stage: canary
+    users: [acct-42, \"0\"]
+  production:
+    stage: half
+    serve: {dark: 33.333, contrast: 33.333, classic: 33.334}
+",
+    );
+    typed(
+        "t-number",
+        "variants:
+  low: 10
+  high: 1000.5
+  zero: 0
+default: zero
+serve: high
+requires:
+  t-theme: dark
+environments:
+  development: everyone
+  staging: partners
+  production:
+    stage: internal
+    users: [globex, b]
+    serve: {low: 10, high: 90}
+",
+    );
+    typed(
+        "t-object",
+        "variants:
+  small: {rows: 10, dense: false}
+  large: {rows: 50, dense: true, tags: [a, b]}
+default: small
+serve: large
+requires:
+  t-number: high
+  f-partners: on
+environments:
+  development: half
+  staging: everyone
+  production: canary
+",
+    );
+    typed(
+        "t-bool",
+        "variants:
+  yes-please: true
+  no-thanks: false
+default: no-thanks
+serve: {yes-please: 25, no-thanks: 75}
+requires:
+  f-off: off
+environments:
+  development: canary
+  staging: everyone
+  production:
+    stage: internal
+    serve: yes-please
+",
+    );
+    // A boolean flag (no variants) with a prerequisite on a rollout and a user list.
+    r.write(
+        "flags/t-gated.yaml",
+        "description: Gated\nowner: team-a\ntype: release\nrequires:\n  f-half: on\nenvironments:\n  development: everyone\n  staging:\n    stage: internal\n    users: [user-77]\n  production: half\n",
+    );
+    r
+}
+
+#[test]
+fn typed_flags_splits_and_prerequisites_agree_with_flagd() {
+    let r = typed_agreement_repo();
+    let repo = Repo::load(r.path());
+    let by_reason = check_agreement(&repo, &users(2000));
+    assert_eq!(
+        by_reason.values().sum::<usize>() - by_reason["split"],
+        3 * 2000 * 15
+    );
+    // `listed`: the few special keys in `users` lists.
+    for (code, min) in [
+        ("listed", 3),
+        ("prerequisite", 500),
+        ("split", 500),
+        ("rollout", 500),
+        ("segment", 500),
+    ] {
+        assert!(
+            by_reason.get(code).copied().unwrap_or(0) >= min,
+            "too few `{code}` answers: {by_reason:?}"
+        );
+    }
+    // Every variant of every typed flag is served to someone somewhere.
+    let mut seen: std::collections::HashSet<(String, String)> = Default::default();
+    for env in repo.environment_order() {
+        for u in users(1500) {
+            for flag in repo.flags.iter().filter(|f| f.name.starts_with("t-")) {
+                let d = flags::eval::evaluate_flag(&repo, &flag.name, &flag.def, env, &u);
+                seen.insert((flag.name.clone(), d.variant));
+            }
+        }
+    }
+    for (flag, variants) in [
+        ("t-theme", &["classic", "dark", "contrast"][..]),
+        ("t-number", &["low", "high", "zero"]),
+        ("t-object", &["small", "large"]),
+        ("t-bool", &["yes-please", "no-thanks"]),
+        ("t-gated", &["on", "off"]),
+    ] {
+        for v in variants {
+            assert!(
+                seen.contains(&(flag.to_string(), v.to_string())),
+                "`{flag}` never served `{v}`"
+            );
+        }
     }
 }
 
@@ -553,15 +704,15 @@ fn scheduled_flags_switch_in_flagd_when_their_time_comes() {
                 let flag = repo.flag(key).expect("flag");
                 let ours =
                     flags::eval::evaluate_flag_at(&repo, key, &flag.def, "production", u, now);
-                let theirs = flagd_value(&op, &parsed.flags, key, &ctx);
+                let (variant, value) = flagd_answer(&op, &parsed.flags, key, &ctx);
                 assert_eq!(
-                    ours.value,
-                    theirs,
-                    "phase {phase}: `{key}` for {u:?}: flags says {} ({}), flagd says {theirs}",
-                    ours.value,
+                    (&ours.variant, &ours.value),
+                    (&variant, &value),
+                    "phase {phase}: `{key}` for {u:?}: flags says {} ({}), flagd says {variant}",
+                    ours.variant,
                     ours.explain()
                 );
-                got.push(theirs);
+                got.push(value.as_bool().expect("boolean flag"));
             }
         }
         assert!(
@@ -618,9 +769,80 @@ fn scheduled_flags_switch_in_flagd_when_their_time_comes() {
 }
 
 #[test]
+fn split_shares_match_the_weights_and_are_independent_of_the_rollout() {
+    // 100,000 users: a 10 % rollout of a 50/50 split serves about 5 % each, the full
+    // audience splits by the weights, and a user's variant does not change as the rollout
+    // grows (the split bucket is salted, separate from the rollout bucket).
+    let r = TestRepo::empty();
+    r.write(
+        "flags.yaml",
+        "pipeline:\n  - stage: canary\n    rollout: 10\n  - stage: everyone\n    rollout: 100\n",
+    );
+    r.write("environments/small.yaml", "");
+    r.write("environments/all.yaml", "");
+    r.write(
+        "flags/exp.yaml",
+        "description: d\nowner: o\ntype: experiment\nvariants:\n  a: \"a\"\n  b: \"b\"\n  c: \"c\"\ndefault: c\nserve: {a: 50, b: 50}\nenvironments:\n  small: canary\n  all:\n    stage: everyone\n    serve: {a: 12.5, b: 37.5, c: 50}\n",
+    );
+    let repo = Repo::load(r.path());
+    let def = &repo.flag("exp").expect("flag").def;
+    let n = 100_000usize;
+    let mut small = HashMap::<String, usize>::new();
+    let mut all = HashMap::<String, usize>::new();
+    for i in 0..n {
+        let u = User::new(format!("member-{i}"));
+        let s = flags::eval::evaluate_flag(&repo, "exp", def, "small", &u);
+        let a = flags::eval::evaluate_flag(&repo, "exp", def, "all", &u);
+        if s.reason.served() {
+            *small.entry(s.variant.clone()).or_default() += 1;
+            // Sticky: in the rollout at 10 %, the same split bucket when everyone is in.
+            let (
+                Some(flags::eval::Pick::Split { bucket: b1, .. }),
+                Some(flags::eval::Pick::Split { bucket: b2, .. }),
+            ) = (&s.pick, &a.pick)
+            else {
+                panic!("{s:?} {a:?}");
+            };
+            assert_eq!(b1, b2);
+        }
+        *all.entry(a.variant).or_default() += 1;
+    }
+    let pct = |m: &HashMap<String, usize>, v: &str| {
+        m.get(v).copied().unwrap_or(0) as f64 * 100.0 / n as f64
+    };
+    for (v, want) in [("a", 5.0), ("b", 5.0)] {
+        assert!(
+            (pct(&small, v) - want).abs() < 0.5,
+            "{v}: {}% of users, want {want}%",
+            pct(&small, v)
+        );
+    }
+    for (v, want) in [("a", 12.5), ("b", 37.5), ("c", 50.0)] {
+        assert!(
+            (pct(&all, v) - want).abs() < 0.5,
+            "{v}: {}% of users, want {want}%",
+            pct(&all, v)
+        );
+    }
+    // The split answers agree with flagd for a sample of these users too.
+    let op = Operator::new();
+    for env in ["small", "all"] {
+        let doc = flags::export::flagd(&repo, env).expect("export");
+        assert_valid_flagd(&doc);
+        let parsed = FlagParser::parse_string(&doc.to_string()).expect("parses");
+        for i in (0..n).step_by(25) {
+            let u = User::new(format!("member-{i}"));
+            let ours = flags::eval::evaluate_flag(&repo, "exp", def, env, &u);
+            let (variant, _) = flagd_answer(&op, &parsed.flags, "exp", &context(&u));
+            assert_eq!(ours.variant, variant, "{env} member-{i}");
+        }
+    }
+}
+
+#[test]
 fn boolean_attributes_make_flagd_evaluation_engine_fail_nowhere() {
     // Outside `flags eval`'s user model, but applications send them: every flag of every
-    // environment evaluates without an error (`flagd_value` panics on one).
+    // environment evaluates without an error (`flagd_answer` panics on one).
     let r = agreement_repo();
     let repo = Repo::load(r.path());
     let op = Operator::new();
@@ -635,7 +857,7 @@ fn boolean_attributes_make_flagd_evaluation_engine_fail_nowhere() {
                     |ctx, n| ctx.with_custom_field(*n, value),
                 );
                 for flag in &repo.flags {
-                    flagd_value(&op, &parsed.flags, &flag.name, &ctx);
+                    flagd_answer(&op, &parsed.flags, &flag.name, &ctx);
                 }
             }
         }
@@ -660,4 +882,78 @@ pub fn seats_gte_500() -> Value {
     );
     let doc = flags::export::flagd(&Repo::load(r.path()), "production").expect("export");
     doc["$evaluators"]["beta"].clone()
+}
+
+#[test]
+fn typed_scheduled_flags_and_prerequisites_switch_in_flagd() {
+    // A typed flag with its own schedule, requiring a flag that switches on by schedule:
+    // exported once, flagd's variant changes by itself at each `at`, agreeing with the
+    // library at the instant flagd answered (a user whose answer straddles a boundary on a
+    // slow machine is left out, not guessed).
+    use flags::date::Timestamp;
+    let r = agreement_repo();
+    let t0 = unix_now();
+    let at = |dt: i64| Timestamp::from_unix(t0 + dt).to_string();
+    r.write(
+        "flags/s-gate.yaml",
+        format!(
+            "description: Switches on\nowner: o\ntype: release\nenvironments:\n  production:\n    stage: off\n    schedule:\n      - {{stage: internal, at: {}}}\n",
+            at(3)
+        ),
+    );
+    r.write(
+        "flags/s-typed.yaml",
+        format!(
+            "description: Typed and scheduled\nowner: o\ntype: experiment\nvariants:\n  a: \"A\"\n  b: \"B\"\n  c: \"C\"\ndefault: a\nserve: {{b: 50, c: 50}}\nrequires:\n  s-gate: on\nenvironments:\n  production:\n    stage: internal\n    schedule:\n      - {{stage: partners, at: {}}}\n      - {{stage: canary, at: {}}}\n",
+            at(-50),
+            at(6)
+        ),
+    );
+    let repo = Repo::load(r.path());
+    let problems = flags::validate::validate(&repo, flags::date::Date::today());
+    assert!(problems.iter().all(|p| !p.is_error()), "{problems:#?}");
+    let doc =
+        flags::export::flagd_at(&repo, "production", Timestamp::from_unix(t0)).expect("export");
+    assert_valid_flagd(&doc);
+    let parsed = FlagParser::parse_string(&doc.to_string()).expect("flagd parses the export");
+    let op = Operator::new();
+    let users = users(200);
+    let flag = repo.flag("s-typed").expect("flag");
+    // (phase, variant) -> count; phases: before 3 s, between 3 and 6 s, after 6 s.
+    let mut served: HashMap<(i64, String), usize> = HashMap::new();
+    for start in [0i64, 4, 7] {
+        while unix_now() < t0 + start {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        for u in &users {
+            let before = unix_now();
+            let (variant, value) = flagd_answer(&op, &parsed.flags, "s-typed", &context(u));
+            let after = unix_now();
+            let phase = |t: i64| [3, 6].iter().filter(|b| t >= t0 + **b).count() as i64;
+            if phase(before) != phase(after) {
+                continue;
+            }
+            let ours = flags::eval::evaluate_flag_at(
+                &repo,
+                "s-typed",
+                &flag.def,
+                "production",
+                u,
+                Timestamp::from_unix(before),
+            );
+            assert_eq!(
+                (&ours.variant, &ours.value),
+                (&variant, &value),
+                "at t0+{}: for {u:?}: {}",
+                before - t0,
+                ours.explain()
+            );
+            *served.entry((phase(before), variant)).or_default() += 1;
+        }
+    }
+    // Only the default before the prerequisite switches on; both split variants after.
+    assert!(served.keys().all(|(p, v)| *p > 0 || v == "a"), "{served:?}");
+    for v in ["b", "c"] {
+        assert!(served.keys().any(|(p, x)| *p > 0 && x == v), "{served:?}");
+    }
 }

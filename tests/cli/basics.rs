@@ -510,8 +510,10 @@ fn broken_pipe_exits_quietly() {
 fn bundled_example_lists() {
     let run = TestRepo::empty().run(&["-C", EXAMPLE, "list"]);
     run.success();
-    assert_eq!(run.stdout.lines().count(), 15);
-    assert!(run.stdout.contains("new-tax-engine         team-checkout       release      everyone     everyone  canary\n"), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 18);
+    assert!(run.stdout.contains("new-tax-engine         team-checkout       release      everyone                          everyone                          canary\n"), "{}", run.stdout);
+    // Typed flags show what each stage serves.
+    assert!(run.stdout.contains("api-rate-limit         team-platform       operational  everyone: raised                  partners: raised                  partners: raised\n"), "{}", run.stdout);
 }
 
 #[test]

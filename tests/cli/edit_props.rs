@@ -69,7 +69,21 @@ struct Spec {
     crlf: bool,
     trailer: Option<&'static str>,
     blank_after_envs: bool,
+    /// Typed-flag fields (section 8): `None`, before `environments` (`false`) or after it.
+    typed: Option<bool>,
 }
+
+/// The typed fields a generated file may carry: an edit of a stage keeps them byte for byte.
+const TYPED: [&str; 8] = [
+    "variants:",
+    "  x: {a: 1, b: [1, 2]}",
+    "  y: {a: 2}",
+    "default: x",
+    "serve: {x: 50, y: 50}",
+    "requires:",
+    "  other: on",
+    "  more: \"dark\"",
+];
 
 fn date() -> impl Strategy<Value = String> {
     (1u32..=28, 1u32..=12).prop_map(|(d, m)| format!("2026-{m:02}-{d:02}"))
@@ -126,7 +140,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop_oneof![Just(2usize), Just(4usize)],
         any::<bool>(),
         proptest::option::of(select(&COMMENTS[..])),
-        any::<bool>(),
+        (any::<bool>(), proptest::option::of(any::<bool>())),
     )
         .prop_map(
             |(
@@ -138,7 +152,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 indent,
                 crlf,
                 trailer,
-                blank_after_envs,
+                (blank_after_envs, typed),
             )| {
                 // Only a simple description may be plain; `'` needs double quotes.
                 let dq = match (desc, dq) {
@@ -157,6 +171,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     crlf,
                     trailer,
                     blank_after_envs,
+                    typed,
                 }
             },
         )
@@ -180,6 +195,9 @@ fn render(s: &Spec) -> (String, BTreeMap<&'static str, (usize, usize)>) {
     }
     let ind = " ".repeat(s.indent);
     let child = " ".repeat(2 * s.indent);
+    if s.typed == Some(false) {
+        lines.extend(TYPED.iter().map(|l| l.to_string()));
+    }
     if !s.envs.is_empty() {
         lines.push("environments:".into());
     }
@@ -209,6 +227,9 @@ fn render(s: &Spec) -> (String, BTreeMap<&'static str, (usize, usize)>) {
                 }
                 if *segments {
                     fields.push(format!("{child}segments: [beta, \"vip\"]"));
+                    // Section 8's environment fields travel with them.
+                    fields.push(format!("{child}users: [acct-1, \"u 2\"]"));
+                    fields.push(format!("{child}serve: {{x: 25, y: 75}}"));
                 }
                 let n = fields.len();
                 fields.rotate_left(order % n);
@@ -222,6 +243,9 @@ fn render(s: &Spec) -> (String, BTreeMap<&'static str, (usize, usize)>) {
             }
         }
         spans.insert(e.name, (start, lines.len()));
+    }
+    if s.typed == Some(true) {
+        lines.extend(TYPED.iter().map(|l| l.to_string()));
     }
     if s.blank_after_envs {
         lines.push(String::new());

@@ -117,6 +117,7 @@ fn json_shape_for_a_rollout_answer() {
             "environment": "development",
             "user": "user",
             "value": true,
+            "variant": "on",
             "stage": "half",
             "reason": "rollout",
             "detail": "in the 50% rollout: bucket 21485 < 50000 (of 100000)",

@@ -80,7 +80,7 @@ impl Evaluator {
         config: &Value,
         flags: &[&str],
         users: &[User],
-    ) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
+    ) -> (Vec<Vec<Option<Value>>>, Vec<String>) {
         let users: Vec<Value> = users.iter().map(user_json).collect();
         self.run_json(config, flags, &users)
     }
@@ -91,7 +91,7 @@ impl Evaluator {
         config: &Value,
         flags: &[&str],
         users: &[Value],
-    ) -> (Vec<Vec<Option<bool>>>, Vec<String>) {
+    ) -> (Vec<Vec<Option<Value>>>, Vec<String>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let request = dir.path().join("request.json");
         let body = json!({"config": config, "flags": flags, "users": users});
@@ -116,7 +116,7 @@ impl Evaluator {
                 row.as_array()
                     .expect("row")
                     .iter()
-                    .map(Value::as_bool)
+                    .map(|v| (!v.is_null()).then(|| v.clone()))
                     .collect()
             })
             .collect();
@@ -170,18 +170,35 @@ fn compare(ev: Evaluator, repo: &Repo, users: &[User]) -> Comparison {
             for (flag, theirs) in repo.flags.iter().zip(row) {
                 let ours = flags::eval::evaluate_flag(repo, &flag.name, &flag.def, env, u);
                 c.answers += 1;
-                if *theirs != Some(ours.value) {
-                    c.disagreements.push((
-                        flag.name.clone(),
-                        env.to_string(),
-                        u.key.clone(),
-                        ours.reason.code(),
-                    ));
+                if !theirs.as_ref().is_some_and(|t| same_value(t, &ours.value)) {
+                    // A split decided answers apart from the audience's reason.
+                    let why = match ours.pick {
+                        Some(flags::eval::Pick::Split { .. }) => "split",
+                        _ => ours.reason.code(),
+                    };
+                    c.disagreements
+                        .push((flag.name.clone(), env.to_string(), u.key.clone(), why));
                 }
             }
         }
     }
     c
+}
+
+/// JSON values equal, numbers compared as numbers (Python resolves `600` as `600.0`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_value(v, w))
+        }
+        _ => a == b,
+    }
 }
 
 #[track_caller]
@@ -250,7 +267,11 @@ fn python_flagd_core_agrees_with_eval_without_logging() {
     let c = compare(Evaluator::Python, &Repo::load(r.path()), &all_users(3000));
     assert_agrees(Evaluator::Python, &c, 3 * 3013 * 10);
     let c = compare(Evaluator::Python, &acme(), &all_users(1000));
-    assert_agrees(Evaluator::Python, &c, 3 * 1013 * 14);
+    assert_agrees(Evaluator::Python, &c, 3 * 1013 * 17);
+    // Typed flags, splits, `users` lists and prerequisite chains (section 8).
+    let r = crate::agreement::typed_agreement_repo();
+    let c = compare(Evaluator::Python, &Repo::load(r.path()), &all_users(1500));
+    assert_agrees(Evaluator::Python, &c, 3 * 1513 * 15);
 }
 
 #[test]
@@ -265,6 +286,15 @@ fn javascript_flagd_core_agrees_with_eval_under_legacy_bucketing() {
         &all_users(3000),
     );
     assert_agrees(Evaluator::JavaScript, &c, 3 * 3013 * 10);
+    // Typed flags and splits too: a split's explicit bucketing value is hashed as text.
+    let r = crate::agreement::typed_agreement_repo();
+    r.write("flags.yaml", format!("{PIPELINE}bucketing: legacy\n"));
+    let c = compare(
+        Evaluator::JavaScript,
+        &Repo::load(r.path()),
+        &all_users(1500),
+    );
+    assert_agrees(Evaluator::JavaScript, &c, 3 * 1513 * 15);
 }
 
 #[test]
@@ -298,7 +328,8 @@ fn javascript_flagd_core_buckets_the_legacy_way() {
             "a disagreement not decided by a rollout: {d:?}"
         );
     }
-    // The example repository has rollouts too; its non-rollout answers all agree.
+    // The example repository has rollouts and splits too; its answers decided by neither
+    // all agree.
     let c = compare(Evaluator::JavaScript, &acme(), &all_users(1000));
     assert!(
         c.errors.is_empty(),
@@ -308,7 +339,11 @@ fn javascript_flagd_core_buckets_the_legacy_way() {
     assert!(
         c.disagreements
             .iter()
-            .all(|d| d.3 == "rollout" || d.3 == "no-match")
+            .all(|d| d.3 == "rollout" || d.3 == "no-match" || d.3 == "split"),
+        "{:?}",
+        c.disagreements
+            .iter()
+            .find(|d| !matches!(d.3, "rollout" | "no-match" | "split"))
     );
 }
 
@@ -381,7 +416,10 @@ fn booleans_nulls_lists_and_objects_make_no_evaluator_fail_or_log() {
             .collect();
         let (answers, errors) = ev.run_json(&beta, &["b"], &users);
         assert!(errors.is_empty(), "{ev:?}: {errors:?}");
-        let on: Vec<bool> = answers.iter().map(|row| row[0].expect("answer")).collect();
+        let on: Vec<bool> = answers
+            .iter()
+            .map(|row| row[0].as_ref().and_then(Value::as_bool).expect("answer"))
+            .collect();
         let mut want = vec![false; odd.len()];
         want.extend([true, true]);
         assert_eq!(on, want, "{ev:?}");
@@ -487,13 +525,12 @@ fn scheduled_flags_switch_in_python_and_javascript_at_their_time() {
                         u,
                         instant,
                     );
-                    assert_eq!(
-                        *theirs,
-                        Some(ours.value),
-                        "{ev:?}, phase {phase}: `{key}` for {u:?} ({})",
+                    assert!(
+                        theirs.as_ref().is_some_and(|t| same_value(t, &ours.value)),
+                        "{ev:?}, phase {phase}: `{key}` for {u:?}: {theirs:?} ({})",
                         ours.explain()
                     );
-                    on += usize::from(ours.value);
+                    on += usize::from(ours.is_on());
                 }
             }
             on_counts[i].push(on);

@@ -275,7 +275,7 @@ fn example_repository_exports_valid_flagd_for_every_environment_deterministicall
             "export of {env} is not deterministic"
         );
         let flags = first.json()["flags"].as_object().unwrap().len();
-        assert_eq!(flags, 14);
+        assert_eq!(flags, 17);
     }
 }
 

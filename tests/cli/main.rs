@@ -29,5 +29,6 @@ mod rollback;
 mod schedule;
 mod stale;
 mod terminal;
+mod typed;
 mod validate;
 mod workflow;

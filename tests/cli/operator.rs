@@ -104,7 +104,7 @@ fn example_environments_are_valid_feature_flag_resources_holding_the_flagd_expor
         let mut flagd = r.run(&["-C", ACME, "export", "--env", env]).json();
         flagd.as_object_mut().unwrap().remove("$schema");
         assert_eq!(resource["spec"]["flagSpec"], flagd);
-        assert_eq!(flagd["flags"].as_object().unwrap().len(), 14);
+        assert_eq!(flagd["flags"].as_object().unwrap().len(), 17);
     }
 }
 

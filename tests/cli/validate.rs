@@ -35,7 +35,7 @@ fn bundled_example_validates_clean() {
     assert_eq!(run.stdout, "");
     assert!(
         run.stderr
-            .starts_with("0 errors, 0 warnings in 14 flags, 4 segments, 3 environments"),
+            .starts_with("0 errors, 0 warnings in 17 flags, 4 segments, 3 environments"),
         "{}",
         run.stderr
     );

@@ -1,7 +1,7 @@
 // Evaluates a flagd export with @openfeature/flagd-core for a batch of users, in one process.
 // Usage: node evaluate.js REQUEST.json
 //   REQUEST: {"config": <flagd export>, "flags": [KEY...], "users": [{"key", "attributes"}]}
-// Prints {"answers": [[bool per flag] per user], "errors": [text]}: `errors` holds every
+// Prints {"answers": [[value per flag] per user], "errors": [text]}: `errors` holds every
 // warning or error the evaluator logged and every evaluation that ended in an error.
 'use strict';
 const fs = require('fs');
@@ -21,8 +21,18 @@ const answers = request.users.map((user) => {
   const ctx = Object.assign({}, user.attributes, { targetingKey: user.key });
   return request.flags.map((flag) => {
     // The default differs from every variant's value, so a fallback cannot pass for an answer.
-    const r = core.resolveBooleanEvaluation(flag, null, ctx, logger);
-    if (r.errorCode || typeof r.value !== 'boolean') {
+    // Typed flags (PRODUCT.md section 8): the method of the values' type.
+    const first = Object.values(request.config.flags[flag].variants)[0];
+    const kind = typeof first;
+    const r =
+      kind === 'boolean'
+        ? core.resolveBooleanEvaluation(flag, null, ctx, logger)
+        : kind === 'string'
+          ? core.resolveStringEvaluation(flag, null, ctx, logger)
+          : kind === 'number'
+            ? core.resolveNumberEvaluation(flag, null, ctx, logger)
+            : core.resolveObjectEvaluation(flag, null, ctx, logger);
+    if (r.errorCode || typeof r.value !== kind) {
       errors.push(`${flag} for ${JSON.stringify(ctx)}: ${r.errorCode} ${r.errorMessage}`);
       return null;
     }
