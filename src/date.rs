@@ -175,7 +175,7 @@ pub fn check_env_now() -> Result<(), String> {
         Ok(s) => Timestamp::parse(&s).map(|_| ()).map_err(|why| {
             format!(
                 "`FLAGS_NOW` is `{}`, which is not a valid timestamp: {why}; e.g. {TIMESTAMP_EXAMPLE}",
-                crate::render::escape(&s)
+                crate::escape::escape(&s)
             )
         }),
         Err(_) => Ok(()),

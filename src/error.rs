@@ -84,7 +84,7 @@ pub fn unknown<'a>(
     candidates: impl IntoIterator<Item = &'a str> + Clone,
 ) -> UserError {
     let list: Vec<&str> = candidates.clone().into_iter().collect();
-    let err = UserError::new(format!("unknown {kind} `{}`", crate::render::escape(name)));
+    let err = UserError::new(format!("unknown {kind} `{}`", crate::escape::escape(name)));
     match nearest(name, candidates) {
         Some(n) => err.hint(format!("did you mean `{n}`?")),
         None if list.is_empty() => err.hint(format!("there is no {kind} yet")),

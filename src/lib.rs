@@ -19,12 +19,13 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
-pub mod cli;
 mod commands;
 pub mod date;
+pub mod discover;
 pub mod edit;
 pub mod edit_schedule;
 pub mod error;
+pub mod escape;
 pub mod eval;
 pub mod export;
 mod fsutil;
@@ -38,9 +39,9 @@ pub mod repo;
 pub mod rollback;
 pub mod schedule;
 pub mod semdiff;
+pub mod span;
 pub mod stale;
 pub mod validate;
-pub mod validate_typed;
 pub mod yaml;
 
 use std::ffi::OsString;
@@ -51,14 +52,14 @@ use clap::Parser;
 
 /// Runs the CLI with these arguments and returns the exit code (0, 1 or 2).
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let cli = match commands::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color = render::use_color(
+    let color = commands::use_color(
         cli.color,
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );

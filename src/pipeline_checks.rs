@@ -2,9 +2,9 @@
 //! changed between two loaded repositories. Pure: two models in, problems out.
 
 use crate::date::{Date, Timestamp};
+use crate::escape::escape;
 use crate::policy::{Transition, Violation, check_transition, days, stage_list};
 use crate::problem::{Effect, Problem};
-use crate::render::escape;
 use crate::repo::{EnvEntry, Repo};
 
 /// Problems with the stage changes from `base` (the repository at REV) to `head`: a move

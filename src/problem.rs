@@ -91,7 +91,7 @@ impl Effect {
 impl Problem {
     pub fn error(
         file: impl Into<String>,
-        loc: Option<crate::repo::Loc>,
+        loc: Option<crate::span::Loc>,
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Error, file.into(), loc, message.into())
@@ -99,7 +99,7 @@ impl Problem {
 
     pub fn warning(
         file: impl Into<String>,
-        loc: Option<crate::repo::Loc>,
+        loc: Option<crate::span::Loc>,
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Warning, file.into(), loc, message.into())
@@ -107,7 +107,7 @@ impl Problem {
 
     pub fn note(
         file: impl Into<String>,
-        loc: Option<crate::repo::Loc>,
+        loc: Option<crate::span::Loc>,
         message: impl Into<String>,
     ) -> Self {
         Self::new(Severity::Note, file.into(), loc, message.into())
@@ -116,7 +116,7 @@ impl Problem {
     fn new(
         severity: Severity,
         file: String,
-        loc: Option<crate::repo::Loc>,
+        loc: Option<crate::span::Loc>,
         message: String,
     ) -> Self {
         let loc = loc.filter(|l| l.is_known());

@@ -1,44 +1,16 @@
 //! Presentation: colour decisions, escaping of file text, tables.
 
-use std::borrow::Cow;
 use std::io::IsTerminal;
 
-use clap::ValueEnum;
 use comfy_table::{Cell, ContentArrangement, Table, presets};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
-}
-
-/// Whether to colour a stream: `always`/`never` win; `auto` means a terminal and no `NO_COLOR`.
-pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    }
-}
+pub use crate::escape::{escape, escape_message};
 
 /// Colour settings for one run.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
     pub stdout: bool,
     pub stderr: bool,
-}
-
-impl Style {
-    pub fn new(choice: ColorChoice) -> Style {
-        Style {
-            stdout: use_color(choice, std::io::stdout().is_terminal()),
-            stderr: use_color(choice, std::io::stderr().is_terminal()),
-        }
-    }
 }
 
 pub const RED: &str = "\x1b[31m";
@@ -55,42 +27,6 @@ pub fn paint(on: bool, color: &str, text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-/// Escapes characters that could drive a terminal (C0/C1 controls, DEL, bidi overrides) so
-/// text from files and from git is shown, never executed. Newlines and tabs are escaped too:
-/// every value is printed on its own line.
-pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// [`escape`] for a message that may span lines: newlines stay, every other control
-/// character is escaped. Used on every message `flags` prints to stderr, since names and
-/// values from files (a stage, an environment) end up in them.
-pub fn escape_message(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
-        return Cow::Borrowed(s);
-    }
-    let lines: Vec<Cow<'_, str>> = s.split('\n').map(escape).collect();
-    Cow::Owned(lines.join("\n"))
-}
-
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// A borderless table in the style of `kubectl get`/`cargo tree`, fitted to the terminal
@@ -183,22 +119,5 @@ pub fn describe_audience(a: &crate::repo::Audience) -> String {
         "nobody".into()
     } else {
         parts.join(" + ")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_terminal_controls() {
-        assert_eq!(escape("plain"), "plain");
-        assert_eq!(escape("a\x1b[31mred"), "a\\u{1b}[31mred");
-        assert_eq!(escape("x\x1b]0;title\x07"), "x\\u{1b}]0;title\\u{7}");
-        assert_eq!(escape("two\nlines"), "two\\nlines");
-        assert_eq!(escape("\u{202e}abc"), "\\u{202e}abc");
-        assert_eq!(escape("\u{9b}"), "\\u{9b}");
-        assert_eq!(escape_message("a\nb\u{202e}\u{85}"), "a\nb\\u{202e}\\u{85}");
-        assert_eq!(escape_message("plain\nlines"), "plain\nlines");
     }
 }

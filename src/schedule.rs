@@ -7,9 +7,9 @@
 
 use crate::date::{Date, TIMESTAMP_EXAMPLE, Timestamp};
 use crate::error::nearest;
+use crate::escape::escape;
 use crate::policy::{Transition, Violation, check_transition, days, stage_list};
 use crate::problem::{Effect, Problem, Scope};
-use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Repo};
 
 /// Every problem of one flag's schedules: located on the entry, as if each entry were a

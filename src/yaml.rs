@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::repo::Loc;
+use crate::span::Loc;
 
 /// Deepest YAML nesting accepted; the formats need four levels. The tree is built by
 /// recursion, so this also bounds the stack a file can use (about 40 KiB a level in a debug
@@ -64,7 +64,7 @@ impl Node {
             self.raw(source)
                 .map(str::trim)
                 .filter(|r| !r.is_empty() && r.len() <= 40)
-                .map_or(fallback, |r| crate::render::escape(r).into_owned())
+                .map_or(fallback, |r| crate::escape::escape(r).into_owned())
         };
         match &self.value {
             Value::Null => "nothing".into(),
@@ -72,7 +72,7 @@ impl Node {
             Value::Int(i) => format!("the number `{}`", spelled(i.to_string())),
             Value::Float(f) => format!("the number `{}`", spelled(f.to_string())),
             Value::Str(s) if s.chars().count() > 40 => "a text value".into(),
-            Value::Str(s) => format!("the text `{}`", crate::render::escape(s)),
+            Value::Str(s) => format!("the text `{}`", crate::escape::escape(s)),
             Value::Seq(items) if items.len() == 1 => "a list of 1 item".into(),
             Value::Seq(items) => format!("a list of {} items", items.len()),
             Value::Map(_) => "a mapping".into(),

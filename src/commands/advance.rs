@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::Timestamp;
 use crate::edit::StageEdit;
 use crate::render::escape;
@@ -21,7 +21,7 @@ pub struct AdvanceArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| plan(ctx, root))
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::commands::Cli;
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::mutate::{self, MutateArgs};
 use super::promote::{KeyPlan, current_positions, stage_change, stage_position};
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;
 use crate::error::UserError;

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::commands::{Ctx, DataFormat, FormatArg};
 use crate::error::UserError;
 use crate::git::Git;
 use crate::render::{CYAN, GREEN, RED, escape, paint};
@@ -34,7 +34,7 @@ struct Report<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: &DiffArgs) -> Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
+    let root = crate::discover::find_root(&ctx.dir)?;
     let git = Git::discover(&root)?.ok_or_else(|| {
         UserError::new(
             "`flags diff` compares git revisions, and the flags root is not in a git repository",

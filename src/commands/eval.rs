@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Pick, Reason, User};
 use crate::render::{BOLD, GREEN, RED, escape, paint};

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{ArgGroup, Args, ValueEnum};
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::error::{UserError, unknown};
 use crate::render::escape;
 use crate::repo::Repo;

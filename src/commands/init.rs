@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::error::UserError;
 use crate::fsutil::atomic_write;
 use crate::git::{CommitLock, CommitOptions, Git, Touch};
@@ -100,19 +100,20 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
             let _ = std::fs::remove_dir(d);
         }
     };
-    let committing = || -> anyhow::Result<Option<(Git, CommitLock, Option<git2::Oid>)>> {
-        if args.no_commit {
-            return Ok(None);
-        }
-        let Some(git) = Git::discover(&dir)? else {
-            return Ok(None);
+    let committing =
+        || -> anyhow::Result<Option<(Git, CommitLock, Option<crate::git::CommitId>)>> {
+            if args.no_commit {
+                return Ok(None);
+            }
+            let Some(git) = Git::discover(&dir)? else {
+                return Ok(None);
+            };
+            let lock = git.lock()?;
+            let files: Vec<&str> = SCAFFOLD.iter().map(|(rel, _)| *rel).collect();
+            git.preflight(&files)?;
+            let head = git.head()?;
+            Ok(Some((git, lock, head)))
         };
-        let lock = git.lock()?;
-        let files: Vec<&str> = SCAFFOLD.iter().map(|(rel, _)| *rel).collect();
-        git.preflight(&files)?;
-        let head = git.head()?;
-        Ok(Some((git, lock, head)))
-    };
     let git = match committing() {
         Ok(g) => g,
         Err(e) => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::commands::{Ctx, DataFormat, FormatArg};
 use crate::date::Timestamp;
 use crate::error::{UserError, unknown};
 use crate::render::{escape, table, table_lines};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::commands::{Ctx, DataFormat, FormatArg};
 use crate::date::Timestamp;
 use crate::error::unknown;
 use crate::git::history::{History, Transition};

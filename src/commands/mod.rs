@@ -1,6 +1,7 @@
 //! One module per subcommand: parse context, call the model, render.
 
 pub mod advance;
+pub mod cli;
 pub mod completions;
 pub mod demote;
 pub mod diff;
@@ -22,8 +23,8 @@ pub mod validate;
 
 use std::io::Write;
 
-use crate::cli::Ctx;
 use crate::repo::Repo;
+pub use cli::{Cli, Ctx, DataFormat, FormatArg, use_color};
 
 /// Warns on stderr when some files could not be loaded, so partial output is not mistaken
 /// for the whole repository.

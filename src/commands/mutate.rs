@@ -10,7 +10,7 @@ use clap::Args;
 
 use std::path::Path;
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::error::{UserError, unknown};
 use crate::fsutil::atomic_write;
 use crate::git::{CommitOptions, Git, Touch};

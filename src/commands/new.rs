@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::Date;
 use crate::edit::{NewFlag, NewTyped, new_flag_file};
 use crate::error::UserError;
@@ -127,7 +127,7 @@ fn typed_args(args: &NewArgs) -> Result<Option<NewTyped<'_>>> {
 const USAGE: &str = "flags new KEY --owner OWNER --description TEXT --yes";
 
 pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| plan(root, args))
 }
 

@@ -8,7 +8,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;
 use crate::error::{UserError, unknown};
@@ -64,7 +64,7 @@ pub(crate) fn stage_change(
     opts: &MutateArgs,
     plan: impl FnOnce(&Repo, &[&Doc<FlagDef>], &[String]) -> Result<Vec<KeyPlan>>,
 ) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, opts, |root| {
         let usage = format!("flags {verb} KEY --env ENV --yes");
         let keys = mutate::keys_or_ask(root, keys, &usage)?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::render::escape;
 use crate::repo::is_valid_name;
 
@@ -52,7 +52,7 @@ pub(crate) fn search_dir(
 }
 
 pub fn run(ctx: &Ctx, args: &RefsArgs) -> anyhow::Result<ExitCode> {
-    let root = crate::repo::find_root(&ctx.dir)?;
+    let root = crate::discover::find_root(&ctx.dir)?;
     let search_path = |root: &std::path::Path| search_dir(ctx, root, args.path.as_deref());
     let (keys, path, mut refs) = if args.keys.is_empty() {
         // Every flag: load the repository (only the flags that parse count) while the search

@@ -11,7 +11,7 @@ use clap::Args;
 
 use super::mutate::{self, FileChange, MutateArgs};
 use super::promote::find_flag;
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::error::UserError;
 use crate::render::escape;
 
@@ -35,7 +35,7 @@ pub struct RemoveArgs {
 }
 
 pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| {
         let keys = mutate::keys_or_ask(root, &args.keys, "flags remove KEY --yes")?;
         let (repo, all_keys) = mutate::load_flags(root, &keys);

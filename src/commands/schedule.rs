@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::mutate::{self, MutateArgs};
 use super::promote::{entry_date_from_history, find_flag, refusal, stage_position};
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::error::UserError;
 use crate::git::history::Dated;
@@ -48,7 +48,7 @@ fn parse_at(s: &str) -> Result<String, String> {
 }
 
 pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
-    let found = crate::repo::find_root(&ctx.dir)?;
+    let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| plan(ctx, root, args))
 }
 

@@ -3,20 +3,18 @@
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use schemars::{JsonSchema, SchemaGenerator};
-use serde_json::{Value, json};
 
-use crate::repo::{EnvironmentDef, FlagDef, SegmentDef, Settings};
+use crate::repo::schema::{SchemaKind, schema};
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// One file kind (for an editor's per-file schema); all of them when left out
     #[arg(value_enum)]
-    pub kind: Option<SchemaKind>,
+    pub kind: Option<Kind>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum SchemaKind {
+pub enum Kind {
     /// flags.yaml
     Settings,
     /// environments/<env>.yaml
@@ -28,37 +26,12 @@ pub enum SchemaKind {
 }
 
 pub fn run(args: &SchemaArgs) -> anyhow::Result<ExitCode> {
-    super::print_json(&schema(args.kind))?;
+    let kind = args.kind.map(|k| match k {
+        Kind::Settings => SchemaKind::Settings,
+        Kind::Environment => SchemaKind::Environment,
+        Kind::Segment => SchemaKind::Segment,
+        Kind::Flag => SchemaKind::Flag,
+    });
+    super::print_json(&schema(kind))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn root<T: JsonSchema>() -> Value {
-    schemars::schema_for!(T).to_value()
-}
-
-/// The schema of one kind, or a bundle whose `$defs` hold all four.
-pub fn schema(kind: Option<SchemaKind>) -> Value {
-    match kind {
-        Some(SchemaKind::Settings) => root::<Settings>(),
-        Some(SchemaKind::Environment) => root::<EnvironmentDef>(),
-        Some(SchemaKind::Segment) => root::<SegmentDef>(),
-        Some(SchemaKind::Flag) => root::<FlagDef>(),
-        None => {
-            let mut generator = SchemaGenerator::default();
-            let refs = [
-                generator.subschema_for::<Settings>(),
-                generator.subschema_for::<EnvironmentDef>(),
-                generator.subschema_for::<SegmentDef>(),
-                generator.subschema_for::<FlagDef>(),
-            ];
-            let defs = generator.take_definitions(true);
-            json!({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "title": "flags repository files",
-                "description": "flags.yaml (Settings), environments/*.yaml (EnvironmentDef), segments/*.yaml (SegmentDef), flags/**/*.yaml (FlagDef)",
-                "anyOf": refs.iter().map(|r| r.clone().to_value()).collect::<Vec<_>>(),
-                "$defs": defs,
-            })
-        }
-    }
 }

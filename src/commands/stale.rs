@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::json;
 
-use crate::cli::{Ctx, DataFormat, FormatArg};
+use crate::commands::{Ctx, DataFormat, FormatArg};
 use crate::date::Date;
 use crate::git::history::{self, WalkOptions};
 use crate::render::{escape, table, table_lines};
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
     // flags (rayon), then the reference search for every flag that could be a candidate
     // (the `ignore` walker's threads). Counting references for a few more keys than needed
     // costs nothing extra in a single pass, and it does not have to wait for the walk.
-    let root = crate::repo::find_root(&ctx.dir)?;
+    let root = crate::discover::find_root(&ctx.dir)?;
     let (repo, walked, counts) = std::thread::scope(|scope| -> anyhow::Result<_> {
         let load = scope.spawn(|| -> anyhow::Result<_> {
             let repo = crate::repo::Repo::load(&root);

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::Ctx;
+use crate::commands::Ctx;
 use crate::date::Date;
 use crate::problem::{Problem, Severity};
 use crate::render::{CYAN, RED, YELLOW, escape, paint};

@@ -17,7 +17,7 @@ use git2::Oid;
 use super::Git;
 use super::commit::{git_command, git_output};
 use crate::error::UserError;
-use crate::render::escape;
+use crate::escape::escape;
 
 /// The branch a change goes to.
 pub struct BranchTarget {

@@ -17,6 +17,9 @@ use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, RepositoryState, St
 
 pub use commit::{CommitOptions, Touch};
 
+/// A commit's id, as the commands hold it (they never name libgit2's types).
+pub type CommitId = Oid;
+
 use crate::error::UserError;
 use crate::problem::Problem;
 use crate::repo::{Repo, SETTINGS_FILE};
@@ -204,7 +207,7 @@ impl Git {
             .map_err(|e| {
                 UserError::new(format!(
                     "unknown revision `{}`: {}",
-                    crate::render::escape(rev),
+                    crate::escape::escape(rev),
                     e.message()
                 ))
                 .hint("pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)")

@@ -21,8 +21,8 @@ use std::fmt;
 
 use crate::date::Date;
 use crate::error::nearest;
+use crate::escape::escape;
 use crate::problem::{Effect, Problem};
-use crate::render::escape;
 use crate::yaml::{Node, Value};
 
 use super::model::Entries;
@@ -495,7 +495,7 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
     Sp::new(entry, node.loc)
 }
 
-// ---- typed flags (PRODUCT.md section 8); checked by `crate::validate_typed` ----
+// ---- typed flags (PRODUCT.md section 8); checked by `crate::validate::typed` ----
 
 /// A variant name: text, or YAML 1.1's reading of a bare `on`/`off` (`true`/`false`), or a
 /// bare number (`1`) as written.
@@ -1061,7 +1061,7 @@ fn stage_def(d: &mut Decoder, node: &Node, n: usize) -> Option<StageDef> {
 /// belong to neither).
 #[cfg(test)]
 mod schema_agreement {
-    use crate::commands::schema::{SchemaKind, schema};
+    use crate::repo::schema::{SchemaKind, schema};
     use crate::yaml::parse;
 
     fn decoder_accepts(kind: SchemaKind, source: &str) -> (bool, Vec<String>) {

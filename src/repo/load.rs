@@ -18,7 +18,7 @@ use rayon::prelude::*;
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Walks up from `start` to the first directory holding `flags.yaml`.
-pub fn find_root(start: &Path) -> Result<PathBuf> {
+pub fn find_root_upward(start: &Path) -> Result<PathBuf> {
     let start = if start.as_os_str().is_empty() {
         Path::new(".")
     } else {

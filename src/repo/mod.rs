@@ -1,21 +1,19 @@
 //! The flags repository: discovery, loading, and the resolved model other modules use.
 
 mod decode;
-mod discover;
 mod load;
 pub mod model;
-mod sp;
+pub mod schema;
 pub mod typed;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use crate::span::{Loc, Sp};
 pub use crate::yaml::MAX_NESTING;
-pub use discover::find_root;
-pub use load::{MAX_FILE_BYTES, decode_file, parse_flag};
+pub use load::{MAX_FILE_BYTES, decode_file, find_root_upward, parse_flag};
 pub(crate) use load::{check_bytes, flag_keys, load_from_sources, parse_stages, too_large};
 pub use model::*;
-pub use sp::{Loc, Sp};
 pub use typed::{Serve, ServeView, TypedView, ValueType, VariantName};
 
 use crate::date::Timestamp;
@@ -274,9 +272,10 @@ impl Repo {
         }
     }
 
-    /// Finds the flags root from `start` (walking up) and loads it.
+    /// Finds the flags root from `start` (walking up; the command line also looks in the
+    /// enclosing git repository: [`crate::discover::find_root`]) and loads it.
     pub fn discover(start: &Path) -> anyhow::Result<Repo> {
-        let root = find_root(start)?;
+        let root = find_root_upward(start)?;
         Ok(Repo::load(&root))
     }
 

@@ -12,8 +12,8 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::sp::Sp;
 use super::typed::{Serve, VariantName};
+use crate::span::Sp;
 
 /// `flags.yaml`: the settings of a flags repository.
 #[derive(Debug, Default, Clone, JsonSchema)]

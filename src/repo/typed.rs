@@ -5,7 +5,7 @@
 //! Kept apart from the rest of the model on purpose: these types only describe what the
 //! files say, and [`TypedView`] resolves them (a boolean flag is `off: false`, `on: true`,
 //! `default: off`, `serve: on`), so evaluation, export and the commands read one answer.
-//! Checking them is `validate_typed`'s job.
+//! Checking them is `validate::typed`'s job.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 use super::model::FlagDef;
-use super::sp::Sp;
+use crate::span::Sp;
 
 /// The variant names of a boolean flag.
 pub const ON: &str = "on";

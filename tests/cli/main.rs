@@ -6,6 +6,7 @@ mod against;
 mod agreement;
 mod badinput;
 mod basics;
+mod boundaries;
 mod ci_integrations;
 mod concurrency;
 mod corpus;

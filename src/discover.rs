@@ -8,7 +8,7 @@ use crate::error::UserError;
 
 /// The flags root for a command started in `start`.
 pub fn find_root(start: &Path) -> anyhow::Result<PathBuf> {
-    let walked = super::load::find_root(start);
+    let walked = crate::repo::find_root_upward(start);
     let Err(not_found) = walked else {
         return walked;
     };
@@ -30,7 +30,7 @@ pub fn find_root(start: &Path) -> anyhow::Result<PathBuf> {
                 .map(|r| {
                     format!(
                         "  flags -C {} ...",
-                        crate::render::escape(&crate::git::discover::relative(&abs, r))
+                        crate::escape::escape(&crate::git::discover::relative(&abs, r))
                     )
                 })
                 .collect::<Vec<_>>()

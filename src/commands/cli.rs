@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
-use crate::render::{ColorChoice, Style};
+use crate::render::Style;
 use crate::repo::Repo;
 
 /// Feature flags as YAML files in git: validate them, walk them through a release pipeline,
@@ -96,7 +96,7 @@ pub struct Ctx {
 impl Ctx {
     /// Finds and loads the flags repository.
     pub fn repo(&self) -> anyhow::Result<Repo> {
-        Repo::discover(&self.dir)
+        Ok(Repo::load(&crate::discover::find_root(&self.dir)?))
     }
 }
 
@@ -111,7 +111,7 @@ impl Cli {
         }
         let ctx = Ctx {
             dir: self.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
-            style: Style::new(self.color),
+            style: style(self.color),
         };
         match self.command {
             Command::Init(args) => commands::init::run(&ctx, &args),
@@ -134,5 +134,33 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
         }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour a stream: `always`/`never` win; `auto` means a terminal and no `NO_COLOR`.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Colour settings for one run: each stream on its own.
+pub fn style(choice: ColorChoice) -> Style {
+    use std::io::IsTerminal;
+    Style {
+        stdout: use_color(choice, std::io::stdout().is_terminal()),
+        stderr: use_color(choice, std::io::stderr().is_terminal()),
     }
 }

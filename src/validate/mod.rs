@@ -5,11 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+pub mod typed;
+
 use crate::date::{Date, Timestamp};
 use crate::error::nearest;
+use crate::escape::escape;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Effect, Problem, Scope};
-use crate::render::escape;
 use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
@@ -48,7 +50,7 @@ pub fn validate_with(
         .map(|flag| {
             let mut problems = Vec::new();
             check_flag(repo, flag, today, &mut problems);
-            crate::validate_typed::check_flag(repo, flag, &mut problems);
+            typed::check_flag(repo, flag, &mut problems);
             check_gates(repo, flag, rollbacks, &mut problems);
             crate::schedule::check_flag(repo, flag, now, &mut problems);
             problems
@@ -717,7 +719,7 @@ pub struct Needed<'a> {
 impl<'a> Needed<'a> {
     pub fn new(repo: &Repo, env: &'a str, flag: Option<&'a str>) -> Self {
         let mut segments = HashSet::new();
-        let flags = flag.map(|k| crate::validate_typed::with_prerequisites(repo, k));
+        let flags = flag.map(|k| typed::with_prerequisites(repo, k));
         let mut todo: Vec<String> = repo
             .flags
             .iter()

@@ -5,9 +5,9 @@
 use std::collections::HashSet;
 
 use crate::error::nearest;
+use crate::escape::escape;
 use crate::eval::{BUCKETS, MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, threshold};
 use crate::problem::{Effect, Problem, Scope};
-use crate::render::escape;
 use crate::repo::{
     Doc, FlagDef, Loc, NAME_RULE, Repo, Serve, Sp, TypedView, ValueType, is_valid_name,
 };
