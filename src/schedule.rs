@@ -29,11 +29,7 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, now: Timestamp, out: &mut Ve
             flag: flag.name.clone(),
             env: env.to_string(),
         });
-        let gate = repo
-            .environment(env)
-            .and_then(|e| e.def.after.as_ref())
-            .map(|g| g.value.as_str())
-            .filter(|g| repo.environment(g).is_some());
+        let gate = crate::repo::graph::gate(repo, env).filter(|g| repo.environment(g).is_some());
         // The position and the instant each entry moves from.
         let mut from = p.position(&entry.stage.value);
         let mut prev_at: Option<Timestamp> = None;

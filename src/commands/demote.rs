@@ -231,14 +231,13 @@ fn left_ahead(
     let mut moved: Vec<&str> = demoted.iter().map(String::as_str).collect();
     let mut out = Vec::new();
     for env in repo.environment_order() {
-        let Some(gate) = repo.environment(env).and_then(|e| e.def.after.as_ref()) else {
+        let Some(gate) = crate::repo::graph::gate(repo, env) else {
             continue;
         };
-        if !moved.contains(&gate.value.as_str()) || demoted.iter().any(|d| d == env) {
+        if !moved.contains(&gate) || demoted.iter().any(|d| d == env) {
             continue;
         }
-        let (Some(&mine), Some(&theirs)) = (positions.get(env), positions.get(gate.value.as_str()))
-        else {
+        let (Some(&mine), Some(&theirs)) = (positions.get(env), positions.get(gate)) else {
             continue;
         };
         if mine > theirs {
@@ -246,7 +245,7 @@ fn left_ahead(
             moved.push(env);
             out.push(LeftAhead {
                 env: env.to_string(),
-                gate: gate.value.clone(),
+                gate: gate.to_string(),
                 from: mine,
                 to: theirs,
             });

@@ -288,13 +288,8 @@ pub(crate) fn check(
     if force {
         return Ok(None);
     }
-    let gate = repo
-        .environment(env)
-        .and_then(|e| e.def.after.as_ref())
-        .map(|g| {
-            let there = positions.get(g.value.as_str()).copied().unwrap_or(0);
-            (g.value.as_str(), there)
-        });
+    let gate =
+        crate::repo::graph::gate(repo, env).map(|g| (g, positions.get(g).copied().unwrap_or(0)));
     let soak = (from > 0)
         .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
         .flatten();

@@ -191,14 +191,9 @@ fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate
                 ),
             );
         }
-        let gate = repo
-            .environment(&env)
-            .and_then(|e| e.def.after.as_ref())
-            .filter(|g| repo.environment(&g.value).is_some())
-            .and_then(|g| {
-                let there = repo.state_at(&flag.def, &g.value, at).position?;
-                Some((g.value.as_str(), there))
-            });
+        let gate = crate::repo::graph::gate(&repo, &env)
+            .filter(|g| repo.environment(g).is_some())
+            .and_then(|g| Some((g, repo.state_at(&flag.def, g, at).position?)));
         let transition = Transition {
             pipeline: p,
             from,

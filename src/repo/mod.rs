@@ -1,12 +1,12 @@
 //! The flags repository: discovery, loading, and the resolved model other modules use.
 
 mod decode;
+pub mod graph;
 mod load;
 pub mod model;
 pub mod schema;
 pub mod typed;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use crate::span::{Loc, Sp};
@@ -307,20 +307,21 @@ impl Repo {
     /// Environment names in gate order: an environment comes after the one it is gated on,
     /// ties by name (development, staging, production).
     pub fn environment_order(&self) -> Vec<&str> {
-        let mut after: HashMap<&str, &str> = HashMap::new();
-        for e in &self.environments {
-            if let Some(a) = &e.def.after {
-                after.insert(e.name.as_str(), a.value.as_str());
-            }
-        }
+        // The number of gates above an environment; a cycle (validation reports it) stops
+        // once every gate was passed.
+        let gated = self
+            .environments
+            .iter()
+            .filter(|e| e.def.after.is_some())
+            .count();
         let depth = |start: &str| -> usize {
             let mut d = 0usize;
-            let mut name = start.to_string();
-            while let Some(next) = after.get(name.as_str()) {
+            let mut name = start;
+            while let Some(next) = graph::gate(self, name) {
                 d += 1;
-                name = next.to_string();
-                if d > after.len() {
-                    break; // a cycle; validation reports it
+                name = next;
+                if d > gated {
+                    break;
                 }
             }
             d

@@ -12,7 +12,9 @@ use crate::error::nearest;
 use crate::escape::escape;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Effect, Problem, Scope};
-use crate::repo::{Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, is_valid_name};
+use crate::repo::{
+    Doc, FlagDef, Loc, NAME_RULE, OFF, Repo, SETTINGS_FILE, Sp, graph, is_valid_name,
+};
 
 /// All problems of a repository: what loading found plus every semantic check, sorted.
 /// Schedule entries are judged due against the clock ([`Timestamp::now`]).
@@ -268,28 +270,20 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
             continue;
         }
         // Follow the gates; coming back here is a cycle.
-        let mut path = vec![env.name.as_str()];
-        let mut cur = after.value.as_str();
-        while let Some(next) = repo.environment(cur) {
-            path.push(cur);
-            if cur == env.name {
-                out.push(
-                    Problem::error(
-                        env.path.as_str(),
-                        loc(after),
-                        format!(
-                            "`after` gates form a cycle: {}; remove one `after`",
-                            path.join(" -> ")
-                        ),
-                    )
-                    .effect(Effect::Order),
-                );
-                break;
-            }
-            match &next.def.after {
-                Some(a) if path.len() <= repo.environments.len() => cur = a.value.as_str(),
-                _ => break,
-            }
+        if let Some(cycle) = graph::path_back(&env.name, &after.value, usize::MAX, |e| {
+            graph::gate(repo, e).into_iter().collect()
+        }) {
+            out.push(
+                Problem::error(
+                    env.path.as_str(),
+                    loc(after),
+                    format!(
+                        "`after` gates form a cycle: {}; remove one `after`",
+                        cycle.join(" -> ")
+                    ),
+                )
+                .effect(Effect::Order),
+            );
         }
     }
 }
@@ -420,38 +414,7 @@ fn expansion_fits<'a>(
 
 /// The include path from `start` back to itself, if there is one (`[a, b, a]`).
 fn include_cycle(repo: &Repo, start: &str) -> Option<Vec<String>> {
-    fn dfs(
-        repo: &Repo,
-        cur: &str,
-        start: &str,
-        path: &mut Vec<String>,
-        seen: &mut HashSet<String>,
-    ) -> bool {
-        let Some(seg) = repo.segment(cur) else {
-            return false;
-        };
-        for inc in &seg.def.segments {
-            let name = inc.value.as_str();
-            if name == cur {
-                continue; // self-inclusion is reported on its own
-            }
-            if name == start {
-                path.push(name.to_string());
-                return true;
-            }
-            if seen.insert(name.to_string()) {
-                path.push(name.to_string());
-                if dfs(repo, name, start, path, seen) {
-                    return true;
-                }
-                path.pop();
-            }
-        }
-        false
-    }
-    let mut path = vec![start.to_string()];
-    let mut seen = HashSet::new();
-    dfs(repo, start, start, &mut path, &mut seen).then_some(path)
+    graph::cycle_from(start, usize::MAX, |s| graph::includes(repo, s))
 }
 
 fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Problem>) {
@@ -718,9 +681,8 @@ pub struct Needed<'a> {
 
 impl<'a> Needed<'a> {
     pub fn new(repo: &Repo, env: &'a str, flag: Option<&'a str>) -> Self {
-        let mut segments = HashSet::new();
         let flags = flag.map(|k| typed::with_prerequisites(repo, k));
-        let mut todo: Vec<String> = repo
+        let starts: Vec<String> = repo
             .flags
             .iter()
             .filter(|f| flags.as_ref().is_none_or(|set| set.contains(&f.name)))
@@ -742,18 +704,12 @@ impl<'a> Needed<'a> {
                     .collect::<Vec<_>>()
             })
             .collect();
-        while let Some(name) = todo.pop() {
-            if let Some(seg) = repo.segment(&name) {
-                todo.extend(
-                    seg.def
-                        .segments
-                        .iter()
-                        .filter(|s| !segments.contains(&s.value))
-                        .map(|s| s.value.clone()),
-                );
-            }
-            segments.insert(name);
-        }
+        let segments = graph::reachable(starts, |s| {
+            graph::includes(repo, s)
+                .into_iter()
+                .map(str::to_string)
+                .collect()
+        });
         Needed {
             env,
             flags,

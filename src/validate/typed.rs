@@ -9,7 +9,7 @@ use crate::escape::escape;
 use crate::eval::{BUCKETS, MAX_PREREQ_DEPTH, MAX_PREREQ_EXPANSIONS, threshold};
 use crate::problem::{Effect, Problem, Scope};
 use crate::repo::{
-    Doc, FlagDef, Loc, NAME_RULE, Repo, Serve, Sp, TypedView, ValueType, is_valid_name,
+    Doc, FlagDef, Loc, NAME_RULE, Repo, Serve, Sp, TypedView, ValueType, graph, is_valid_name,
 };
 
 fn loc<T>(sp: &Sp<T>) -> Option<Loc> {
@@ -463,36 +463,9 @@ fn check_requires(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
 
 /// The prerequisite path from `start` through `next` back to `start`, if there is one.
 fn prerequisite_cycle(repo: &Repo, start: &str, next: &str) -> Option<Vec<String>> {
-    fn dfs(
-        repo: &Repo,
-        cur: &str,
-        start: &str,
-        path: &mut Vec<String>,
-        seen: &mut HashSet<String>,
-    ) -> bool {
-        if cur == start {
-            return true;
-        }
-        if !seen.insert(cur.to_string()) || path.len() > 4 * MAX_PREREQ_DEPTH {
-            return false;
-        }
-        let Some(flag) = repo.flag(cur) else {
-            return false;
-        };
-        for (req, _) in TypedView::new(&flag.def).requires() {
-            if req == cur {
-                continue; // self-reference is reported on its own
-            }
-            path.push(req.to_string());
-            if dfs(repo, req, start, path, seen) {
-                return true;
-            }
-            path.pop();
-        }
-        false
-    }
-    let mut path = vec![start.to_string(), next.to_string()];
-    dfs(repo, next, start, &mut path, &mut HashSet::new()).then_some(path)
+    graph::path_back(start, next, 4 * MAX_PREREQ_DEPTH, |f| {
+        graph::prerequisites(repo, f)
+    })
 }
 
 /// Whether evaluating `key`'s prerequisites (each shared one counted every time it is
@@ -547,22 +520,12 @@ fn chain_depth(repo: &Repo, key: &str, path: &mut Vec<String>, budget: &mut usiz
 
 /// The flags `key` needs to be served: itself and its prerequisites, transitively.
 pub fn with_prerequisites(repo: &Repo, key: &str) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut todo = vec![key.to_string()];
-    while let Some(k) = todo.pop() {
-        if !out.insert(k.clone()) {
-            continue;
-        }
-        if let Some(f) = repo.flag(&k) {
-            todo.extend(
-                TypedView::new(&f.def)
-                    .requires()
-                    .iter()
-                    .map(|(r, _)| r.to_string()),
-            );
-        }
-    }
-    out
+    graph::reachable([key.to_string()], |f| {
+        graph::prerequisites(repo, f)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 #[cfg(test)]
