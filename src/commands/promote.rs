@@ -297,17 +297,13 @@ pub(crate) fn check(
     let entered = match soak {
         None => None,
         Some(soak) => {
-            let state = repo.state_at(&flag.def, env, now);
-            // Without a recorded date, the entry date comes from git history, as for `stale`
-            // (the file has no uncommitted changes: the commit checks refuse those). A date
-            // cut off by a shallow clone is only an upper bound: enough when even it has soaked.
-            let entered = match state.entered() {
-                Some(d) => Some(d),
-                None => match entry_date_from_history(repo, &flag.name, env) {
-                    Some(Dated::On(d)) => Some(d),
-                    Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
-                    _ => None,
-                },
+            // Without a recorded date, the entry date comes from git history, as for `stale`.
+            // A date cut off by a shallow clone is only an upper bound: enough when even it
+            // has soaked.
+            let entered = match entry_date(repo, flag, env, today, now) {
+                Some(Dated::On(d)) => Some(d),
+                Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
+                _ => None,
             };
             if entered.is_none() {
                 // The entry date is unknown (no `since`, no history); blocking would make
@@ -371,16 +367,28 @@ pub(crate) fn refusal(
     }
 }
 
-/// When the flag entered its current stage in `env`, from the commit that last changed it
-/// (one history walk, stopping once the flag is dated); `None` outside git.
-pub(crate) fn entry_date_from_history(repo: &Repo, key: &str, env: &str) -> Option<Dated> {
-    let loc = crate::git::locate(&repo.root)?;
-    let options = WalkOptions {
-        transitions: false,
-        date: std::iter::once(key.to_string()).collect(),
-    };
-    let history = crate::git::history::walk(&loc.repo, &loc.root_rel, &options).ok()?;
-    history.flags.get(key)?.env(env)
+/// When the flag entered its stage in force in `env`: as `flags stale` says it
+/// ([`crate::stale::env_since`]: the recorded date, else git history, today for a change not
+/// committed yet), walking history only when nothing is recorded, and only until the flag is
+/// dated; `None` when nothing dates it (outside git, say).
+pub(crate) fn entry_date(
+    repo: &Repo,
+    flag: &Doc<FlagDef>,
+    env: &str,
+    today: Date,
+    now: Timestamp,
+) -> Option<Dated> {
+    use crate::stale::env_since;
+    env_since(repo, flag, env, None, today, now).or_else(|| {
+        let loc = crate::git::locate(&repo.root)?;
+        let options = WalkOptions {
+            transitions: false,
+            date: std::iter::once(flag.name.clone()).collect(),
+        };
+        let history = crate::git::history::walk(&loc.repo, &loc.root_rel, &options).ok()?;
+        let hist = history.flags.get(&flag.name)?;
+        env_since(repo, flag, env, Some(hist), today, now)
+    })
 }
 
 /// The message of a change of several flags: `flags: promote a, b to STAGE in ENV` when every

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use super::promote::{entry_date_from_history, find_flag, refusal, stage_position};
+use super::promote::{entry_date, find_flag, refusal, stage_position};
 use crate::commands::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::error::UserError;
@@ -165,22 +165,21 @@ fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate
         let soak = (from > 0)
             .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
             .flatten();
-        let entered =
-            match (last, soak) {
-                (Some((t, _)), _) => Some(t.date()),
-                (None, None) => None,
-                // As promote: a date cut off by a shallow clone is only an upper bound, enough
-                // when even it has soaked by `at`.
-                (None, Some(soak)) => state.entered().or_else(|| {
-                    match entry_date_from_history(&repo, &flag.name, &env) {
-                        Some(Dated::On(d)) => Some(d),
-                        Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= at.date() => {
-                            Some(d)
-                        }
-                        _ => None,
+        let entered = match (last, soak) {
+            (Some((t, _)), _) => Some(t.date()),
+            (None, None) => None,
+            // As promote: a date cut off by a shallow clone is only an upper bound, enough
+            // when even it has soaked by `at`.
+            (None, Some(soak)) => {
+                match entry_date(&repo, flag, &env, crate::date::Date::today(), now) {
+                    Some(Dated::On(d)) => Some(d),
+                    Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= at.date() => {
+                        Some(d)
                     }
-                }),
-            };
+                    _ => None,
+                }
+            }
+        };
         if let (Some(soak), None) = (soak, entered) {
             super::warn(
                 ctx,
