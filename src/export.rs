@@ -106,18 +106,9 @@ fn definitions(
         // Entries in reverse file order, as eval reads them (the last one whose `at` has
         // passed is in force), down to the one already in force at `now`.
         let mut branches = Vec::new();
-        if let Some(entry) = state.entry {
-            for e in entry.schedule.iter().rev() {
-                let Ok(at) = Timestamp::parse(&e.value.at.value) else {
-                    continue;
-                };
-                if at <= now {
-                    break;
-                }
-                let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
-                branches.push(json!({">=": [{"var": "$flagd.timestamp"}, at.unix()]}));
-                branches.push(target(pos, &mut used).unwrap_or_else(|| json!("off")));
-            }
+        for (at, pos) in pending_positions(repo, &state, now) {
+            branches.push(json!({">=": [{"var": "$flagd.timestamp"}, at]}));
+            branches.push(target(pos, &mut used).unwrap_or_else(|| json!("off")));
         }
         if !branches.is_empty() {
             branches.push(targeting.unwrap_or_else(|| json!("off")));

@@ -66,6 +66,16 @@ pub fn validate_with(
 
 /// "unknown X `y`" plus the nearest name or the list, for messages.
 fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    nearest_or_list(name, candidates, "known")
+}
+
+/// "did you mean `n`?" with the nearest of `candidates`, else `LABEL: a, b` (or "there are
+/// none").
+pub(crate) fn nearest_or_list<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    label: &str,
+) -> String {
     match nearest(name, candidates.clone()) {
         Some(n) => format!("did you mean `{n}`?"),
         None => {
@@ -73,7 +83,7 @@ fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + 
             if list.is_empty() {
                 "there are none".into()
             } else {
-                format!("known: {}", list.join(", "))
+                format!("{label}: {}", list.join(", "))
             }
         }
     }

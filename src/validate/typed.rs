@@ -17,17 +17,7 @@ fn loc<T>(sp: &Sp<T>) -> Option<Loc> {
 }
 
 fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
-    match nearest(name, candidates.clone()) {
-        Some(n) => format!("did you mean `{n}`?"),
-        None => {
-            let list: Vec<&str> = candidates.into_iter().collect();
-            if list.is_empty() {
-                "there are none".into()
-            } else {
-                format!("variants: {}", list.join(", "))
-            }
-        }
-    }
+    super::nearest_or_list(name, candidates, "variants")
 }
 
 /// A JSON value's kind, for messages.
