@@ -164,3 +164,15 @@ pub fn style(choice: ColorChoice) -> Style {
         stderr: use_color(choice, std::io::stderr().is_terminal()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own checks of the definitions (conflicting names, bad defaults), as jj's
+    /// `verify_app`: a mistake here would otherwise only show when that flag is used.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}
