@@ -315,8 +315,7 @@ fn typed_field_changes(a: &FlagDef, b: &FlagDef) -> Vec<FieldChange> {
             .unwrap_or_default()
     };
     let (xa, xb) = (variants(a), variants(b));
-    let mut names: Vec<&String> = xa.iter().chain(&xb).map(|(k, _)| k).collect();
-    names.dedup();
+    let names: Vec<&String> = xa.iter().chain(&xb).map(|(k, _)| k).collect();
     let mut seen = std::collections::HashSet::new();
     for n in names {
         if !seen.insert(n) {

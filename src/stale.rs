@@ -179,11 +179,11 @@ pub fn env_since(
     at: Timestamp,
 ) -> Option<Dated> {
     let state = repo.state_at(&flag.def, env, at);
-    if state.scheduled.is_some() {
-        return state.entered().map(Dated::On);
+    if let Some(entered) = state.entered() {
+        return Some(Dated::On(entered));
     }
-    if let Some(since) = state.since.and_then(|s| Date::parse(&s.value)) {
-        return Some(Dated::On(since));
+    if state.scheduled.is_some() {
+        return None;
     }
     let hist = hist?;
     if hist.head_stage(env).is_some_and(|s| s != state.stage) {

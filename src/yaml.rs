@@ -80,7 +80,9 @@ impl Node {
     }
 
     /// The JSON value of the tree (mapping keys as their text), for checking a file against
-    /// the JSON Schema of `flags schema`. Non-finite numbers become `null`.
+    /// the JSON Schema of `flags schema` (the schema-agreement test). Non-finite numbers
+    /// become `null`.
+    #[cfg(test)]
     pub fn to_json(&self, source: &str) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -352,13 +354,6 @@ fn explain(raw: &str) -> String {
         Some(i) if is_line_column(&raw[i + " at line ".len()..]) => &raw[..i],
         _ => raw,
     };
-    if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
-        let key = rest
-            .split(", set DuplicateKeyPolicy")
-            .next()
-            .unwrap_or(rest);
-        return format!("duplicate key `{key}`; keep only one of them");
-    }
     if msg.contains("recursion limit") || msg.contains("depth") && msg.contains("budget") {
         return format!("nesting deeper than {MAX_NESTING} levels; these files need only a few");
     }

@@ -74,10 +74,17 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     super::require_servable(ctx, &repo, &envs, None)?;
     // Every environment is compiled before anything is written: one that cannot be exported
     // leaves every file as it was.
-    let texts = envs
-        .iter()
-        .map(|env| render(&repo, env, args.format))
-        .collect::<anyhow::Result<Vec<String>>>()?;
+    let texts = match args.format {
+        // The manifest is the same for every environment: made once.
+        ExportFormat::Openfeature => {
+            let text = crate::export::to_pretty(&crate::export::openfeature_manifest(&repo));
+            vec![text; envs.len()]
+        }
+        format => envs
+            .iter()
+            .map(|env| render(&repo, env, format))
+            .collect::<anyhow::Result<Vec<String>>>()?,
+    };
     let relative = |path: &Path| {
         if path.is_relative() && ctx.dir != Path::new(".") {
             ctx.dir.join(path)

@@ -189,30 +189,6 @@ pub(crate) fn keys_or_ask(root: &Path, keys: &[String], usage: &str) -> Result<V
     Ok(vec![keys.get(i).copied().unwrap_or_default().to_string()])
 }
 
-/// Loads settings, environments, segments and the files of the flags `keys` (see
-/// [`Repo::load_one_flag`]), plus every flag key found, for hints.
-pub(crate) fn load_flags(root: &Path, keys: &[String]) -> (Repo, Vec<String>) {
-    let mut iter = keys.iter();
-    let Some(first) = iter.next() else {
-        return Repo::load_one_flag(root, "");
-    };
-    let (mut repo, all) = Repo::load_one_flag(root, first);
-    for key in iter {
-        let (more, _) = Repo::load_one_flag(root, key);
-        repo.flags.extend(more.flags);
-        repo.load_problems.extend(
-            more.load_problems
-                .into_iter()
-                .filter(|p| p.file.starts_with("flags/")),
-        );
-    }
-    repo.flags
-        .sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
-    repo.flags.dedup_by(|a, b| a.path == b.path);
-    repo.load_problems.dedup();
-    (repo, all)
-}
-
 /// Installs, once, a Ctrl-C handler that makes the cursor visible again before the process
 /// ends: a prompt hides it, and the default handling of the signal would leave it hidden.
 fn restore_terminal_on_ctrl_c() {
@@ -245,7 +221,7 @@ fn prompt<T>(answer: dialoguer::Result<Option<T>>) -> Result<T> {
 /// else is asked again.
 pub(crate) fn confirm(question: &str) -> Result<bool> {
     restore_terminal_on_ctrl_c();
-    let answer: String = dialoguer::Input::new()
+    let answer = dialoguer::Input::<String>::new()
         .with_prompt(format!("{question} [y/N]"))
         .allow_empty(true)
         .validate_with(|a: &String| -> std::result::Result<(), String> {
@@ -255,16 +231,14 @@ pub(crate) fn confirm(question: &str) -> Result<bool> {
             }
         })
         .interact_text()
-        .map(Some)
-        .map_or_else(|e| prompt::<String>(Err(e)), |v| prompt(Ok(v)))?;
+        .map(Some);
+    let answer: String = prompt(answer)?;
     Ok(matches!(
         answer.trim().to_ascii_lowercase().as_str(),
         "y" | "yes"
     ))
 }
 
-// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
-// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
 /// The environments from `--env`, or one chosen on a terminal; each must exist.
 pub(crate) fn envs_or_ask(repo: &Repo, envs: &[String], usage: &str) -> Result<Vec<String>> {
     envs_or_ask_for(repo, envs, &[], usage)
@@ -358,18 +332,16 @@ pub(crate) fn text_or_ask(
         );
     }
     restore_terminal_on_ctrl_c();
-    dialoguer::Input::<String>::new()
+    let answer = dialoguer::Input::<String>::new()
         .with_prompt(prompt_text)
         .validate_with(|v: &String| check(v))
         .interact_text()
-        .map(Some)
-        .map_or_else(|e| prompt::<String>(Err(e)), |v| prompt(Ok(v)))
+        .map(Some);
+    prompt(answer)
 }
 
-// Kept for commands whose plan is not made through `on_target` (on main: `schedule`,
-// `advance`), so they keep compiling when this branch is merged and refuse `--branch`.
 /// Shows the change, asks, writes atomically and commits `changes` with `message`.
-pub(crate) fn apply_change(
+fn apply_change(
     ctx: &Ctx,
     repo: &Repo,
     changes: &[FileChange],

@@ -68,7 +68,7 @@ pub(crate) fn stage_change(
     mutate::on_target(ctx, &found, opts, |root| {
         let usage = format!("flags {verb} KEY --env ENV --yes");
         let keys = mutate::keys_or_ask(root, keys, &usage)?;
-        let (repo, all_keys) = mutate::load_flags(root, &keys);
+        let (repo, all_keys) = crate::repo::Repo::load_flags(root, &keys);
         let envs = mutate::envs_or_ask_for(&repo, envs, &keys, &usage)?;
         let flags = keys
             .iter()

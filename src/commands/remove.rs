@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
     let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| {
         let keys = mutate::keys_or_ask(root, &args.keys, "flags remove KEY --yes")?;
-        let (repo, all_keys) = mutate::load_flags(root, &keys);
+        let (repo, all_keys) = crate::repo::Repo::load_flags(root, &keys);
         let mut changes = Vec::new();
         for key in &keys {
             let flag = find_flag(&repo, &all_keys, key)?;

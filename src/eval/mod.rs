@@ -343,8 +343,7 @@ fn evaluate_in(
     let (variant, pick) = if reason.served() {
         match view.serve(env) {
             ServeView::Variant(v) => (v.to_string(), Some(Pick::Variant)),
-            ServeView::Split(weights) if user.key.is_empty() => {
-                let _ = weights;
+            ServeView::Split(_) if user.key.is_empty() => {
                 (view.default().to_string(), Some(Pick::SplitWithoutKey))
             }
             ServeView::Split(weights) => {

@@ -75,11 +75,11 @@ pub(super) fn load(root: &Path) -> Repo {
 }
 
 /// Loads settings, environments and segments, but of the flags only the files named
-/// `<key>.yaml` (in any sub-folder); also returns every flag key found (file stems), for
-/// "did you mean" hints. What a command that changes one flag needs, without parsing
-/// thousands of other flag files.
-pub(super) fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
-    load_filtered(root, Some(key))
+/// `<key>.yaml` for the `keys` (in any sub-folder); also returns every flag key found (file
+/// stems), for "did you mean" hints. What a command that changes a few flags needs, in one
+/// walk, without parsing thousands of other flag files.
+pub(super) fn load_flags(root: &Path, keys: &[String]) -> (Repo, Vec<String>) {
+    load_filtered(root, Some(keys))
 }
 
 /// The keys (file stems) of every flag file under the root, sorted and unique, from the
@@ -127,7 +127,7 @@ fn list_files(canon_root: &Path, dirs: &[(&str, bool)]) -> (Vec<Found>, Vec<Prob
     (found, problems)
 }
 
-fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
+fn load_filtered(root: &Path, only_flags: Option<&[String]>) -> (Repo, Vec<String>) {
     let canon_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let settings = read_checked(
         &canon_root,
@@ -151,10 +151,11 @@ fn load_filtered(root: &Path, only_flag: Option<&str>) -> (Repo, Vec<String>) {
         .collect();
     keys.sort();
     keys.dedup();
-    if let Some(key) = only_flag {
-        found.retain(|f| !f.rel.starts_with("flags/") || stem(&f.rel) == key);
+    if let Some(only) = only_flags {
+        let wanted = |rel: &str| !rel.starts_with("flags/") || only.contains(&stem(rel));
+        found.retain(|f| wanted(&f.rel));
         // Problems of files left out are not this command's business.
-        problems.retain(|p: &Problem| !p.file.starts_with("flags/") || stem(&p.file) == key);
+        problems.retain(|p: &Problem| wanted(&p.file));
     }
     let files: Vec<(String, Result<String, Problem>)> = found
         .par_iter()

@@ -243,8 +243,18 @@ impl Repo {
     /// again), for validation: their other problems are found, and references to them are
     /// not unknown. `partial` keeps only `stages_unknown`.
     pub fn with_partial(&self) -> Repo {
+        // Validation reads the models, never the texts: leave those behind.
         fn merge<T: Clone>(clean: &[Doc<T>], partial: &[Doc<T>]) -> Vec<Doc<T>> {
-            let mut all: Vec<Doc<T>> = clean.iter().chain(partial).cloned().collect();
+            let mut all: Vec<Doc<T>> = clean
+                .iter()
+                .chain(partial)
+                .map(|d| Doc {
+                    name: d.name.clone(),
+                    path: d.path.clone(),
+                    source: String::new(),
+                    def: d.def.clone(),
+                })
+                .collect();
             all.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
             all
         }
@@ -283,7 +293,12 @@ impl Repo {
     /// (in any sub-folder), plus every flag key found, for hints. For commands that change
     /// one flag in a repository of thousands.
     pub fn load_one_flag(root: &Path, key: &str) -> (Repo, Vec<String>) {
-        load::load_one_flag(root, key)
+        load::load_flags(root, &[key.to_string()])
+    }
+
+    /// [`Repo::load_one_flag`] for several keys, in one walk of the root.
+    pub fn load_flags(root: &Path, keys: &[String]) -> (Repo, Vec<String>) {
+        load::load_flags(root, keys)
     }
 
     /// Loads every file under a flags root. Never fails: unreadable or malformed files
@@ -374,11 +389,6 @@ impl Repo {
     /// segments (none while `off`).
     pub fn audience(&self, flag: &FlagDef, env: &str) -> Audience {
         self.audience_of(&self.state(flag, env))
-    }
-
-    /// Who a flag is served to in an environment at `now`.
-    pub fn audience_at(&self, flag: &FlagDef, env: &str, now: Timestamp) -> Audience {
-        self.audience_of(&self.state_at(flag, env, now))
     }
 
     /// The audience of a resolved state.

@@ -465,12 +465,9 @@ fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, today: Date, out: &mut Vec<Probl
     }
     let env_names = || repo.environments.iter().map(|e| e.name.as_str());
     let stage_names = repo.pipeline.names();
-    let mut seen_env = HashSet::new();
+    // Duplicate environment keys never get here: the YAML tree refuses duplicate keys.
     for (env, entry) in &def.environments.value.0 {
         let entry = &entry.value;
-        if !seen_env.insert(env.value.as_str()) {
-            continue; // the parser already rejects duplicate keys
-        }
         if repo.environment(&env.value).is_none() {
             out.push(
                 Problem::error(
