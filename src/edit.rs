@@ -31,12 +31,17 @@ pub fn set_stages(source: &str, edits: &[StageEdit]) -> Result<String> {
 
 /// Applies one [`StageEdit`]; see [`set_stages`].
 pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
-    // Spans count from the text after a byte-order mark: edit that, then put the mark back.
+    editable(source, |source| set_stage_in(source, edit))
+}
+
+/// Runs the edit `f` on a flag file's text as the edits need it: spans count from the text
+/// after a byte-order mark, so `f` edits that and the mark is put back; and a lone `\r`,
+/// which YAML also takes for a line break but the edits do not know, is refused (found by
+/// fuzzing: such a file gave an "internal" error instead of this one).
+pub(crate) fn editable(source: &str, f: impl FnOnce(&str) -> Result<String>) -> Result<String> {
     if let Some(rest) = source.strip_prefix('\u{feff}') {
-        return Ok(format!("\u{feff}{}", set_stage(rest, edit)?));
+        return Ok(format!("\u{feff}{}", editable(rest, f)?));
     }
-    // YAML also breaks lines at a lone `\r`; the edit only knows `\n` and `\r\n` (found by
-    // fuzzing: such a file gave an "internal" error instead of this one).
     if source
         .as_bytes()
         .windows(2)
@@ -47,6 +52,11 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
             "the flag file breaks lines with a lone carriage return (`\\r`); convert it to LF or CRLF line ends, or edit it by hand"
         );
     }
+    f(source)
+}
+
+/// The flag a file's text decodes to, and the line break it uses (`\r\n` or `\n`).
+pub(crate) fn parse_for_edit(source: &str) -> Result<(FlagDef, &'static str)> {
     let def = parse_flag(source)
         .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
     let nl = if source.contains("\r\n") {
@@ -54,6 +64,11 @@ pub fn set_stage(source: &str, edit: &StageEdit) -> Result<String> {
     } else {
         "\n"
     };
+    Ok((def, nl))
+}
+
+fn set_stage_in(source: &str, edit: &StageEdit) -> Result<String> {
+    let (def, nl) = parse_for_edit(source)?;
     let new = match def
         .environments
         .value

@@ -8,16 +8,16 @@
 use anyhow::{Result, bail};
 
 use crate::edit::{
-    Splice, apply, indent_of, line_content_end, line_start, long_form, only_indent_before,
-    yaml_string,
+    Splice, apply, editable, indent_of, line_content_end, line_start, long_form,
+    only_indent_before, parse_for_edit, yaml_string,
 };
 use crate::repo::{EnvEntry, FlagDef, Loc, ScheduleEntry, Sp, parse_flag};
 
 /// Appends `{stage: STAGE, at: AT}` to the schedule of `env` (creating `schedule:`, and
 /// turning a short form entry into a long one, as needed).
 pub fn add(source: &str, env: &str, stage: &str, at: &str) -> Result<String> {
-    with_bom(source, |source| {
-        let (def, nl) = parse(source)?;
+    editable(source, |source| {
+        let (def, nl) = parse_for_edit(source)?;
         let Some((key, entry)) = find(&def, env) else {
             bail!(
                 "the flag does not list `{env}` (it is `off` there); add `{env}: off` under `environments` first"
@@ -75,7 +75,7 @@ pub fn add(source: &str, env: &str, stage: &str, at: &str) -> Result<String> {
                 }
             }
         };
-        verify(source, &new, env, |e| {
+        verify(&def, &new, env, |e| {
             e.schedule.push(Sp::new(
                 ScheduleEntry {
                     stage: Sp::new(stage.to_string(), Loc::default()),
@@ -90,43 +90,48 @@ pub fn add(source: &str, env: &str, stage: &str, at: &str) -> Result<String> {
 
 /// Removes the whole `schedule` of `env` (nothing to do when it has none).
 pub fn clear(source: &str, env: &str) -> Result<String> {
-    with_bom(source, |source| {
-        let (def, _) = parse(source)?;
-        let Some((key, entry)) = find(&def, env) else {
-            return Ok(source.to_string());
-        };
-        if entry.schedule.is_empty() {
-            return Ok(source.to_string());
-        }
-        block_child_indent(source, key, entry)?;
-        let (Some(first), Some(last)) = (entry.schedule.first(), entry.schedule.last()) else {
-            return Ok(source.to_string());
-        };
-        // From the `schedule:` key line to the end of the last entry's line.
-        let first_line = line_start(source, item_lines(source, first).0);
-        let key_line = schedule_key_line(source, first_line).ok_or_else(|| {
-            anyhow::anyhow!("the schedule of `{env}` has an unusual layout; edit it by hand")
-        })?;
-        let (_, end) = item_lines(source, last);
-        let end = next_line(source, end);
-        let new = apply(
-            source,
-            vec![Splice {
-                start: key_line,
-                end,
-                text: String::new(),
-            }],
-        )?;
-        verify(source, &new, env, |e| e.schedule.clear())?;
-        Ok(new)
+    editable(source, |source| {
+        let (def, _) = parse_for_edit(source)?;
+        clear_in(source, &def, env)
     })
+}
+
+/// [`clear`] of a text without a byte-order mark, whose flag is `def`.
+fn clear_in(source: &str, def: &FlagDef, env: &str) -> Result<String> {
+    let Some((key, entry)) = find(def, env) else {
+        return Ok(source.to_string());
+    };
+    if entry.schedule.is_empty() {
+        return Ok(source.to_string());
+    }
+    block_child_indent(source, key, entry)?;
+    let (Some(first), Some(last)) = (entry.schedule.first(), entry.schedule.last()) else {
+        return Ok(source.to_string());
+    };
+    // From the `schedule:` key line to the end of the last entry's line.
+    let first_line = line_start(source, item_lines(source, first).0);
+    let key_line = schedule_key_line(source, first_line).ok_or_else(|| {
+        anyhow::anyhow!("the schedule of `{env}` has an unusual layout; edit it by hand")
+    })?;
+    let (_, end) = item_lines(source, last);
+    let end = next_line(source, end);
+    let new = apply(
+        source,
+        vec![Splice {
+            start: key_line,
+            end,
+            text: String::new(),
+        }],
+    )?;
+    verify(def, &new, env, |e| e.schedule.clear())?;
+    Ok(new)
 }
 
 /// Drops the first `n` entries of the schedule of `env` (all of them: the `schedule` key too).
 /// Used by `flags advance` after writing the last due entry into `stage` and `since`.
 pub fn drop_first(source: &str, env: &str, n: usize) -> Result<String> {
-    with_bom(source, |source| {
-        let (def, _) = parse(source)?;
+    editable(source, |source| {
+        let (def, _) = parse_for_edit(source)?;
         let Some((key, entry)) = find(&def, env) else {
             return Ok(source.to_string());
         };
@@ -134,7 +139,7 @@ pub fn drop_first(source: &str, env: &str, n: usize) -> Result<String> {
             return Ok(source.to_string());
         }
         if n >= entry.schedule.len() {
-            return clear(source, env);
+            return clear_in(source, &def, env);
         }
         block_child_indent(source, key, entry)?;
         let first = &entry.schedule[0];
@@ -152,41 +157,11 @@ pub fn drop_first(source: &str, env: &str, n: usize) -> Result<String> {
                 text: String::new(),
             }],
         )?;
-        verify(source, &new, env, |e| {
+        verify(&def, &new, env, |e| {
             e.schedule.drain(..n.min(e.schedule.len()));
         })?;
         Ok(new)
     })
-}
-
-/// Edits the text after a byte-order mark (spans count from there) and puts the mark back;
-/// refuses lone carriage returns, as [`crate::edit`] does.
-fn with_bom(source: &str, f: impl FnOnce(&str) -> Result<String>) -> Result<String> {
-    if let Some(rest) = source.strip_prefix('\u{feff}') {
-        return Ok(format!("\u{feff}{}", f(rest)?));
-    }
-    if source
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'\r' && w[1] != b'\n')
-        || source.ends_with('\r')
-    {
-        bail!(
-            "the flag file breaks lines with a lone carriage return (`\\r`); convert it to LF or CRLF line ends, or edit it by hand"
-        );
-    }
-    f(source)
-}
-
-fn parse(source: &str) -> Result<(FlagDef, &'static str)> {
-    let def = parse_flag(source)
-        .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
-    let nl = if source.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
-    Ok((def, nl))
 }
 
 fn find<'a>(def: &'a FlagDef, env: &str) -> Option<(&'a Sp<String>, &'a EnvEntry)> {
@@ -349,13 +324,11 @@ fn short_to_long(
 /// The edited text parses, and its model is the old one with only `env`'s schedule changed
 /// as `change` says.
 fn verify(
-    old_source: &str,
+    old: &FlagDef,
     new_source: &str,
     env: &str,
     change: impl FnOnce(&mut EnvEntry),
 ) -> Result<()> {
-    let old = parse_flag(old_source)
-        .map_err(|(_, msg)| anyhow::anyhow!("the flag file does not parse: {msg}"))?;
     let new = parse_flag(new_source).map_err(|(_, msg)| {
         anyhow::anyhow!(
             "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
@@ -363,7 +336,7 @@ fn verify(
     })?;
     // The whole decoded flag, spans erased, must be the old one with only this change: every
     // field the format has is compared, today's and tomorrow's.
-    let mut expected = old;
+    let mut expected = old.clone();
     if let Some((_, e)) = expected
         .environments
         .value
