@@ -242,8 +242,8 @@ pub(crate) fn stage_position(repo: &Repo, stage: &str) -> Result<usize> {
 }
 
 /// Refuses (exit 2) a promotion the pipeline does not allow; `Ok(Some(warning))` when the
-/// soak time could not be checked. Shared with `flags schedule`, which checks each entry as
-/// the promotion it plans (`now`: the instant of the move, `today`: its day).
+/// soak time could not be checked. `flags schedule` checks an entry with the same policy
+/// ([`crate::policy::check_transition`]) and [`soak_entered`], at the planned instant.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn check(
     repo: &Repo,
@@ -290,33 +290,7 @@ pub(crate) fn check(
     }
     let gate =
         crate::repo::graph::gate(repo, env).map(|g| (g, positions.get(g).copied().unwrap_or(0)));
-    let soak = (from > 0)
-        .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
-        .flatten();
-    let mut warning = None;
-    let entered = match soak {
-        None => None,
-        Some(soak) => {
-            // Without a recorded date, the entry date comes from git history, as for `stale`.
-            // A date cut off by a shallow clone is only an upper bound: enough when even it
-            // has soaked.
-            let entered = match entry_date(repo, flag, env, today, now) {
-                Some(Dated::On(d)) => Some(d),
-                Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= today => Some(d),
-                _ => None,
-            };
-            if entered.is_none() {
-                // The entry date is unknown (no `since`, no history); blocking would make
-                // hand-written flags unpromotable, so say what was not checked.
-                warning = Some(format!(
-                    "flag `{key}` has no `since` in `{env}` and git history does not date it, so its soak time of {} at `{}` was not checked",
-                    crate::policy::days(soak),
-                    p.name_at(from)
-                ));
-            }
-            entered
-        }
-    };
+    let (entered, warning) = soak_entered(repo, flag, env, from, today, today, now);
     let transition = Transition {
         pipeline: p,
         from,
@@ -365,6 +339,45 @@ pub(crate) fn refusal(
             crate::policy::days(*soak)
         ),
     }
+}
+
+/// For the soak time of the stage at `from` in `env`, checked on `on`: when the flag entered
+/// that stage, and what to warn when nothing dates it. Both `None` when the stage has no soak
+/// time. Shared by `promote` and `flags schedule`.
+pub(crate) fn soak_entered(
+    repo: &Repo,
+    flag: &Doc<FlagDef>,
+    env: &str,
+    from: usize,
+    on: Date,
+    today: Date,
+    now: Timestamp,
+) -> (Option<Date>, Option<String>) {
+    let p = &repo.pipeline;
+    let Some(soak) = (from > 0)
+        .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
+        .flatten()
+    else {
+        return (None, None);
+    };
+    // Without a recorded date, the entry date comes from git history, as for `stale`. A date
+    // cut off by a shallow clone is only an upper bound: enough when even it has soaked.
+    let entered = match entry_date(repo, flag, env, today, now) {
+        Some(Dated::On(d)) => Some(d),
+        Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= on => Some(d),
+        _ => None,
+    };
+    // The entry date is unknown (no `since`, no history); blocking would make hand-written
+    // flags unpromotable, so say what was not checked.
+    let warning = entered.is_none().then(|| {
+        format!(
+            "flag `{}` has no `since` in `{env}` and git history does not date it, so its soak time of {} at `{}` was not checked",
+            escape(&flag.name),
+            crate::policy::days(soak),
+            p.name_at(from)
+        )
+    });
+    (entered, warning)
 }
 
 /// When the flag entered its stage in force in `env`: as `flags stale` says it

@@ -9,11 +9,10 @@ use anyhow::Result;
 use clap::Args;
 
 use super::mutate::{self, MutateArgs};
-use super::promote::{entry_date, find_flag, refusal, stage_position};
+use super::promote::{find_flag, refusal, soak_entered, stage_position};
 use crate::commands::Ctx;
 use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
 use crate::error::UserError;
-use crate::git::history::Dated;
 use crate::policy::{Transition, Violation, check_transition};
 use crate::render::escape;
 
@@ -162,33 +161,21 @@ fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate
         .into());
     }
     if !args.force {
-        let soak = (from > 0)
-            .then(|| p.stages.get(from - 1).and_then(|s| s.soak_days))
-            .flatten();
-        let entered = match (last, soak) {
-            (Some((t, _)), _) => Some(t.date()),
-            (None, None) => None,
-            // As promote: a date cut off by a shallow clone is only an upper bound, enough
-            // when even it has soaked by `at`.
-            (None, Some(soak)) => {
-                match entry_date(&repo, flag, &env, crate::date::Date::today(), now) {
-                    Some(Dated::On(d)) => Some(d),
-                    Some(Dated::OnOrBefore(d)) if d.add_days(i64::from(soak)) <= at.date() => {
-                        Some(d)
-                    }
-                    _ => None,
-                }
-            }
+        // After a planned entry, its time; else as promote, by `at`.
+        let (entered, warning) = match last {
+            Some((t, _)) => (Some(t.date()), None),
+            None => soak_entered(
+                &repo,
+                flag,
+                &env,
+                from,
+                at.date(),
+                crate::date::Date::today(),
+                now,
+            ),
         };
-        if let (Some(soak), None) = (soak, entered) {
-            super::warn(
-                ctx,
-                &format!(
-                    "flag `{keyd}` has no `since` in `{env}` and git history does not date it, so its soak time of {} at `{}` was not checked",
-                    crate::policy::days(soak),
-                    p.name_at(from)
-                ),
-            );
+        if let Some(w) = warning {
+            super::warn(ctx, &w);
         }
         let gate = crate::repo::graph::gate(&repo, &env)
             .filter(|g| repo.environment(g).is_some())
