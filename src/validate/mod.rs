@@ -562,8 +562,13 @@ pub fn flag_gate_breaches<'a>(repo: &'a Repo, flag: &'a Doc<FlagDef>) -> Vec<Gat
         let Some(gate) = repo.environment(&after.value) else {
             continue;
         };
-        let here = repo.state(&flag.def, &env.name).position;
-        let there = repo.state(&flag.def, &gate.name).position;
+        // The file's stages (as `repo.state`, without building an audience for each).
+        let position = |env: &str| {
+            flag.def
+                .entry(env)
+                .map_or(Some(0), |e| repo.pipeline.position(&e.stage.value))
+        };
+        let (here, there) = (position(&env.name), position(&gate.name));
         if let (Some(here), Some(there)) = (here, there)
             && here > there
         {
@@ -592,14 +597,7 @@ pub fn gate_breaches(repo: &Repo) -> Vec<GateBreach<'_>> {
 fn check_gates(repo: &Repo, flag: &Doc<FlagDef>, rollbacks: &Rollbacks, out: &mut Vec<Problem>) {
     let p = &repo.pipeline;
     for b in flag_gate_breaches(repo, flag) {
-        let at = flag
-            .def
-            .environments
-            .value
-            .0
-            .iter()
-            .find(|(k, _)| k.value == b.env)
-            .map(|(_, v)| v.value.stage.loc);
+        let at = flag.def.entry(b.env).map(|e| e.stage.loc);
         let key = escape(&flag.name);
         let ahead = format!(
             "flag `{key}` is at `{}` in `{}` but only at `{}` in `{}`, which `{}` comes after",
