@@ -154,7 +154,10 @@ pub fn is_generated(bytes: &[u8]) -> bool {
     let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(text) else {
         return false;
     };
-    if top.get("$schema").and_then(|s| s.as_str()) == Some(crate::export::FLAGD_SCHEMA) {
+    let schema = top.get("$schema").and_then(|s| s.as_str());
+    if schema == Some(crate::export::FLAGD_SCHEMA)
+        || schema == Some(crate::export::OPENFEATURE_MANIFEST_SCHEMA)
+    {
         return true;
     }
     let objects_with =
@@ -172,7 +175,8 @@ pub fn is_generated(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    objects_with(&top, &["stage", "segments", "rollout"], true)
+    // The snapshot (`--format json`): typed flags and planned moves add fields to these.
+    objects_with(&top, &["stage", "segments", "rollout"], false)
 }
 
 #[cfg(test)]

@@ -955,6 +955,41 @@ fn files_written_by_export_are_not_code() {
     assert!(run.stderr.starts_with("no code under `"), "{}", run.stderr);
 }
 
+/// Regression: the snapshot of a typed or scheduled flag carries more fields, and the
+/// OpenFeature manifest a `$schema` beside `flags`: both were counted as code.
+#[test]
+fn exports_of_typed_and_scheduled_flags_in_every_format_are_not_code() {
+    let r = setup();
+    r.write(
+        "flags/theme.yaml",
+        "description: Theme\nowner: o\ntype: experiment\nvariants:\n  light: \"l\"\n  dark: \"d\"\ndefault: light\nserve: dark\nenvironments:\n  development:\n    stage: internal\n    since: 2026-11-01\n    schedule:\n      - {stage: partners, at: 2099-01-01T00:00:00Z}\n",
+    );
+    r.commit_all("theme", "2026-11-02");
+    std::fs::create_dir_all(r.join("deploy")).unwrap();
+    for (format, file) in [
+        ("flagd", "deploy/flags.json"),
+        ("json", "deploy/snapshot.json"),
+        ("openfeature", "deploy/manifest.json"),
+        ("openfeature-operator", "deploy/featureflag.yaml"),
+    ] {
+        r.run(&[
+            "export",
+            "--env",
+            "development",
+            "--format",
+            format,
+            "-o",
+            file,
+        ])
+        .success();
+        assert!(r.read(file).contains("theme"), "{format}");
+    }
+    r.commit_all("exports", "2026-11-03");
+    let run = r.run(&["refs", "theme", "--format", "json"]);
+    run.success();
+    assert_eq!(run.json(), serde_json::json!([]), "{}", run.stdout);
+}
+
 // ---- messages -----------------------------------------------------------------------------
 
 #[test]
