@@ -77,6 +77,26 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// "did you mean `n`?" with the nearest of `candidates`, else `LABEL: a, b` (or "there are
+/// none").
+pub fn nearest_or_list<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    label: &str,
+) -> String {
+    match nearest(name, candidates.clone()) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => {
+            let list: Vec<&str> = candidates.into_iter().collect();
+            if list.is_empty() {
+                "there are none".into()
+            } else {
+                format!("{label}: {}", list.join(", "))
+            }
+        }
+    }
+}
+
 /// An error for an unknown name of some kind, with the nearest valid name as a hint.
 pub fn unknown<'a>(
     kind: &str,

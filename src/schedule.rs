@@ -6,7 +6,7 @@
 //! `eval`, `export` and `advance` agree even on a schedule that breaks the rules.
 
 use crate::date::{Date, TIMESTAMP_EXAMPLE, Timestamp};
-use crate::error::nearest;
+use crate::error::nearest_or_list;
 use crate::escape::escape;
 use crate::policy::{Transition, Violation, check_transition, days, stage_list};
 use crate::problem::{Effect, Problem, Scope};
@@ -54,12 +54,9 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, now: Timestamp, out: &mut Ve
                 }
             };
             let to = p.position(&item.stage.value);
-            if to.is_none() {
-                let names = p.names();
-                let hint = match nearest(&item.stage.value, names.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("stages: {}", names.join(", ")),
-                };
+            // While `flags.yaml` cannot be read its stages are unknown: no false errors.
+            if to.is_none() && !repo.partial.stages_unknown {
+                let hint = nearest_or_list(&item.stage.value, p.names(), "stages");
                 out.push(
                     Problem::error(
                         file,

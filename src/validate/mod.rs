@@ -8,7 +8,7 @@ use rayon::prelude::*;
 pub mod typed;
 
 use crate::date::{Date, Timestamp};
-use crate::error::nearest;
+use crate::error::nearest_or_list;
 use crate::escape::escape;
 use crate::eval::{MAX_EXPANSIONS, MAX_INCLUDE_DEPTH};
 use crate::problem::{self, Effect, Problem, Scope};
@@ -67,26 +67,6 @@ pub fn validate_with(
 /// "unknown X `y`" plus the nearest name or the list, for messages.
 fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
     nearest_or_list(name, candidates, "known")
-}
-
-/// "did you mean `n`?" with the nearest of `candidates`, else `LABEL: a, b` (or "there are
-/// none").
-pub(crate) fn nearest_or_list<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str> + Clone,
-    label: &str,
-) -> String {
-    match nearest(name, candidates.clone()) {
-        Some(n) => format!("did you mean `{n}`?"),
-        None => {
-            let list: Vec<&str> = candidates.into_iter().collect();
-            if list.is_empty() {
-                "there are none".into()
-            } else {
-                format!("{label}: {}", list.join(", "))
-            }
-        }
-    }
 }
 
 fn loc(sp: &Sp<impl Sized>) -> Option<Loc> {

@@ -17,7 +17,7 @@ fn loc<T>(sp: &Sp<T>) -> Option<Loc> {
 }
 
 fn hint<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
-    super::nearest_or_list(name, candidates, "variants")
+    crate::error::nearest_or_list(name, candidates, "variants")
 }
 
 /// A JSON value's kind, for messages.

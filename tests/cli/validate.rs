@@ -488,4 +488,12 @@ fn an_unreadable_flags_yaml_is_one_problem() {
     run.code(1);
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
     assert!(run.stdout.starts_with("flags.yaml:"), "{}", run.stdout);
+    // ... nor a schedule entry planning one (regression: found in review).
+    r.flag(
+        "b",
+        "  development:\n    stage: canary\n    schedule:\n      - {stage: ga, at: 2099-01-01T00:00:00Z}\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
 }
