@@ -107,12 +107,10 @@ fn definitions(
         // passed is in force), down to the one already in force at `now`.
         let mut branches = Vec::new();
         for (at, pos) in pending_positions(repo, &state, now) {
-            branches.push(json!({">=": [{"var": "$flagd.timestamp"}, at]}));
-            branches.push(target(pos, &mut used).unwrap_or_else(|| json!("off")));
+            branches.push((at, target(pos, &mut used).unwrap_or_else(|| json!("off"))));
         }
         if !branches.is_empty() {
-            branches.push(targeting.unwrap_or_else(|| json!("off")));
-            targeting = Some(json!({ "if": branches }));
+            targeting = Some(by_time(branches, targeting.unwrap_or_else(|| json!("off"))));
         }
         let mut out = Map::new();
         out.insert("state".into(), json!("ENABLED"));
