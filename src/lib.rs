@@ -95,11 +95,8 @@ fn report(err: &anyhow::Error, color: bool) {
     for cause in err.chain().skip(1) {
         let _ = writeln!(stderr, "  caused by: {}", text(cause));
     }
-    if let Some(hint) = err
-        .chain()
-        .find_map(|e| e.downcast_ref::<error::UserError>()?.hint.as_deref())
-    {
+    if let Some(hint) = commands::advice::hint(err) {
         let label = render::paint(color, &format!("{}{}", render::BOLD, render::CYAN), "hint");
-        let _ = writeln!(stderr, "{label}: {}", render::escape_message(hint));
+        let _ = writeln!(stderr, "{label}: {}", render::escape_message(&hint));
     }
 }

@@ -161,10 +161,7 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
                 no_verify: args.no_verify,
             };
             match g.commit(&touched, &message, *head, options) {
-                Ok(oid) => Some(format!(
-                    "committed {}: {message}",
-                    oid.to_string().chars().take(7).collect::<String>()
-                )),
+                Ok(id) => Some(format!("committed {}: {message}", id.short())),
                 Err(e) => {
                     undo();
                     return Err(e.context("nothing was committed; the files were removed again"));

@@ -1,5 +1,6 @@
 //! One module per subcommand: parse context, call the model, render.
 
+pub(crate) mod advice;
 pub mod advance;
 pub mod cli;
 pub mod completions;
@@ -168,18 +169,13 @@ pub(crate) fn stage_history_dating(
     repo: &Repo,
     date: std::collections::HashSet<String>,
 ) -> anyhow::Result<Option<crate::git::history::History>> {
-    use crate::git::history::{WalkOptions, walk};
     let Some(loc) = crate::git::locate(&repo.root) else {
         return Ok(None);
     };
-    let h = walk(
-        &loc.repo,
-        &loc.root_rel,
-        &WalkOptions {
-            transitions: true,
-            date,
-        },
-    )?;
+    let h = loc.walk(&crate::git::history::WalkOptions {
+        transitions: true,
+        date,
+    })?;
     // Leave libgit2's filled caches to the process exit rather than freeing them one by one.
     std::mem::forget(loc);
     warn_shallow(ctx, &h);

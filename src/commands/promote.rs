@@ -398,7 +398,7 @@ pub(crate) fn entry_date(
             transitions: false,
             date: std::iter::once(flag.name.clone()).collect(),
         };
-        let history = crate::git::history::walk(&loc.repo, &loc.root_rel, &options).ok()?;
+        let history = loc.walk(&options).ok()?;
         let hist = history.flags.get(&flag.name)?;
         env_since(repo, flag, env, Some(hist), today, now)
     })

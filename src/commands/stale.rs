@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::commands::{Ctx, DataFormat, FormatArg};
 use crate::date::Date;
-use crate::git::history::{self, WalkOptions};
+use crate::git::history::WalkOptions;
 use crate::render::{escape, table, table_lines};
 use crate::stale::{Context, needs_history, report};
 
@@ -74,15 +74,11 @@ pub fn run(ctx: &Ctx, args: &StaleArgs) -> anyhow::Result<ExitCode> {
         let walked = match crate::git::locate(&root) {
             None => None,
             Some(loc) => {
-                let wanted = history::flags_at_head(&loc.repo, &loc.root_rel)?;
-                let h = history::walk(
-                    &loc.repo,
-                    &loc.root_rel,
-                    &WalkOptions {
-                        transitions: false,
-                        date: wanted,
-                    },
-                )?;
+                let wanted = loc.flags_at_head()?;
+                let h = loc.walk(&WalkOptions {
+                    transitions: false,
+                    date: wanted,
+                })?;
                 // The walk filled libgit2's caches: freeing them entry by entry costs more
                 // than the process exit that follows does.
                 std::mem::forget(loc);

@@ -57,13 +57,10 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     if let (Err(err), ValidateFormat::Json) = (&result, args.format)
         && !crate::error::is_broken_pipe(err)
     {
-        let user = err
-            .chain()
-            .find_map(|e| e.downcast_ref::<crate::error::UserError>());
         super::print_json(&Failure {
             valid: false,
             error: format!("{err:#}"),
-            hint: user.and_then(|u| u.hint.clone()),
+            hint: super::advice::hint(err),
         })?;
     }
     result

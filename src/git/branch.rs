@@ -14,10 +14,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use git2::Oid;
 
-use super::Git;
 use super::commit::{git_command, git_output};
-use crate::error::UserError;
-use crate::escape::escape;
+use super::{Git, GitError};
 
 /// The branch a change goes to.
 pub struct BranchTarget {
@@ -46,11 +44,9 @@ impl Git {
     /// is what leaving out `--branch` does) and a repository without a commit yet.
     pub fn branch_target(&self, name: &str) -> Result<BranchTarget> {
         if !git2::Branch::name_is_valid(name).unwrap_or(false) || name.starts_with('-') {
-            return Err(UserError::new(format!(
-                "`{}` is not a valid branch name; nothing was changed",
-                escape(name)
-            ))
-            .hint("use a name git accepts, e.g. `flags/promote-new-dashboard` (see `git check-ref-format --branch`)")
+            return Err(GitError::BadBranchName {
+                name: name.to_string(),
+            }
             .into());
         }
         let workdir = self
@@ -71,23 +67,10 @@ impl Git {
                     .workdir()
                     .and_then(|w| w.canonicalize().ok())
                     .is_some_and(|w| Path::new(&at).canonicalize().ok().as_ref() == Some(&w));
-                return Err(UserError::new(format!(
-                    "branch `{}` is checked out in {}; nothing was changed",
-                    escape(name),
-                    if here {
-                        "this worktree".to_string()
-                    } else {
-                        format!("the worktree `{}`", escape(&at))
-                    }
-                ))
-                .hint(if here {
-                    "leave out `--branch` to commit on the current branch".to_string()
-                } else {
-                    format!(
-                        "run the command in that worktree without `--branch` (`flags -C {} ...`), or pick another branch",
-                        escape(&at)
-                    )
-                })
+                return Err(GitError::BranchCheckedOut {
+                    name: name.to_string(),
+                    at: (!here).then_some(at),
+                }
                 .into());
             }
         }
@@ -102,13 +85,13 @@ impl Git {
         };
         let base = match tip {
             Some(t) => t,
-            None => self.head()?.ok_or_else(|| {
-                UserError::new(format!(
-                    "branch `{}` does not exist and there is no commit to start it from; nothing was changed",
-                    escape(name)
-                ))
-                .hint("make a first commit, or leave out `--branch`")
-            })?,
+            None => {
+                self.head()?
+                    .ok_or_else(|| GitError::NoBaseCommit {
+                        name: name.to_string(),
+                    })?
+                    .0
+            }
         };
         Ok(BranchTarget {
             workdir,
@@ -123,7 +106,7 @@ impl Git {
 impl BranchTarget {
     /// The commit the change starts from, shortened, and whether it is NAME's own tip.
     pub fn tip_short(&self) -> String {
-        let short: String = self.base.to_string().chars().take(7).collect();
+        let short = super::CommitId(self.base).short();
         match self.tip {
             Some(_) => short,
             None => format!("{short}, HEAD's commit: the branch is new"),
@@ -164,10 +147,9 @@ impl BranchTarget {
             .output()
             .context("running `git reset`")?;
         if !out.status.success() {
-            return Err(UserError::new(format!(
-                "could not fill the temporary worktree for `--branch`: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
+            return Err(GitError::WorktreeFill {
+                why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            }
             .into());
         }
         Ok(checkout)
@@ -190,12 +172,10 @@ impl BranchTarget {
             .output()
             .context("running `git update-ref`")?;
         if !out.status.success() {
-            return Err(UserError::new(format!(
-                "branch `{}` moved while the command ran; nothing was committed on it ({})",
-                escape(&self.name),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-            .hint("run the command again")
+            return Err(GitError::BranchMoved {
+                name: self.name.clone(),
+                why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            }
             .into());
         }
         Ok(())

@@ -19,8 +19,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result};
 use git2::{FileMode, Oid};
 
-use super::Git;
-use crate::error::UserError;
+use super::{CommitId, Git, GitError};
 
 /// What a commit did to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,11 +52,10 @@ pub(crate) fn git_output(workdir: &Path, args: &[&str]) -> Result<String> {
         .output()
         .map_err(not_found)?;
     if !out.status.success() {
-        return Err(UserError::new(format!(
-            "`git {}` failed: {}",
-            args.first().copied().unwrap_or_default(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        return Err(GitError::CommandFailed {
+            command: args.first().copied().unwrap_or_default().to_string(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
         .into());
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_string())
@@ -66,9 +64,7 @@ pub(crate) fn git_output(workdir: &Path, args: &[&str]) -> Result<String> {
 /// The error for a `git` command that could not be started.
 fn not_found(e: std::io::Error) -> anyhow::Error {
     if e.kind() == std::io::ErrorKind::NotFound {
-        UserError::new("the `git` command is needed to commit, and it is not on PATH; nothing was committed")
-            .hint("install git (https://git-scm.com/downloads), or pass `--no-commit` to only write the files")
-            .into()
+        GitError::GitMissing.into()
     } else {
         anyhow::Error::from(e).context("running `git`")
     }
@@ -112,9 +108,10 @@ impl Git {
                     .rfind(|l| l.starts_with("fatal:"))
                     .unwrap_or("git var GIT_AUTHOR_IDENT failed")
                     .trim_start_matches("fatal: ");
-                Err(UserError::new(format!("git has no author identity to commit with ({why})"))
-                    .hint("set one: `git config user.name \"Your Name\"` and `git config user.email you@example.com`, or pass `--no-commit`")
-                    .into())
+                Err(GitError::NoIdentity {
+                    why: why.to_string(),
+                }
+                .into())
             }
         }
     }
@@ -128,9 +125,10 @@ impl Git {
         &self,
         files: &[(&str, Touch)],
         message: &str,
-        expected_head: Option<Oid>,
+        expected_head: Option<CommitId>,
         options: CommitOptions,
-    ) -> Result<Oid> {
+    ) -> Result<CommitId> {
+        let expected_head = expected_head.map(|c| c.0);
         let workdir = self.workdir()?.to_path_buf();
         // The identity the last check found (taken just before, after any question), else now.
         let ident = match self.ident.borrow_mut().take() {
@@ -145,8 +143,8 @@ impl Git {
             hooks,
             sign: settings.sign,
         };
-        if self.head()? != expected_head {
-            return Err(head_moved());
+        if self.head()?.map(|c| c.0) != expected_head {
+            return Err(GitError::HeadMoved.into());
         }
         let parent = match expected_head {
             Some(oid) => Some(self.repo.find_commit(oid).context("reading HEAD")?),
@@ -206,19 +204,12 @@ impl Git {
                 .output()
                 .map_err(not_found)?;
             if !out.status.success() {
-                if self.head()? != expected_head {
-                    return Err(head_moved());
+                if self.head()?.map(|c| c.0) != expected_head {
+                    return Err(GitError::HeadMoved.into());
                 }
                 let why = String::from_utf8_lossy(&out.stderr);
-                let why = why.trim().trim_start_matches("fatal: ");
-                let err = UserError::new(format!("git refused the commit: {why}"));
-                // A `.lock` left by a killed git process is the usual cause.
-                return Err(if why.contains(".lock") {
-                    err.hint("another git command is running; wait for it, or remove the lock file if it crashed")
-                } else {
-                    err
-                }
-                .into());
+                let why = why.trim().trim_start_matches("fatal: ").to_string();
+                return Err(GitError::RefRefused { why }.into());
             }
             Ok(oid)
         })();
@@ -229,17 +220,14 @@ impl Git {
                 return Err(e);
             }
         };
-        index.write().map_err(|e| {
-            UserError::new(format!(
-                "committed {oid} but could not update the git index: {}",
-                e.message()
-            ))
-            .hint("run `git reset -q -- <file>` for the changed file to refresh its index entry")
+        index.write().map_err(|e| GitError::IndexNotUpdated {
+            commit: CommitId(oid),
+            why: e.message().to_string(),
         })?;
         // `post-commit` runs even with `--no-verify`, as in git; its exit status is ignored.
         let real_index = self.repo.path().join("index");
         let _ = self.run_hook(&hctx, "post-commit", &[], &real_index);
-        Ok(oid)
+        Ok(CommitId(oid))
     }
 
     /// Runs the hooks on a temporary index holding `tree` and writes the commit object with
@@ -312,11 +300,7 @@ impl Git {
         }
         let cleaned = cleanup_whitespace(&text);
         if cleaned.is_empty() {
-            return Err(UserError::new(
-                "the commit message is empty after the hooks ran; nothing was committed",
-            )
-            .hint("a `prepare-commit-msg` or `commit-msg` hook emptied it")
-            .into());
+            return Err(GitError::EmptyMessage.into());
         }
 
         let mut cmd = git_command(workdir);
@@ -349,15 +333,7 @@ impl Git {
             })?;
         if !out.status.success() {
             let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-            let err = UserError::new(format!(
-                "git could not make the commit; nothing was committed:\n{why}"
-            ));
-            return Err(if signing {
-                err.hint("git's configuration asks for signed commits (`commit.gpgsign`); fix the signing setup (`user.signingkey`, `gpg.format`, the signing program), or commit with `--no-commit` and `git commit` yourself")
-            } else {
-                err
-            }
-            .into());
+            return Err(GitError::CommitFailed { why, signing }.into());
         }
         let text = String::from_utf8_lossy(&out.stdout);
         Oid::from_str(text.trim()).with_context(|| {
@@ -382,10 +358,9 @@ impl Git {
             .output()
             .map_err(not_found)?;
         if !matches!(out.status.code(), Some(0 | 1)) {
-            return Err(UserError::new(format!(
-                "git cannot read its configuration: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
+            return Err(GitError::ConfigUnreadable {
+                why: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            }
             .into());
         }
         let mut hooks_path = None;
@@ -474,13 +449,9 @@ impl Git {
             let code = status
                 .code()
                 .map_or_else(|| "killed by a signal".to_string(), |c| format!("exit {c}"));
-            let err = UserError::new(format!(
-                "the `{name}` hook rejected the commit ({code}); its output is above"
-            ));
-            return Err(if name == "prepare-commit-msg" {
-                err.hint("fix what the hook reports")
-            } else {
-                err.hint("fix what the hook reports, or pass `--no-verify` to skip the `pre-commit` and `commit-msg` hooks")
+            return Err(GitError::HookRejected {
+                hook: name.to_string(),
+                status: code,
             }
             .into());
         }
@@ -515,14 +486,6 @@ fn git_bool(value: Option<&str>) -> bool {
             n => n.parse::<i64>().is_ok_and(|n| n != 0),
         },
     }
-}
-
-fn head_moved() -> anyhow::Error {
-    UserError::new(
-        "HEAD moved while the command ran (another commit or checkout); nothing was committed",
-    )
-    .hint("run the command again")
-    .into()
 }
 
 /// A file removed when dropped.

@@ -123,7 +123,7 @@ type Stages = Rc<BTreeMap<String, String>>;
 
 /// Walks first-parent history from HEAD for the flags root at `root_rel` (relative to the work
 /// tree, `/`-separated, `""` for the top). An unborn HEAD gives an empty history.
-pub fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<History> {
+pub(super) fn walk(repo: &Repository, root_rel: &str, opts: &WalkOptions) -> Result<History> {
     // Objects are addressed by their hash already; re-hashing every object read costs a
     // quarter of the walk and protects against nothing git itself has not checked.
     git2::opts::strict_hash_verification(false);
@@ -452,7 +452,7 @@ fn read_chain(
 
 /// The keys (file stems) of the flags at HEAD: what a walk that dates every current flag
 /// wants. Lists trees only, reads no file.
-pub fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String>> {
+pub(super) fn flags_at_head(repo: &Repository, root_rel: &str) -> Result<HashSet<String>> {
     let tree = match repo.head().and_then(|h| h.peel_to_tree()) {
         Ok(t) => t,
         Err(_) => return Ok(HashSet::new()), // unborn: nothing to date

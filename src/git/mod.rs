@@ -8,6 +8,7 @@
 pub mod branch;
 pub mod commit;
 pub mod discover;
+mod error;
 pub mod history;
 
 use std::path::{Path, PathBuf};
@@ -16,11 +17,30 @@ use anyhow::{Context, Result};
 use git2::{ErrorCode, FileMode, ObjectType, Oid, Repository, RepositoryState, Status};
 
 pub use commit::{CommitOptions, Touch};
+pub use error::GitError;
 
 /// A commit's id, as the commands hold it (they never name libgit2's types).
-pub type CommitId = Oid;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CommitId(Oid);
 
-use crate::error::UserError;
+impl CommitId {
+    /// The full hexadecimal id.
+    pub fn full(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The first seven hexadecimal digits, as `git log --oneline` shows them.
+    pub fn short(&self) -> String {
+        self.0.to_string().chars().take(7).collect()
+    }
+}
+
+impl std::fmt::Display for CommitId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
 use crate::problem::Problem;
 use crate::repo::{Repo, SETTINGS_FILE};
 
@@ -92,9 +112,11 @@ impl Git {
     }
 
     /// The commit HEAD points at; `None` on an unborn branch (no commit yet).
-    pub fn head(&self) -> Result<Option<Oid>> {
+    pub fn head(&self) -> Result<Option<CommitId>> {
         match self.repo.head() {
-            Ok(h) => Ok(Some(h.peel_to_commit().context("reading HEAD")?.id())),
+            Ok(h) => Ok(Some(CommitId(
+                h.peel_to_commit().context("reading HEAD")?.id(),
+            ))),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
             Err(e) => Err(e).context("reading HEAD"),
         }
@@ -120,12 +142,7 @@ impl Git {
                 Ok(()) => return Ok(CommitLock { _file: file }),
                 Err(std::fs::TryLockError::WouldBlock) => {
                     if std::time::Instant::now() > deadline {
-                        return Err(UserError::new(format!(
-                            "another `flags` command has held `{}` for 30 seconds; nothing was changed",
-                            path.display()
-                        ))
-                        .hint("wait for it to finish, then run the command again")
-                        .into());
+                        return Err(GitError::LockBusy { path }.into());
                     }
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
@@ -136,7 +153,7 @@ impl Git {
         }
     }
 
-    /// Refuses (as a [`UserError`]) when a commit of `files` (relative to the flags root)
+    /// Refuses (as a [`GitError`]) when a commit of `files` (relative to the flags root)
     /// must not happen: an operation in progress, a locked index, uncommitted changes in one
     /// of the files, or no author identity. Touches nothing.
     pub fn preflight(&self, files: &[&str]) -> Result<()> {
@@ -156,15 +173,11 @@ impl Git {
             }
         };
         if let Some(op) = state {
-            return Err(UserError::new(format!("{op} is in progress in the git repository; nothing was changed"))
-                .hint("finish or abort it first (e.g. `git merge --abort`), or pass `--no-commit` to only write the file")
-                .into());
+            return Err(GitError::InProgress { op }.into());
         }
         let lock = self.repo.path().join("index.lock");
         if lock.exists() {
-            return Err(UserError::new(format!("the git index is locked (`{}` exists); nothing was changed", lock.display()))
-                .hint("another git command is running; wait for it, or remove the lock file if it crashed")
-                .into());
+            return Err(GitError::IndexLocked { lock }.into());
         }
         // On an unborn branch every file is untracked: the first commit takes them as they are.
         let unborn = self.head()?.is_none();
@@ -181,13 +194,10 @@ impl Git {
                 || status == Status::IGNORED
                 || unborn && status == Status::WT_NEW)
             {
-                return Err(UserError::new(format!(
-                    "`{rel}` has uncommitted changes; nothing was changed"
-                ))
-                .hint(format!(
-                    "commit or stash them first (`git stash push -- {}`), or pass `--no-commit`",
-                    self.path_from_cwd(&path)
-                ))
+                return Err(GitError::Dirty {
+                    rel: rel.to_string(),
+                    from_cwd: self.path_from_cwd(&path),
+                }
                 .into());
             }
         }
@@ -204,13 +214,9 @@ impl Git {
             .repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
-            .map_err(|e| {
-                UserError::new(format!(
-                    "unknown revision `{}`: {}",
-                    crate::escape::escape(rev),
-                    e.message()
-                ))
-                .hint("pass a branch, tag or commit, e.g. `origin/main`; in CI, fetch it first (GitHub Actions: `fetch-depth: 0` on actions/checkout)")
+            .map_err(|e| GitError::UnknownRevision {
+                rev: rev.to_string(),
+                why: e.message().to_string(),
             })?;
         let tree = commit.tree().context("reading the revision's tree")?;
         let sub = if self.prefix.is_empty() {
@@ -314,13 +320,26 @@ impl Git {
     }
 }
 
-/// The git repository that holds a flags root, with the root's path inside the work tree
-/// (`""` when the flags root is the repository itself).
+/// The git repository that holds a flags root, for reading its history: the commands hold
+/// this handle, never libgit2's repository.
 pub struct Located {
-    pub repo: git2::Repository,
+    repo: git2::Repository,
+    /// The work tree's top folder.
     pub workdir: PathBuf,
     /// The flags root relative to the work tree, with `/` separators.
-    pub root_rel: String,
+    root_rel: String,
+}
+
+impl Located {
+    /// Walks the history of the flags root (see [`history::walk`]).
+    pub fn walk(&self, opts: &history::WalkOptions) -> Result<history::History> {
+        history::walk(&self.repo, &self.root_rel, opts)
+    }
+
+    /// The keys of the flags at HEAD (see [`history::flags_at_head`]).
+    pub fn flags_at_head(&self) -> Result<std::collections::HashSet<String>> {
+        history::flags_at_head(&self.repo, &self.root_rel)
+    }
 }
 
 /// Opens the git repository enclosing `root`, if any (a bare repository has no work tree and

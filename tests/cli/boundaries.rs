@@ -1,5 +1,5 @@
 //! The architecture's boundaries (ARCHITECTURE.md), read from the source: libgit2 stays inside
-//! `src/git/`, clap inside the command line (`src/commands/` and the `run` in `src/lib.rs`),
+//! `src/git/`, which gives no advice (its errors are data), clap inside the command line (`src/commands/` and the `run` in `src/lib.rs`),
 //! and the top-level modules depend on each other without a cycle, so each layer can be read,
 //! tested and changed without the ones above it.
 
@@ -146,6 +146,25 @@ fn libgit2_stays_inside_git() {
         "git2 used outside src/git/: {outside:?}"
     );
     assert!(code(&src().join("git/mod.rs")).contains("git2::"));
+}
+
+/// The git layer reports what happened as `GitError`s; the advice (a `hint:` naming
+/// `--no-commit`, `--no-verify`, `--branch`) is the commands' to give.
+#[test]
+fn the_git_layer_gives_no_advice() {
+    let mut files = Vec::new();
+    rust_files(&src().join("git"), &mut files);
+    assert!(files.len() >= 5, "{files:?}");
+    let advising: Vec<String> = files
+        .iter()
+        .filter(|f| code(f).contains("UserError") || code(f).contains(".hint("))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        advising.is_empty(),
+        "src/git/ builds hints itself: {advising:?}"
+    );
+    assert!(code(&src().join("commands/advice.rs")).contains("GitError::*"));
 }
 
 #[test]
