@@ -19,6 +19,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod change;
 mod commands;
 pub mod date;
 pub mod discover;

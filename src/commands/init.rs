@@ -1,16 +1,16 @@
 //! `flags init [DIR]`: scaffold a flags repository that validates clean.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
 
+use crate::change::{FileChange, Transaction};
 use crate::commands::Ctx;
 use crate::error::UserError;
-use crate::fsutil::atomic_write;
-use crate::git::{CommitLock, CommitOptions, Git, Touch};
+use crate::git::{CommitOptions, Git, Touch};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -94,82 +94,13 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
         .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
         .map(PathBuf::from)
         .collect();
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    let remove_created = || {
+    let result = scaffold(&dir, args);
+    if result.is_err() {
         for d in &created {
             let _ = std::fs::remove_dir(d);
         }
-    };
-    let committing =
-        || -> anyhow::Result<Option<(Git, CommitLock, Option<crate::git::CommitId>)>> {
-            if args.no_commit {
-                return Ok(None);
-            }
-            let Some(git) = Git::discover(&dir)? else {
-                return Ok(None);
-            };
-            let lock = git.lock()?;
-            let files: Vec<&str> = SCAFFOLD.iter().map(|(rel, _)| *rel).collect();
-            git.preflight(&files)?;
-            let head = git.head()?;
-            Ok(Some((git, lock, head)))
-        };
-    let git = match committing() {
-        Ok(g) => g,
-        Err(e) => {
-            remove_created();
-            return Err(e);
-        }
-    };
-    let write = || -> anyhow::Result<()> {
-        for (rel, contents) in SCAFFOLD {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating `{}`", parent.display()))?;
-            }
-            atomic_write(&path, contents.as_bytes())?;
-        }
-        Ok(())
-    };
-    let undo = || {
-        for (rel, _) in SCAFFOLD {
-            let _ = std::fs::remove_file(dir.join(rel));
-        }
-        for sub in ["flags", "segments", "environments"] {
-            let _ = std::fs::remove_dir(dir.join(sub));
-        }
-        remove_created();
-    };
-    if let Err(e) = write() {
-        undo();
-        return Err(e);
     }
-    let committed = match &git {
-        Some((g, _lock, head)) => {
-            let touched: Vec<(&str, Touch)> = SCAFFOLD
-                .iter()
-                .map(|(rel, _)| (*rel, Touch::Write))
-                .collect();
-            let prefix = g.prefix().trim_end_matches('/');
-            let message = if prefix.is_empty() {
-                "flags: init".to_string()
-            } else {
-                format!("flags: init {prefix}")
-            };
-            let options = CommitOptions {
-                no_verify: args.no_verify,
-            };
-            match g.commit(&touched, &message, *head, options) {
-                Ok(id) => Some(format!("committed {}: {message}", id.short())),
-                Err(e) => {
-                    undo();
-                    return Err(e.context("nothing was committed; the files were removed again"));
-                }
-            }
-        }
-        None => None,
-    };
+    let committed = result?;
     let mut err = std::io::stderr().lock();
     writeln!(err, "created a flags repository in `{}`", dir.display())?;
     if let Some(line) = committed {
@@ -180,4 +111,51 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
         "next: set your email domain in segments/internal.yaml, then `flags validate`"
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the scaffold into `dir` and commits it when `dir` is in a git work tree (unless
+/// `--no-commit`); the line to print about the commit, if one was made. On an error nothing
+/// is left written.
+fn scaffold(dir: &Path, args: &InitArgs) -> anyhow::Result<Option<String>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    let changes: Vec<FileChange> = SCAFFOLD
+        .iter()
+        .map(|(rel, text)| FileChange {
+            rel: rel.to_string(),
+            old: None,
+            new: Some(text.to_string()),
+        })
+        .collect();
+    let git = if args.no_commit {
+        None
+    } else {
+        Git::discover(dir)?
+    };
+    let Some(git) = git else {
+        Transaction::write(dir, &changes, None)?.keep();
+        return Ok(None);
+    };
+    let lock = git.lock()?;
+    let files: Vec<&str> = SCAFFOLD.iter().map(|(rel, _)| *rel).collect();
+    git.preflight(&files)?;
+    let head = git.head()?;
+    let tx = Transaction::write(dir, &changes, Some(lock))?;
+    let touched: Vec<(&str, Touch)> = changes
+        .iter()
+        .map(|c| (c.rel.as_str(), c.touch()))
+        .collect();
+    let prefix = git.prefix().trim_end_matches('/');
+    let message = if prefix.is_empty() {
+        "flags: init".to_string()
+    } else {
+        format!("flags: init {prefix}")
+    };
+    let options = CommitOptions {
+        no_verify: args.no_verify,
+    };
+    let id = git
+        .commit(&touched, &message, head, options)
+        .map_err(|e| e.context("nothing was committed; the files were removed again"))?;
+    tx.keep();
+    Ok(Some(format!("committed {}: {message}", id.short())))
 }

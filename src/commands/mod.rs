@@ -1,7 +1,7 @@
 //! One module per subcommand: parse context, call the model, render.
 
-pub(crate) mod advice;
 pub mod advance;
+pub(crate) mod advice;
 pub mod cli;
 pub mod completions;
 pub mod demote;

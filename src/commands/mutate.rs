@@ -5,14 +5,15 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use std::path::Path;
 
+pub(crate) use crate::change::FileChange;
+use crate::change::Transaction;
 use crate::commands::Ctx;
 use crate::error::{UserError, unknown};
-use crate::fsutil::atomic_write;
 use crate::git::{CommitOptions, Git, Touch};
 use crate::render::{escape, unified_diff};
 use crate::repo::Repo;
@@ -36,14 +37,6 @@ pub struct MutateArgs {
     /// work tree, the index and the current branch are not touched
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
-}
-
-/// One file to change, relative to the flags root. `old`/`new` are `None` for a file that
-/// does not exist before/after.
-pub(crate) struct FileChange {
-    pub rel: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
 }
 
 /// What [`apply`] did.
@@ -340,7 +333,9 @@ pub(crate) fn text_or_ask(
     prompt(answer)
 }
 
-/// Shows the change, asks, writes atomically and commits `changes` with `message`.
+/// Shows the change, asks, writes atomically and commits `changes` with `message`: the checks
+/// that refuse before anything is shown, the diff and the question, then a [`Transaction`]
+/// that the commit keeps (a refused commit puts the files back).
 fn apply_change(
     ctx: &Ctx,
     repo: &Repo,
@@ -348,33 +343,10 @@ fn apply_change(
     message: &str,
     opts: &MutateArgs,
 ) -> Result<Outcome> {
-    // The stages and gates a change is planned with come from these files: a broken one
-    // would silently stand in for the default pipeline or drop a gate.
-    if let Some(p) = repo.load_problems.iter().find(|p| {
-        p.is_error()
-            && (p.file == crate::repo::SETTINGS_FILE || p.file.starts_with("environments/"))
-    }) {
-        return Err(UserError::new(format!(
-            "`{}` cannot be read: {}",
-            escape(&p.file),
-            escape(&p.message)
-        ))
-        .hint("fix it first (`flags validate` shows every problem); nothing was changed")
-        .into());
-    }
+    refuse_unreadable_pipeline(repo)?;
     check_can_confirm(opts)?;
+    crate::change::check_targets(&repo.root, changes)?;
     let ask = !opts.yes && !opts.dry_run;
-    for c in changes {
-        let path = repo.root.join(&c.rel);
-        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(UserError::new(format!(
-                "`{}` is a symbolic link; replacing it would turn it into a copy",
-                escape(&c.rel)
-            ))
-            .hint("edit the file it points to by hand, or replace the link with the file itself")
-            .into());
-        }
-    }
     let git = if opts.no_commit || opts.dry_run {
         None
     } else {
@@ -392,21 +364,11 @@ fn apply_change(
     let head = match &git {
         Some(g) => {
             g.preflight(&files)?;
-            Some(g.head()?)
+            g.head()?
         }
         None => None,
     };
-
-    {
-        let mut out = std::io::stdout().lock();
-        for c in changes {
-            out.write_all(
-                unified_diff(&c.rel, c.old.as_deref(), c.new.as_deref(), ctx.style.stdout)
-                    .as_bytes(),
-            )?;
-        }
-        out.flush()?;
-    }
+    show_diff(ctx, changes)?;
     if opts.dry_run {
         let _ = writeln!(std::io::stderr(), "dry run: nothing was written");
         return Ok(Outcome::Unchanged);
@@ -426,115 +388,68 @@ fn apply_change(
             g.preflight(&files)?;
         }
     }
-    // The plan was made from the files as read before the lock: if another run changed one
-    // since, writing now would undo that change.
-    for c in changes {
-        let path = repo.root.join(&c.rel);
-        let now = match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("reading `{}`", path.display())),
+    let tx = Transaction::write(&repo.root, changes, lock)?;
+    let Some(g) = &git else {
+        let paths = changes
+            .iter()
+            .map(|c| escape(&c.rel).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let why = if opts.no_commit {
+            " (not committed: --no-commit)"
+        } else {
+            "; not in a git repository, so nothing was committed"
         };
-        if now.as_deref() != c.old.as_deref().map(str::as_bytes) {
-            return Err(UserError::new(format!(
-                "`{}` changed while the command ran (another `flags` or editor); nothing was changed",
-                escape(&c.rel)
-            ))
-            .hint("run the command again")
-            .into());
-        }
-    }
-
-    // Write; on any failure put back what was there.
-    let write_all = || -> Result<()> {
-        for c in changes {
-            let path = repo.root.join(&c.rel);
-            match &c.new {
-                Some(text) => {
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)
-                            .with_context(|| format!("creating `{}`", dir.display()))?;
-                    }
-                    atomic_write(&path, text.as_bytes())?;
-                }
-                None => std::fs::remove_file(&path)
-                    .with_context(|| format!("removing `{}`", path.display()))?,
-            }
-        }
-        Ok(())
+        let _ = writeln!(std::io::stderr(), "wrote {paths}{why}");
+        tx.keep();
+        return Ok(Outcome::Written);
     };
-    if let Err(e) = write_all() {
-        restore(repo, changes);
-        return Err(e);
-    }
-
-    let paths = changes
+    let touched: Vec<(&str, Touch)> = changes
         .iter()
-        .map(|c| escape(&c.rel).into_owned())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut stderr = std::io::stderr();
-    match (&git, head) {
-        (Some(g), Some(head)) => {
-            let touched: Vec<(&str, Touch)> = changes
-                .iter()
-                .map(|c| {
-                    (
-                        c.rel.as_str(),
-                        if c.new.is_some() {
-                            Touch::Write
-                        } else {
-                            Touch::Delete
-                        },
-                    )
-                })
-                .collect();
-            // The message names stages and environments from the files: keep controls out of
-            // git history too (`git log` prints messages raw).
-            let message = escape(message);
-            let options = CommitOptions {
-                no_verify: opts.no_verify,
-            };
-            match g.commit(&touched, &message, head, options) {
-                Ok(oid) => {
-                    drop(lock);
-                    return Ok(Outcome::Committed {
-                        id: oid.to_string().chars().take(7).collect(),
-                        message: message.into_owned(),
-                    });
-                }
-                Err(e) => {
-                    restore(repo, changes);
-                    return Err(e.context("nothing was committed; the file was put back as it was"));
-                }
-            }
-        }
-        _ if opts.no_commit => {
-            let _ = writeln!(stderr, "wrote {paths} (not committed: --no-commit)");
-        }
-        _ => {
-            let _ = writeln!(
-                stderr,
-                "wrote {paths}; not in a git repository, so nothing was committed"
-            );
-        }
-    }
-    drop(lock);
-    Ok(Outcome::Written)
+        .map(|c| (c.rel.as_str(), c.touch()))
+        .collect();
+    // The message names stages and environments from the files: keep controls out of git
+    // history too (`git log` prints messages raw).
+    let message = escape(message);
+    let options = CommitOptions {
+        no_verify: opts.no_verify,
+    };
+    let id = g
+        .commit(&touched, &message, head, options)
+        .map_err(|e| e.context("nothing was committed; the file was put back as it was"))?;
+    tx.keep();
+    Ok(Outcome::Committed {
+        id: id.short(),
+        message: message.into_owned(),
+    })
 }
 
-/// Puts files back as they were before the command (best effort: the error that led here
-/// is what the user sees).
-fn restore(repo: &Repo, changes: &[FileChange]) {
-    for c in changes {
-        let path = repo.root.join(&c.rel);
-        match &c.old {
-            Some(text) => {
-                let _ = atomic_write(&path, text.as_bytes());
-            }
-            None => {
-                let _ = std::fs::remove_file(&path);
-            }
-        }
+/// The stages and gates a change is planned with come from `flags.yaml` and the environment
+/// files: a broken one would silently stand in for the default pipeline or drop a gate.
+fn refuse_unreadable_pipeline(repo: &Repo) -> Result<()> {
+    match repo.load_problems.iter().find(|p| {
+        p.is_error()
+            && (p.file == crate::repo::SETTINGS_FILE || p.file.starts_with("environments/"))
+    }) {
+        Some(p) => Err(UserError::new(format!(
+            "`{}` cannot be read: {}",
+            escape(&p.file),
+            escape(&p.message)
+        ))
+        .hint("fix it first (`flags validate` shows every problem); nothing was changed")
+        .into()),
+        None => Ok(()),
     }
+}
+
+/// Prints the unified diff of every change on stdout.
+fn show_diff(ctx: &Ctx, changes: &[FileChange]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for c in changes {
+        out.write_all(
+            unified_diff(&c.rel, c.old.as_deref(), c.new.as_deref(), ctx.style.stdout).as_bytes(),
+        )?;
+    }
+    out.flush()?;
+    Ok(())
 }
