@@ -103,8 +103,8 @@ fn definitions(
             stage_targeting(&repo.audience_at_position(&state, pos), used)
         };
         let mut targeting = target(state.position.unwrap_or(0), &mut used);
-        // Entries in reverse file order, as eval reads them (the last one whose `at` has
-        // passed is in force), down to the one already in force at `now`.
+        // The entries to come, latest first: at each instant the first whose `at` has
+        // passed is the one in force, as eval reads the schedule.
         let mut branches = Vec::new();
         for (at, pos) in pending_positions(repo, &state, now) {
             branches.push((at, target(pos, &mut used).unwrap_or_else(|| json!("off"))));
@@ -263,21 +263,21 @@ fn typed_flag(
 }
 
 /// The schedule entries of `state` still to come after `now` (unix seconds, stage position),
-/// latest first, as the boolean export compiles them.
+/// latest first, as the export compiles them ([`crate::repo::EnvEntry::pending`]).
 fn pending_positions(repo: &Repo, state: &EnvState<'_>, now: Timestamp) -> Vec<(i64, usize)> {
-    let mut out = Vec::new();
-    if let Some(entry) = state.entry {
-        for e in entry.schedule.iter().rev() {
-            let Ok(at) = Timestamp::parse(&e.value.at.value) else {
-                continue;
-            };
-            if at <= now {
-                break;
-            }
-            let pos = repo.pipeline.position(&e.value.stage.value).unwrap_or(0);
-            out.push((at.unix(), pos));
-        }
-    }
+    let mut out: Vec<(i64, usize)> = state
+        .entry
+        .map(|e| e.pending(now))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(at, e)| {
+            (
+                at.unix(),
+                repo.pipeline.position(&e.stage.value).unwrap_or(0),
+            )
+        })
+        .collect();
+    out.reverse();
     out
 }
 

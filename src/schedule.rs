@@ -190,16 +190,7 @@ pub struct Advance {
 pub fn due(repo: &Repo, def: &FlagDef, now: Timestamp) -> Vec<Advance> {
     let mut out = Vec::new();
     for (env, entry) in &def.environments.value.0 {
-        let entry = &entry.value;
-        let Some(i) = entry
-            .schedule
-            .iter()
-            .rposition(|e| Timestamp::parse(&e.value.at.value).is_ok_and(|t| t <= now))
-        else {
-            continue;
-        };
-        let e = &entry.schedule[i].value;
-        let Ok(at) = Timestamp::parse(&e.at.value) else {
+        let Some((i, e, at)) = entry.value.in_force_with_index(now) else {
             continue;
         };
         if repo.pipeline.position(&e.stage.value).is_none() {
@@ -305,6 +296,44 @@ mod tests {
             messages(early, staging)[0]
                 .contains("when `staging` (which `prod` comes after) is only at `internal`")
         );
+    }
+
+    /// `pending` lists exactly the entries `in_force` will reach, each at its instant, even
+    /// in a schedule out of time order (which validation rejects, but list and export read).
+    #[test]
+    fn pending_is_what_in_force_will_reach() {
+        let plan = "    stage: internal\n    schedule:\n      - {stage: everyone, at: 2026-12-03T09:00:00Z}\n      - {stage: partners, at: 2026-12-01T09:00:00Z}\n      - {stage: internal, at: 2026-12-05T09:00:00Z}\n      - {stage: everyone, at: 2026-12-07T09:00:00Z}\n";
+        let r = repo(plan, STAGING_DONE);
+        let entry = r.flags[0].def.entry("prod").unwrap();
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let now = t("2026-11-25T12:00:00Z");
+        let pending: Vec<(String, &str)> = entry
+            .pending(now)
+            .iter()
+            .map(|(at, e)| (at.to_string(), e.stage.value.as_str()))
+            .collect();
+        assert_eq!(
+            pending,
+            vec![
+                ("2026-12-01T09:00:00Z".to_string(), "partners"),
+                ("2026-12-05T09:00:00Z".to_string(), "internal"),
+                ("2026-12-07T09:00:00Z".to_string(), "everyone"),
+            ]
+        );
+        // Hour by hour, whatever is in force is what pending said would be, from its instant.
+        let mut instant = now;
+        while instant < t("2026-12-09T00:00:00Z") {
+            let expected = entry
+                .pending(now)
+                .into_iter()
+                .rev()
+                .find(|(at, _)| *at <= instant)
+                .map(|(_, e)| e.stage.value.clone());
+            let actual = entry.in_force(instant).map(|e| e.stage.value.clone());
+            assert_eq!(actual, expected, "at {instant}");
+            instant = Timestamp::from_unix(instant.unix() + 3600);
+        }
+        assert!(entry.pending(t("2026-12-07T09:00:00Z")).is_empty());
     }
 
     #[test]

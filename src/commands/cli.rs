@@ -176,3 +176,21 @@ mod tests {
         super::Cli::command().debug_assert();
     }
 }
+
+/// An instant given on the command line (`--at`): parsed once, and kept as typed for the
+/// commands that write it into a file as the user wrote it.
+#[derive(Clone, Debug)]
+pub struct InstantArg {
+    pub text: String,
+    pub at: crate::date::Timestamp,
+}
+
+/// The value parser of every `--at`: RFC 3339 with `Z` or an offset.
+pub fn parse_instant(s: &str) -> Result<InstantArg, String> {
+    crate::date::Timestamp::parse(s)
+        .map(|at| InstantArg {
+            text: s.to_string(),
+            at,
+        })
+        .map_err(|why| format!("{why}; e.g. {}", crate::date::TIMESTAMP_EXAMPLE))
+}

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
 use crate::commands::Ctx;
-use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
+use crate::date::Timestamp;
 use crate::eval::{AttrValue, Decision, KEY_ATTRIBUTES, Membership, Pick, Reason, User};
 use crate::render::{BOLD, GREEN, RED, escape, paint};
 
@@ -25,15 +25,11 @@ pub struct EvalArgs {
     #[arg(long = "attr", value_name = "NAME=VALUE", value_parser = parse_attr)]
     pub attrs: Vec<(String, AttrValue)>,
     /// Evaluate at this instant (RFC 3339 with `Z` or an offset; default: now), schedules applied
-    #[arg(long, value_name = "TIME", value_parser = parse_at)]
-    pub at: Option<Timestamp>,
+    #[arg(long, value_name = "TIME", value_parser = super::cli::parse_instant)]
+    pub at: Option<super::cli::InstantArg>,
     /// Output format
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
-}
-
-fn parse_at(s: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(s).map_err(|why| format!("{why}; e.g. {TIMESTAMP_EXAMPLE}"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,11 +63,12 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     for (name, value) in &args.attrs {
         user.attributes.insert(name.clone(), value.clone());
     }
-    let at = args.at.unwrap_or_else(Timestamp::now);
+    let given = args.at.as_ref().map(|a| a.at);
+    let at = given.unwrap_or_else(Timestamp::now);
     let decision = crate::eval::evaluate_at(&repo, &args.key, &args.env, &user, at)?;
     if args.format == EvalFormat::Json {
         let mut value = to_json(&args.key, &args.env, &user, &decision);
-        if args.at.is_some() {
+        if given.is_some() {
             value["at"] = json!(at.to_string());
         }
         super::print_json(&value)?;
@@ -108,7 +105,7 @@ pub fn run(ctx: &Ctx, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         args.env
     )?;
     let audience = crate::render::describe_audience(&decision.audience);
-    let when = match args.at {
+    let when = match args.at.as_ref().map(|a| a.at) {
         Some(t) => format!(" at {t}"),
         None => String::new(),
     };

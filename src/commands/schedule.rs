@@ -11,7 +11,7 @@ use clap::Args;
 use super::mutate::{self, MutateArgs};
 use super::promote::{find_flag, refusal, soak_entered, stage_position};
 use crate::commands::Ctx;
-use crate::date::{TIMESTAMP_EXAMPLE, Timestamp};
+use crate::date::Timestamp;
 use crate::error::UserError;
 use crate::policy::{Transition, Violation, check_transition};
 use crate::render::escape;
@@ -24,8 +24,8 @@ pub struct ScheduleArgs {
     #[arg(long = "env", short = 'e', value_name = "ENV")]
     pub env: Option<String>,
     /// When the move happens: RFC 3339 with `Z` or an offset (2026-12-01T09:00:00Z)
-    #[arg(long, value_name = "TIME", value_parser = parse_at, required_unless_present = "clear")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = super::cli::parse_instant, required_unless_present = "clear")]
+    pub at: Option<super::cli::InstantArg>,
     /// Stage to move to (default: the one after the last planned stage)
     #[arg(long, value_name = "STAGE", conflicts_with = "clear")]
     pub to: Option<String>,
@@ -37,13 +37,6 @@ pub struct ScheduleArgs {
     pub force: bool,
     #[command(flatten)]
     pub mutate: MutateArgs,
-}
-
-/// Checks `--at` and keeps it as written (it goes into the file as the user wrote it).
-fn parse_at(s: &str) -> Result<String, String> {
-    Timestamp::parse(s)
-        .map(|_| s.to_string())
-        .map_err(|why| format!("{why}; e.g. {TIMESTAMP_EXAMPLE}"))
 }
 
 pub fn run(ctx: &Ctx, args: &ScheduleArgs) -> Result<ExitCode> {
@@ -89,8 +82,9 @@ fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate
         .into());
     };
 
-    let at_text = args.at.clone().unwrap_or_default();
-    let at = Timestamp::parse(&at_text).map_err(|why| UserError::new(why.to_string()))?;
+    let Some(super::cli::InstantArg { text: at_text, at }) = args.at.clone() else {
+        return Err(anyhow::anyhow!("`--at` is required without `--clear`"));
+    };
     let now = Timestamp::now();
     if at <= now {
         return Err(UserError::new(format!(

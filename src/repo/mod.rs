@@ -198,22 +198,42 @@ impl EnvEntry {
     /// The schedule entry in force at `now`: the last one whose `at` has passed. Entries
     /// whose `at` does not parse are skipped (validation reports them).
     pub fn in_force(&self, now: Timestamp) -> Option<&ScheduleEntry> {
-        self.schedule
-            .iter()
-            .rev()
-            .map(|e| &e.value)
-            .find(|e| Timestamp::parse(&e.at.value).is_ok_and(|t| t <= now))
+        self.in_force_with_index(now).map(|(_, e, _)| e)
     }
 
-    /// The entries still to come at `now`, with their instants, in file order.
+    /// [`EnvEntry::in_force`] with its index in the schedule and its instant.
+    pub fn in_force_with_index(
+        &self,
+        now: Timestamp,
+    ) -> Option<(usize, &ScheduleEntry, Timestamp)> {
+        self.schedule.iter().enumerate().rev().find_map(|(i, e)| {
+            let t = Timestamp::parse(&e.value.at.value).ok()?;
+            (t <= now).then_some((i, &e.value, t))
+        })
+    }
+
+    /// The entries that will come into force after `now` ([`EnvEntry::in_force`] at their
+    /// instant), with their instants, earliest first. In a valid schedule that is every entry
+    /// after `now` in file order; in one out of order (an error `validate` reports) an entry
+    /// followed by an earlier one never comes into force, and is left out, so that `list`,
+    /// `show` and the export all say what `eval` does.
     pub fn pending(&self, now: Timestamp) -> Vec<(Timestamp, &ScheduleEntry)> {
-        self.schedule
-            .iter()
-            .filter_map(|e| {
-                let t = Timestamp::parse(&e.value.at.value).ok()?;
-                (t > now).then_some((t, &e.value))
-            })
-            .collect()
+        let mut out = Vec::new();
+        let mut next: Option<Timestamp> = None;
+        for e in self.schedule.iter().rev() {
+            let Ok(t) = Timestamp::parse(&e.value.at.value) else {
+                continue;
+            };
+            if t <= now {
+                break;
+            }
+            if next.is_none_or(|n| t < n) {
+                out.push((t, &e.value));
+                next = Some(t);
+            }
+        }
+        out.reverse();
+        out
     }
 }
 
