@@ -474,13 +474,8 @@ fn stage_targeting(audience: &Audience, used: &mut BTreeSet<String>) -> Option<V
                 "off"
             ]})
         });
-        let refs: Vec<Value> = audience
-            .segments
-            .iter()
-            .map(|s| json!({"$ref": s}))
-            .collect();
-        used.extend(audience.segments.iter().cloned());
-        match (any(refs), fractional) {
+        // A flag with `users` takes the typed path; here the members are the segments.
+        match (any(member_parts(audience, used)), fractional) {
             (None, f) => f,
             (Some(cond), Some(f)) => Some(json!({"if": [cond, "on", f]})),
             (Some(cond), None) => Some(json!({"if": [cond, "on", "off"]})),

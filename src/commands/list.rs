@@ -151,9 +151,14 @@ struct PlannedJson<'a> {
     at: String,
 }
 
-/// What a typed flag serves, as JSON: a variant name or `{variant: percent}`.
+/// What a typed flag serves in `env`, as JSON (see [`serve_value`]).
 pub(crate) fn serve_json(view: &TypedView<'_>, env: &str) -> serde_json::Value {
-    match view.serve(env) {
+    serve_value(&view.serve(env))
+}
+
+/// A `serve` as JSON: a variant name or `{variant: percent}`.
+fn serve_value(serve: &crate::repo::ServeView<'_>) -> serde_json::Value {
+    match serve {
         crate::repo::ServeView::Variant(v) => serde_json::json!(v),
         crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
             ws.iter()
@@ -181,14 +186,7 @@ pub(crate) fn typed_json(view: &TypedView<'_>) -> TypedJson {
             .collect(),
         default: view.default().to_string(),
         serve: match &view.def.serve {
-            Some(s) => match crate::repo::typed::serve_view(&s.value) {
-                crate::repo::ServeView::Variant(v) => serde_json::json!(v),
-                crate::repo::ServeView::Split(ws) => serde_json::Value::Object(
-                    ws.iter()
-                        .map(|(v, w)| (v.to_string(), serde_json::json!(w)))
-                        .collect(),
-                ),
-            },
+            Some(s) => serve_value(&crate::repo::typed::serve_view(&s.value)),
             None => serde_json::json!(crate::repo::typed::ON),
         },
         requires: view

@@ -42,7 +42,10 @@ pub struct MutateArgs {
 /// What [`apply`] did.
 pub(crate) enum Outcome {
     /// Committed: the new commit's id and its message.
-    Committed { id: String, message: String },
+    Committed {
+        id: crate::git::CommitId,
+        message: String,
+    },
     /// Written without a commit (`--no-commit`, or outside git); already reported.
     Written,
     /// Nothing was written: `--dry-run`, or the person declined; already reported.
@@ -87,7 +90,7 @@ pub(crate) fn on_target(
         }
         let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
         if let Outcome::Committed { id, message } = outcome {
-            let _ = writeln!(std::io::stderr(), "committed {id}: {message}");
+            let _ = writeln!(std::io::stderr(), "committed {}: {message}", id.short());
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -122,11 +125,12 @@ pub(crate) fn on_target(
     }
     let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
     if let Outcome::Committed { id, message } = outcome {
-        target.advance(&checkout)?;
+        target.advance(&checkout, id)?;
         let mut err = std::io::stderr();
         let _ = writeln!(
             err,
-            "committed {id} on branch `{}`: {message}",
+            "committed {} on branch `{}`: {message}",
+            id.short(),
             escape(name)
         );
         let _ = writeln!(
@@ -419,7 +423,7 @@ fn apply_change(
         .map_err(|e| e.context("nothing was committed; the file was put back as it was"))?;
     tx.keep();
     Ok(Outcome::Committed {
-        id: id.short(),
+        id,
         message: message.into_owned(),
     })
 }
