@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use super::common::{KeyPlan, current_positions, stage_change, stage_position};
 use super::mutate::{self, MutateArgs};
-use super::promote::{KeyPlan, current_positions, stage_change, stage_position};
 use crate::commands::Ctx;
 use crate::date::{Date, Timestamp};
 use crate::edit::StageEdit;

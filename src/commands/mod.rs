@@ -3,6 +3,7 @@
 pub mod advance;
 pub(crate) mod advice;
 pub mod cli;
+pub(crate) mod common;
 pub mod completions;
 pub mod demote;
 pub mod diff;

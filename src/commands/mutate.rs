@@ -39,7 +39,7 @@ pub struct MutateArgs {
     pub branch: Option<String>,
 }
 
-/// What [`apply`] did.
+/// What [`apply_change`] did.
 pub(crate) enum Outcome {
     /// Committed: the new commit's id and its message.
     Committed {

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use super::common::find_flag;
 use super::mutate::{self, FileChange, MutateArgs};
-use super::promote::find_flag;
 use crate::commands::Ctx;
 use crate::error::UserError;
 use crate::render::escape;

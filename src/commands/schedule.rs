@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use super::common::{find_flag, refusal, soak_entered, stage_position};
 use super::mutate::{self, MutateArgs};
-use super::promote::{find_flag, refusal, soak_entered, stage_position};
 use crate::commands::Ctx;
 use crate::date::Timestamp;
 use crate::error::UserError;

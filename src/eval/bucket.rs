@@ -112,7 +112,7 @@ pub fn legacy_murmur3_utf16(units: &[u16]) -> u32 {
 }
 
 /// The user's rollout bucket for a flag with the repository's bucketing (`bucketing` in
-/// `flags.yaml`): [`bucket`] for `flagd`, the hash of the string `flagKey + targetingKey`
+/// `flags.yaml`): [`bucket()`] for `flagd`, the hash of the string `flagKey + targetingKey`
 /// ([`legacy_murmur3_utf16`]) for `legacy`. Both scale the hash to `0..BUCKETS` alike.
 pub fn bucket_with(bucketing: Bucketing, flag_key: &str, targeting_key: &str) -> u32 {
     match bucketing {

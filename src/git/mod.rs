@@ -331,12 +331,12 @@ pub struct Located {
 }
 
 impl Located {
-    /// Walks the history of the flags root (see [`history::walk`]).
+    /// Walks the history of the flags root (`history::walk`).
     pub fn walk(&self, opts: &history::WalkOptions) -> Result<history::History> {
         history::walk(&self.repo, &self.root_rel, opts)
     }
 
-    /// The keys of the flags at HEAD (see [`history::flags_at_head`]).
+    /// The keys of the flags at HEAD (`history::flags_at_head`).
     pub fn flags_at_head(&self) -> Result<std::collections::HashSet<String>> {
         history::flags_at_head(&self.repo, &self.root_rel)
     }
