@@ -3,8 +3,9 @@
 //! A command plans [`FileChange`]s (pure: the bytes before and after). The [`Transaction`]
 //! then verifies that every file is still as planned, writes each one atomically, and puts
 //! every file back as it was when it is dropped without [`Transaction::keep`]: a failed write,
-//! a refused commit or an early return all end the same way. The commit itself is the git
-//! layer's (`git::Git::commit`); the command keeps the transaction only once it succeeded.
+//! a refused commit or an early return all end the same way. [`Transaction::commit`]
+//! publishes it through the git layer and keeps it once git has made the commit (jj's "write
+//! the operation, then publish it").
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ use anyhow::{Context, Result};
 use crate::error::UserError;
 use crate::escape::escape;
 use crate::fsutil::atomic_write;
-use crate::git::{CommitLock, Touch};
+use crate::git::{CommitId, CommitLock, CommitOptions, Git, Touch};
 
 /// One file to change, relative to the flags root. `old`/`new` are `None` for a file that
 /// does not exist before/after: `(None, Some)` creates it, `(Some, None)` deletes it.
@@ -127,6 +128,29 @@ impl<'a> Transaction<'a> {
     /// the lock is released.
     pub fn keep(mut self) {
         self.kept = true;
+    }
+
+    /// Publishes the written files: commits exactly them with `message` on top of `head` (as
+    /// `git commit -- FILES` would) and keeps the change. When git refuses, every file is put
+    /// back and the error says so with `undone`.
+    pub fn commit(
+        self,
+        git: &Git,
+        message: &str,
+        head: Option<CommitId>,
+        options: CommitOptions,
+        undone: &'static str,
+    ) -> Result<CommitId> {
+        let touched: Vec<(&str, Touch)> = self
+            .changes
+            .iter()
+            .map(|c| (c.rel.as_str(), c.touch()))
+            .collect();
+        let id = git
+            .commit(&touched, message, head, options)
+            .map_err(|e| e.context(undone))?;
+        self.keep();
+        Ok(id)
     }
 }
 

@@ -10,7 +10,7 @@ use clap::Args;
 use crate::change::{FileChange, Transaction};
 use crate::commands::Ctx;
 use crate::error::UserError;
-use crate::git::{CommitOptions, Git, Touch};
+use crate::git::{CommitOptions, Git};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -140,10 +140,6 @@ fn scaffold(dir: &Path, args: &InitArgs) -> anyhow::Result<Option<String>> {
     git.preflight(&files)?;
     let head = git.head()?;
     let tx = Transaction::write(dir, &changes, Some(lock))?;
-    let touched: Vec<(&str, Touch)> = changes
-        .iter()
-        .map(|c| (c.rel.as_str(), c.touch()))
-        .collect();
     let prefix = git.prefix().trim_end_matches('/');
     let message = if prefix.is_empty() {
         "flags: init".to_string()
@@ -153,9 +149,12 @@ fn scaffold(dir: &Path, args: &InitArgs) -> anyhow::Result<Option<String>> {
     let options = CommitOptions {
         no_verify: args.no_verify,
     };
-    let id = git
-        .commit(&touched, &message, head, options)
-        .map_err(|e| e.context("nothing was committed; the files were removed again"))?;
-    tx.keep();
+    let id = tx.commit(
+        &git,
+        &message,
+        head,
+        options,
+        "nothing was committed; the files were removed again",
+    )?;
     Ok(Some(format!("committed {}: {message}", id.short())))
 }

@@ -14,7 +14,7 @@ pub(crate) use crate::change::FileChange;
 use crate::change::Transaction;
 use crate::commands::Ctx;
 use crate::error::{UserError, unknown};
-use crate::git::{CommitOptions, Git, Touch};
+use crate::git::{CommitOptions, Git};
 use crate::render::{escape, unified_diff};
 use crate::repo::Repo;
 
@@ -408,20 +408,19 @@ fn apply_change(
         tx.keep();
         return Ok(Outcome::Written);
     };
-    let touched: Vec<(&str, Touch)> = changes
-        .iter()
-        .map(|c| (c.rel.as_str(), c.touch()))
-        .collect();
     // The message names stages and environments from the files: keep controls out of git
     // history too (`git log` prints messages raw).
     let message = escape(message);
     let options = CommitOptions {
         no_verify: opts.no_verify,
     };
-    let id = g
-        .commit(&touched, &message, head, options)
-        .map_err(|e| e.context("nothing was committed; the file was put back as it was"))?;
-    tx.keep();
+    let id = tx.commit(
+        g,
+        &message,
+        head,
+        options,
+        "nothing was committed; the file was put back as it was",
+    )?;
     Ok(Outcome::Committed {
         id,
         message: message.into_owned(),
