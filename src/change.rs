@@ -4,8 +4,8 @@
 //! then verifies that every file is still as planned, writes each one atomically, and puts
 //! every file back as it was when it is dropped without [`Transaction::keep`]: a failed write,
 //! a refused commit or an early return all end the same way. [`Transaction::commit`]
-//! publishes it through the git layer and keeps it once git has made the commit (jj's "write
-//! the operation, then publish it").
+//! publishes it through the git layer and keeps it once the commit exists (jj's "write the
+//! operation, then publish it").
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use crate::error::UserError;
 use crate::escape::escape;
 use crate::fsutil::atomic_write;
-use crate::git::{CommitId, CommitLock, CommitOptions, Git, Touch};
+use crate::git::{CommitId, CommitLock, CommitOptions, Git, GitError, Touch};
 
 /// One file to change, relative to the flags root. `old`/`new` are `None` for a file that
 /// does not exist before/after: `(None, Some)` creates it, `(Some, None)` deletes it.
@@ -132,7 +132,8 @@ impl<'a> Transaction<'a> {
 
     /// Publishes the written files: commits exactly them with `message` on top of `head` (as
     /// `git commit -- FILES` would) and keeps the change. When git refuses, every file is put
-    /// back and the error says so with `undone`.
+    /// back and the error says so with `undone`; when the commit was made but the index could
+    /// not be refreshed, the files stay (they are what the commit holds).
     pub fn commit(
         self,
         git: &Git,
@@ -146,11 +147,18 @@ impl<'a> Transaction<'a> {
             .iter()
             .map(|c| (c.rel.as_str(), c.touch()))
             .collect();
-        let id = git
-            .commit(&touched, message, head, options)
-            .map_err(|e| e.context(undone))?;
-        self.keep();
-        Ok(id)
+        match git.commit(&touched, message, head, options) {
+            Ok(id) => {
+                self.keep();
+                Ok(id)
+            }
+            // The commit exists and holds the files: keep them, whatever else failed.
+            Err(e) if matches!(e.downcast_ref(), Some(GitError::IndexNotUpdated { .. })) => {
+                self.keep();
+                Err(e)
+            }
+            Err(e) => Err(e.context(undone)),
+        }
     }
 }
 

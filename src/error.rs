@@ -2,7 +2,7 @@
 //!
 //! Exit codes (PRODUCT.md): 0 success, 1 the command ran and found problems, 2 anything that
 //! stopped the command. Every `anyhow::Error` that reaches `run` is a 2; a `UserError` in the
-//! chain adds a `hint:` line.
+//! chain adds a `hint:` line, and so does a `git::GitError`, with the commands' advice.
 
 use std::fmt;
 

@@ -19,7 +19,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
-pub mod change;
+mod change;
 mod commands;
 pub mod date;
 pub mod discover;

@@ -125,7 +125,7 @@ pub(crate) fn on_target(
     }
     let outcome = apply_change(ctx, &repo, &changes, &message, opts)?;
     if let Outcome::Committed { id, message } = outcome {
-        target.advance(&checkout, id)?;
+        target.advance(&checkout)?;
         let mut err = std::io::stderr();
         let _ = writeln!(
             err,

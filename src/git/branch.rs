@@ -155,10 +155,12 @@ impl BranchTarget {
         Ok(checkout)
     }
 
-    /// Moves NAME to `new`, the commit made in `checkout`, if it is still at the tip the change was
+    /// Moves NAME to the commit made in `checkout`, if it is still at the tip the change was
     /// planned from (or still absent).
-    pub fn advance(&self, checkout: &Checkout, new: super::CommitId) -> Result<()> {
-        let new = new.full();
+    pub fn advance(&self, checkout: &Checkout) -> Result<()> {
+        // The worktree's HEAD, not the id the commit step returned: a `post-commit` hook that
+        // amends moves it, as it would move the branch `git commit` committed on.
+        let new = git_output(&checkout.path, &["rev-parse", "HEAD"])?;
         let old = self.tip.map_or_else(|| "0".repeat(40), |t| t.to_string());
         let full = format!("refs/heads/{}", self.name);
         let subject = git_output(&checkout.path, &["log", "-1", "--format=%s", "HEAD"])?;

@@ -3,7 +3,8 @@
 //! The git layer says what happened (HEAD moved, a file has uncommitted changes, a hook
 //! rejected the commit); what the person should do about it depends on the command line they
 //! typed (`--no-commit`, `--no-verify`, `--branch`), so the advice lives with the commands
-//! (`commands::advice`). Each message says whether anything was changed.
+//! (`commands::advice`). A refusal before anything was written says "nothing was changed"
+//! (or "committed"); a failure of git itself carries git's own message.
 
 use std::fmt;
 use std::path::PathBuf;

@@ -216,7 +216,8 @@ impl EnvEntry {
     /// instant), with their instants, earliest first. In a valid schedule that is every entry
     /// after `now` in file order; in one out of order (an error `validate` reports) an entry
     /// followed by an earlier one never comes into force, and is left out, so that `list`,
-    /// `show` and the export all say what `eval` does.
+    /// `promote`'s refusal and the export all say what `eval` does (`show` lists the
+    /// schedule as the file writes it, beside validation's error).
     pub fn pending(&self, now: Timestamp) -> Vec<(Timestamp, &ScheduleEntry)> {
         let mut out = Vec::new();
         let mut next: Option<Timestamp> = None;

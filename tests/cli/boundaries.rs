@@ -1,7 +1,8 @@
-//! The architecture's boundaries (ARCHITECTURE.md), read from the source: libgit2 stays inside
-//! `src/git/`, which gives no advice (its errors are data), clap inside the command line (`src/commands/` and the `run` in `src/lib.rs`),
-//! and the top-level modules depend on each other without a cycle, so each layer can be read,
-//! tested and changed without the ones above it.
+//! The architecture's boundaries (ARCHITECTURE.md), read from the source: libgit2 stays
+//! inside `src/git/`, which gives no advice (its errors are data), clap inside the command line
+//! (`src/commands/` and the `run` in `src/lib.rs`), and the top-level modules depend on each
+//! other without a cycle, so each layer can be read, tested and changed without the ones above
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -213,6 +213,47 @@ fn a_signing_failure_commits_nothing_and_puts_the_file_back() {
 
 // ---- hooks ------------------------------------------------------------------------------
 
+/// When the commit exists but git's index cannot be refreshed (here a hook leaves
+/// `index.lock` behind), the file stays as committed: putting it back would leave the work
+/// tree behind the commit that holds the change.
+#[test]
+fn a_commit_whose_index_cannot_be_refreshed_keeps_the_file() {
+    let r = setup();
+    hook(
+        &r,
+        ".git/hooks",
+        "pre-commit",
+        "touch \"$(git rev-parse --git-common-dir)/index.lock\"\n",
+    );
+    let run = r.run(&["promote", "nd", "--env", "development", "--yes"]);
+    run.code(2);
+    let id = git(&r, &["rev-parse", "HEAD"]).stdout;
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: committed {} but could not update the git index: ",
+            id.trim()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with(
+            "hint: run `git reset -q -- <file>` for the changed file to refresh its index entry\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("put back"), "{}", run.stderr);
+    assert_eq!(r.commit_count(), 2);
+    assert_eq!(
+        head_message(&r),
+        "flags: promote nd to partners in development\n\n"
+    );
+    let committed = git(&r, &["show", "HEAD:flags/nd.yaml"]).stdout;
+    assert_eq!(r.read("flags/nd.yaml"), committed);
+    assert_ne!(committed, ND);
+}
+
 #[test]
 fn a_rejecting_pre_commit_hook_stops_the_commit_and_no_verify_skips_it() {
     let r = setup();
