@@ -629,7 +629,12 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
         return None;
     }
     let mut stages = BTreeMap::new();
-    let (mut in_envs, mut seen_envs) = (false, false);
+    let (mut in_envs, mut seen_envs, mut seen_key) = (false, false, false);
+    // The top-level key's value is on its line and is no block scalar: an indented line
+    // after it continues a plain scalar (or is an error), which only the parser reads right.
+    let mut inline_value = false;
+    // Inside a long-form environment entry (its fields are indented by four).
+    let mut in_entry = false;
     let mut current: Option<&str> = None; // a long-form entry waiting for its `stage`
     for line in text.lines() {
         let trimmed = line.trim_start();
@@ -643,7 +648,8 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
                     return None;
                 }
                 let (key, value) = line.split_once(':')?;
-                if !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                if key.is_empty()
+                    || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
                     || line.starts_with("---")
                 {
                     return None;
@@ -659,6 +665,12 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
                 {
                     return None;
                 }
+                seen_key = true;
+                in_entry = false;
+                let value_text = value.split(" #").next().unwrap_or("").trim();
+                inline_value = !value_text.is_empty()
+                    && !value_text.starts_with('|')
+                    && !value_text.starts_with('>');
                 in_envs = key == "environments";
                 if in_envs {
                     if seen_envs || line != "environments:" {
@@ -673,15 +685,19 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
                 }
                 let (name, value) = trimmed.split_once(':')?;
                 let name = word(name)?;
+                in_entry = false;
                 match value.strip_prefix(' ') {
                     Some(v) => {
                         stages.insert(name.to_string(), word(v)?.to_string());
                     }
-                    None if value.is_empty() => current = Some(name),
+                    None if value.is_empty() => {
+                        current = Some(name);
+                        in_entry = true;
+                    }
                     None => return None,
                 }
             }
-            4 if in_envs => {
+            4 if in_envs && in_entry => {
                 let (key, value) = trimmed.split_once(": ")?;
                 match key {
                     "stage" => {
@@ -693,10 +709,12 @@ fn quick_stages(text: &str) -> Option<BTreeMap<String, String>> {
                 }
             }
             _ if in_envs => return None,
+            _ if inline_value || !seen_key => return None,
             _ => {} // inside another top-level value
         }
     }
-    if current.is_some() {
+    // A file without a key (empty, or only comments) is no mapping: the decoder says so.
+    if current.is_some() || !seen_key {
         return None;
     }
     Some(stages)
@@ -966,6 +984,95 @@ mod tests {
         assert_eq!(parse_stages("description: d\n").unwrap(), BTreeMap::new());
         assert!(parse_stages("environments: [").is_none());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The quick reader is only an optimisation of the one reader: on files assembled
+        /// from the line shapes that trip it up (block scalars, open quotes, flow values,
+        /// odd indents, tabs, anchors, YAML 1.1 words, repeated keys), whatever the decoder
+        /// reads, the quick reader reads the same or leaves to it. (On a version that is no
+        /// valid YAML, the decoder reads nothing; the quick reader declines the usual shapes
+        /// of that too, but may still read a plain `environments` block beside broken YAML
+        /// in another field, which is what that version meant.)
+        #[test]
+        fn quick_path_never_disagrees_with_the_decoder(
+            picks in proptest::collection::vec(0usize..LINES.len(), 0..14)
+        ) {
+            let text: String = picks.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+            let full = parse_stages_yaml(&text);
+            if let (Some(quick), Some(_)) = (quick_stages(&text), &full) {
+                proptest::prop_assert_eq!(Some(quick), full, "{}", text);
+            }
+        }
+    }
+
+    const LINES: &[&str] = &[
+        "environments:",
+        "environments:",
+        "environments: {a: b}",
+        "environments: []",
+        "environments:   # c",
+        "  staging: internal",
+        "  production: everyone",
+        "  dev: off",
+        "  dev: no",
+        "  dev: on",
+        "  dev: null",
+        "  dev: 12",
+        "  dev: \"everyone\"",
+        "  dev: everyone # c",
+        "  dev: everyone#c",
+        "  dev: a.b-c_d",
+        "  Dev: internal",
+        "  a.b: c",
+        "  production:",
+        "  staging:",
+        "    stage: partners",
+        "    stage: \"partners\"",
+        "    stage: off",
+        "    stage:",
+        "    since: 2026-01-01",
+        "    segments: [beta]",
+        "    segments:",
+        "      - beta",
+        "    schedule:",
+        "      - {stage: everyone, at: 2026-01-01T00:00:00Z}",
+        "    serve: {a: 50, b: 50}",
+        "    users: [u1]",
+        "   odd: indent",
+        "     deeper: x",
+        "\tstage: tab",
+        "description: d",
+        "description: |",
+        "description: >-",
+        "  literal line",
+        "  staging: internal",
+        "description: \"open",
+        "  x\"",
+        "description: 'it''s",
+        "  y'",
+        "description: [a,",
+        "  b]",
+        "description: {a: 1,",
+        "  b: 2}",
+        "owner: o",
+        "type: release",
+        "default: off",
+        "variants:",
+        "  on: true",
+        "# comment",
+        "",
+        "  # indented comment",
+        "---",
+        "...",
+        "  staging: &a internal",
+        "  prod: *a",
+        "<<: {environments: {x: y}}",
+        "? environments",
+        ": {x: y}",
+        "environments: !!map",
+        "  staging: !!str internal",
+    ];
 
     #[test]
     fn quick_path_agrees_with_yaml_or_declines() {
