@@ -89,27 +89,18 @@ pub struct Timestamp(i64);
 pub const TIMESTAMP_EXAMPLE: &str = "2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00";
 
 impl Timestamp {
-    /// Parses an RFC 3339 timestamp with `Z` or an offset (`2026-12-01T09:00:00+01:00`).
-    /// Fractions of a second must be zero: flagd's clock counts whole seconds. The error says
-    /// what is wrong, without the example (callers add it).
+    /// Parses an RFC 3339 timestamp with `Z` or an offset (`2026-12-01T09:00:00+01:00`), in
+    /// exactly the shape files may hold ([`is_timestamp_shaped`]: `T` between date and time,
+    /// whole seconds), so that a value accepted on the command line (`--at`, `FLAGS_NOW`) is
+    /// one a file accepts too. The error says what is wrong, without the example (callers add
+    /// it).
     pub fn parse(s: &str) -> Result<Timestamp, String> {
         use time::format_description::well_known::Rfc3339;
+        if !is_timestamp_shaped(s) {
+            return Err(why_not_shaped(s));
+        }
         let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
-            let has_offset = s.len() > 10
-                && (s.ends_with(['Z', 'z'])
-                    || s.get(s.len().saturating_sub(6)..).is_some_and(|t| {
-                        t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')
-                    }));
-            if Date::parse(s).is_some() {
-                "it is a date without a time".to_string()
-            } else if s.len() > 10 && s.as_bytes()[10] == b' ' {
-                "it separates the date and the time with a space; write `T`".to_string()
-            } else if looks_like_date_time(s) && !has_offset {
-                "it has no offset (add `Z` for UTC, or `+01:00` and the like)".to_string()
-            } else {
-                "it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset)"
-                    .to_string()
-            }
+            "that date or time does not exist (a day past the end of its month, an hour past 23, a minute or second past 59)".to_string()
         })?;
         if t.nanosecond() != 0 {
             return Err("it has a fraction of a second; use whole seconds".to_string());
@@ -153,6 +144,60 @@ impl Timestamp {
     /// The UTC date of this instant.
     pub fn date(self) -> Date {
         Date::from_unix(self.0)
+    }
+}
+
+/// The shape of a timestamp in a file and on the command line (the schema's pattern for a
+/// schedule entry's `at`): RFC 3339 with `T`, whole seconds (`.000` allowed) and `Z` or an
+/// offset. Whether the date and time exist is [`Timestamp::parse`]'s to say.
+pub const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+
+/// Whether `s` matches [`TIMESTAMP_PATTERN`].
+pub fn is_timestamp_shaped(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let at = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
+    if !(digits(0..4) && at(4, b"-") && digits(5..7) && at(7, b"-") && digits(8..10))
+        || !(at(10, b"Tt") && digits(11..13) && at(13, b":") && digits(14..16))
+        || !(at(16, b":") && digits(17..19))
+    {
+        return false;
+    }
+    let mut i = 19;
+    if at(i, b".") {
+        let zeros = b[i + 1..].iter().take_while(|&&c| c == b'0').count();
+        if zeros == 0 {
+            return false;
+        }
+        i += 1 + zeros;
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            digits(i + 1..i + 3) && at(i + 3, b":") && digits(i + 4..i + 6) && i + 6 == b.len()
+        }
+        _ => false,
+    }
+}
+
+/// Why `s` is not [`is_timestamp_shaped`], as precisely as can be told.
+fn why_not_shaped(s: &str) -> String {
+    let b = s.as_bytes();
+    let has_offset = s.len() > 10
+        && (s.ends_with(['Z', 'z'])
+            || s.get(s.len().saturating_sub(6)..)
+                .is_some_and(|t| t.starts_with(['+', '-']) && t.as_bytes().get(3) == Some(&b':')));
+    if Date::parse(s).is_some() {
+        "it is a date without a time".to_string()
+    } else if b.get(10) == Some(&b' ') {
+        "it separates the date and the time with a space; write `T`".to_string()
+    } else if looks_like_date_time(s) && b.get(19) == Some(&b'.') {
+        "it has a fraction of a second; use whole seconds".to_string()
+    } else if looks_like_date_time(s) && !has_offset {
+        "it has no offset (add `Z` for UTC, or `+01:00` and the like)".to_string()
+    } else {
+        "it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset)".to_string()
     }
 }
 
@@ -314,17 +359,32 @@ mod tests {
             "it has a fraction of a second; use whole seconds"
         );
         assert!(t("2026-12-01T09:00:00.000Z").is_ok());
-        for bad in [
-            "",
-            "tomorrow",
-            "2026-13-01T09:00:00Z",
-            "2026-12-01T25:00:00Z",
-            "2026-12-01T09:00Z",
-        ] {
+        assert_eq!(
+            t("2026-12-01 09:00:00Z").unwrap_err(),
+            "it separates the date and the time with a space; write `T`"
+        );
+        for bad in ["", "tomorrow", "2026-12-01T09:00Z", "2026-12-01T09:00:00 Z"] {
             assert!(
                 t(bad).unwrap_err().starts_with("it is not an RFC 3339"),
                 "{bad}"
             );
+        }
+        for missing in [
+            "2026-13-01T09:00:00Z",
+            "2026-12-01T25:00:00Z",
+            "2026-02-29T09:00:00Z",
+            "2026-12-01T09:00:60Z",
+        ] {
+            assert!(
+                t(missing)
+                    .unwrap_err()
+                    .starts_with("that date or time does not exist"),
+                "{missing}"
+            );
+        }
+        // Every shape the parser takes is one a file takes (the schema's pattern).
+        for ok in ["2026-12-01t09:00:00z", "2026-12-01T09:00:00.00-05:30"] {
+            assert!(t(ok).is_ok() && is_timestamp_shaped(ok), "{ok}");
         }
         let d = Date::parse("2026-12-01").unwrap();
         assert_eq!(Timestamp::start_of(d).to_string(), "2026-12-01T00:00:00Z");

@@ -278,7 +278,7 @@ mod tests {
                 "11:31 Error flag `nd`'s schedule in `prod` leaves `internal` at 2026-12-01T09:00:00Z, before its soak time of 2 days ends on 2026-12-02 (entered 2026-11-30); move the entry to 2026-12-02 or later",
                 "12:31 Error flag `nd`'s schedule in `prod` is out of time order: 2026-11-30T09:00:00Z is not after 2026-12-01T09:00:00Z, the entry before; list entries in strictly increasing time",
                 "12:17 Error flag `nd`'s schedule in `prod` moves from `everyone` to `partners` at 2026-11-30T09:00:00Z, which is not forward; a schedule only promotes (roll back with `flags demote`)",
-                "13:30 Error `at` `2026-12-32T09:00:00Z` of flag `nd`'s schedule in `prod` is not a valid timestamp: it is not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS and `Z` or an offset); write RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00",
+                "13:30 Error `at` `2026-12-32T09:00:00Z` of flag `nd`'s schedule in `prod` is not a valid timestamp: that date or time does not exist (a day past the end of its month, an hour past 23, a minute or second past 59); write RFC 3339 with `Z` or an offset, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00",
                 "13:17 Error flag `nd`'s schedule in `prod` names unknown stage `evryone`: did you mean `everyone`?",
             ]
         );

@@ -28,6 +28,7 @@ pub fn run(ctx: &Ctx, args: &AdvanceArgs) -> Result<ExitCode> {
 /// Plans writing every due entry of every flag into its file.
 fn plan(ctx: &Ctx, root: &std::path::Path) -> Result<mutate::Planned> {
     let repo = crate::repo::Repo::load(root);
+    mutate::check_pipeline(ctx, &repo, mutate::Guard::Pipeline)?;
     super::warn_if_incomplete(ctx, &repo);
     let now = Timestamp::now();
     let mut changes = Vec::new();

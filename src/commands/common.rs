@@ -27,6 +27,7 @@ pub(crate) fn stage_change(
     keys: &[String],
     envs: &[String],
     opts: &MutateArgs,
+    guard: mutate::Guard,
     plan: impl FnOnce(&Repo, &[&Doc<FlagDef>], &[String]) -> Result<Vec<KeyPlan>>,
 ) -> Result<ExitCode> {
     let found = crate::discover::find_root(&ctx.dir)?;
@@ -34,6 +35,7 @@ pub(crate) fn stage_change(
         let usage = format!("flags {verb} KEY --env ENV --yes");
         let keys = mutate::keys_or_ask(root, keys, &usage)?;
         let (repo, all_keys) = crate::repo::Repo::load_flags(root, &keys);
+        mutate::check_pipeline(ctx, &repo, guard)?;
         let envs = mutate::envs_or_ask_for(&repo, envs, &keys, &usage)?;
         let flags = keys
             .iter()

@@ -42,6 +42,7 @@ pub fn run(ctx: &Ctx, args: &DemoteArgs) -> Result<ExitCode> {
         &args.keys,
         &args.env,
         &args.mutate,
+        mutate::Guard::Rollback,
         |repo, flags, envs| {
             let opts = Demotion {
                 envs,
@@ -193,6 +194,36 @@ fn plan(repo: &Repo, flag: &Doc<FlagDef>, d: &Demotion) -> Result<DemotePlan> {
                 escape(key),
                 edit.env
             ));
+        }
+    }
+    // A plan in an environment that comes after a rolled-back one, directly or through
+    // other gates, must not take it past where that one now is: such a plan would undo the
+    // rollback on its own schedule (and fail validation), so it goes too.
+    let mut capped: Vec<&str> = edits.iter().map(|e| e.env.as_str()).collect();
+    for env in repo.environment_order() {
+        let Some(gate) = crate::repo::graph::gate(repo, env) else {
+            continue;
+        };
+        if capped.contains(&env) || !capped.contains(&gate) {
+            continue;
+        }
+        let cap = positions.get(gate).copied().unwrap_or(0);
+        let Some(entry) = flag.def.entry(env) else {
+            continue;
+        };
+        let past = entry.pending(d.now).into_iter().find(|(_, e)| {
+            p.position(&e.stage.value)
+                .is_some_and(|position| position > cap)
+        });
+        if let Some((at, e)) = past {
+            new = crate::edit_schedule::clear(&new, env)?;
+            warnings.push(format!(
+                "the schedule of `{}` in `{env}` would take it to `{}` at {at}, past `{}` in `{gate}`, which it comes after: it is dropped with this rollback; plan again with `flags schedule` once it is fixed",
+                escape(key),
+                escape(&e.stage.value),
+                p.name_at(cap)
+            ));
+            capped.push(env);
         }
     }
     Ok(DemotePlan {

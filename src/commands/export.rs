@@ -156,5 +156,11 @@ fn render(repo: &Repo, env: &str, format: ExportFormat) -> anyhow::Result<String
 /// (a watcher of the target sees the update, and the link stays a link).
 fn write_through_links(path: &Path, text: &str) -> anyhow::Result<()> {
     let target = crate::fsutil::resolve_links(path)?;
+    // `-o deploy/k8s/production/flags.yaml` in a fresh checkout: make the folders, as
+    // `--out-dir` does.
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the folder `{}`", dir.display()))?;
+    }
     crate::fsutil::atomic_write(&target, text.as_bytes())
 }

@@ -69,6 +69,18 @@ pub(crate) fn check_can_confirm(opts: &MutateArgs) -> Result<()> {
     Ok(())
 }
 
+/// What a change needs of the files it reads the stages and gates from (`flags.yaml` and the
+/// environment files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Guard {
+    /// Refuse on any error there: a broken file would silently stand in for the default
+    /// pipeline or drop a gate.
+    Pipeline,
+    /// The emergency path (`demote`): refuse only when `flags.yaml` cannot be read (the stages
+    /// would be the default ones, and nothing can be served anyway); warn about the rest.
+    Rollback,
+}
+
 /// The change a command plans from the flags root it is given: the repository it read, the
 /// file changes and the commit message. No changes: the plan said why, nothing is done.
 pub(crate) type Planned = (Repo, Vec<FileChange>, String);
@@ -347,7 +359,6 @@ fn apply_change(
     message: &str,
     opts: &MutateArgs,
 ) -> Result<Outcome> {
-    refuse_unreadable_pipeline(repo)?;
     check_can_confirm(opts)?;
     crate::change::check_targets(&repo.root, changes)?;
     let ask = !opts.yes && !opts.dry_run;
@@ -427,22 +438,43 @@ fn apply_change(
     })
 }
 
-/// The stages and gates a change is planned with come from `flags.yaml` and the environment
-/// files: a broken one would silently stand in for the default pipeline or drop a gate.
-fn refuse_unreadable_pipeline(repo: &Repo) -> Result<()> {
-    match repo.load_problems.iter().find(|p| {
-        p.is_error()
-            && (p.file == crate::repo::SETTINGS_FILE || p.file.starts_with("environments/"))
-    }) {
-        Some(p) => Err(UserError::new(format!(
-            "`{}` cannot be read: {}",
-            escape(&p.file),
-            escape(&p.message)
+/// Refuses to plan a change from a broken `flags.yaml` or environment file (see [`Guard`]),
+/// naming the first problem where it is, as `flags validate` does. Called by each mutating
+/// command right after it loads the repository, before anything is planned or asked.
+pub(crate) fn check_pipeline(ctx: &Ctx, repo: &Repo, guard: Guard) -> Result<()> {
+    let problems = crate::validate::pipeline_problems(repo);
+    let refused = |p: &crate::problem::Problem| match guard {
+        Guard::Pipeline => true,
+        Guard::Rollback => {
+            p.file == crate::repo::SETTINGS_FILE && repo.load_problems.iter().any(|l| l == p)
+        }
+    };
+    if let Some(p) = problems.iter().find(|p| refused(p)) {
+        let more = problems.len() - 1;
+        return Err(UserError::new(format!(
+            "{}: {}{}",
+            super::validate::place(p),
+            p.message,
+            match more {
+                0 => String::new(),
+                1 => " (and 1 more problem)".to_string(),
+                n => format!(" (and {n} more problems)"),
+            }
         ))
-        .hint("fix it first (`flags validate` shows every problem); nothing was changed")
-        .into()),
-        None => Ok(()),
+        .hint("the stages and gates of a change come from `flags.yaml` and `environments/`: fix them first (`flags validate` shows every problem); nothing was changed")
+        .into());
     }
+    for p in &problems {
+        super::warn(
+            ctx,
+            &format!(
+                "{}: {} (the rollback goes ahead: `demote` is the emergency path)",
+                super::validate::place(p),
+                p.message
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// Prints the unified diff of every change on stdout.

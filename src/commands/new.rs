@@ -128,7 +128,7 @@ const USAGE: &str = "flags new KEY --owner OWNER --description TEXT --yes";
 
 pub fn run(ctx: &Ctx, args: &NewArgs) -> Result<ExitCode> {
     let found = crate::discover::find_root(&ctx.dir)?;
-    mutate::on_target(ctx, &found, &args.mutate, |root| plan(root, args))
+    mutate::on_target(ctx, &found, &args.mutate, |root| plan(ctx, root, args))
 }
 
 /// The sub-folder of `flags/` from `--dir`: names joined by `/`, each following the naming
@@ -149,7 +149,7 @@ fn sub_folder(dir: Option<&str>) -> Result<String> {
     Ok(format!("{}/", parts.join("/")))
 }
 
-fn plan(root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
+fn plan(ctx: &Ctx, root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
     let folder = sub_folder(args.subfolder.as_deref())?;
     let key = mutate::text_or_ask(
         args.key.as_deref(),
@@ -165,6 +165,7 @@ fn plan(root: &std::path::Path, args: &NewArgs) -> Result<mutate::Planned> {
         },
     )?;
     let (repo, keys) = crate::repo::Repo::load_one_flag(root, &key);
+    mutate::check_pipeline(ctx, &repo, mutate::Guard::Pipeline)?;
     if !is_valid_name(&key) {
         return Err(
             UserError::new(format!("`{}` is not a valid flag key", escape(&key)))

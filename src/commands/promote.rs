@@ -44,6 +44,7 @@ pub fn run(ctx: &Ctx, args: &PromoteArgs) -> Result<ExitCode> {
         &args.keys,
         &args.env,
         &args.mutate,
+        mutate::Guard::Pipeline,
         |repo, flags, envs| {
             let (today, now) = (Date::today(), Timestamp::now());
             flags

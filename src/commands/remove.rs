@@ -39,6 +39,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
     mutate::on_target(ctx, &found, &args.mutate, |root| {
         let keys = mutate::keys_or_ask(root, &args.keys, "flags remove KEY --yes")?;
         let (repo, all_keys) = crate::repo::Repo::load_flags(root, &keys);
+        mutate::check_pipeline(ctx, &repo, mutate::Guard::Pipeline)?;
         let mut changes = Vec::new();
         for key in &keys {
             let flag = find_flag(&repo, &all_keys, key)?;
@@ -48,6 +49,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
                 new: None,
             });
         }
+        check_required(&repo.root, &keys)?;
         // Without a terminal and without `--yes`, refuse at once: before searching the tree.
         mutate::check_can_confirm(&args.mutate)?;
         // With `--branch`, the code searched is the branch's (its temporary worktree).
@@ -57,6 +59,42 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
         let message = format!("flags: remove {}", keys.join(", "));
         Ok((repo, changes, message))
     })
+}
+
+/// Refuses to remove a flag that another flag (not removed with it) requires: the other
+/// flag's prerequisite would be unknown, and what it serves undefined (`export` would refuse).
+/// `--force` does not override this: it is about code, and the repository would not validate.
+fn check_required(root: &std::path::Path, keys: &[String]) -> Result<()> {
+    let all = crate::repo::Repo::load(root);
+    let mut needs: Vec<String> = Vec::new();
+    for flag in all.flags.iter().filter(|f| !keys.contains(&f.name)) {
+        let Some(requires) = &flag.def.requires else {
+            continue;
+        };
+        for (key, _) in &requires.value.0 {
+            if keys.contains(&key.value) {
+                needs.push(format!(
+                    "  {}:{}:{}: `{}` requires `{}`",
+                    escape(&flag.path),
+                    key.loc.line,
+                    key.loc.column,
+                    escape(&flag.name),
+                    escape(&key.value)
+                ));
+            }
+        }
+    }
+    if needs.is_empty() {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "other flags require {}; without {} they would serve nothing defined:\n{}",
+        if keys.len() == 1 { "it" } else { "them" },
+        if keys.len() == 1 { "it" } else { "them" },
+        needs.join("\n")
+    ))
+    .hint("remove each `requires` entry first (or remove those flags in the same command); nothing was changed")
+    .into())
 }
 
 /// Refuses while code mentions one of `keys` (unless `force`, which warns instead), listing

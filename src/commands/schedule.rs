@@ -49,6 +49,7 @@ fn plan(ctx: &Ctx, root: &std::path::Path, args: &ScheduleArgs) -> Result<mutate
     let usage = "flags schedule KEY --env ENV --at TIME --yes";
     let key = mutate::key_or_ask(root, args.key.as_deref(), usage)?;
     let (repo, keys) = crate::repo::Repo::load_one_flag(root, &key);
+    mutate::check_pipeline(ctx, &repo, mutate::Guard::Pipeline)?;
     let flag = find_flag(&repo, &keys, &key)?;
     let envs = mutate::envs_or_ask(&repo, args.env.as_slice(), usage)?;
     let env = envs.first().cloned().unwrap_or_default();

@@ -648,38 +648,9 @@ fn typed_requires(
     Some(Sp::new(Entries(entries), node.loc))
 }
 
-/// The shape of a schedule entry's `at` (the schema's pattern): RFC 3339 with `Z` or an offset.
-/// Whether the date and time exist is schedule validation's to say.
-pub(crate) const TIMESTAMP_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.0+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
-
-/// Whether `s` matches [`TIMESTAMP_PATTERN`].
-fn is_timestamp_shaped(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let at = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
-    if !(digits(0..4) && at(4, b"-") && digits(5..7) && at(7, b"-") && digits(8..10))
-        || !(at(10, b"Tt") && digits(11..13) && at(13, b":") && digits(14..16))
-        || !(at(16, b":") && digits(17..19))
-    {
-        return false;
-    }
-    let mut i = 19;
-    if at(i, b".") {
-        let zeros = b[i + 1..].iter().take_while(|&&c| c == b'0').count();
-        if zeros == 0 {
-            return false;
-        }
-        i += 1 + zeros;
-    }
-    match b.get(i) {
-        Some(b'Z' | b'z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            digits(i + 1..i + 3) && at(i + 3, b":") && digits(i + 4..i + 6) && i + 6 == b.len()
-        }
-        _ => false,
-    }
-}
+/// The shape of a schedule entry's `at` (the schema's pattern).
+pub(crate) use crate::date::TIMESTAMP_PATTERN;
+use crate::date::is_timestamp_shaped;
 
 /// The planned moves of one environment (`schedule:`): a list of `{stage, at}` mappings, a
 /// bare `schedule:` being none. `at` is RFC 3339-shaped text; whether it is a real time is

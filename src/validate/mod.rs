@@ -65,6 +65,28 @@ pub fn validate_with(
 }
 
 /// "unknown X `y`" plus the nearest name or the list, for messages.
+/// The errors in the files a change reads its stages and gates from (`flags.yaml` and the
+/// environment files): what they fail to declare would silently stand in for the default
+/// pipeline or drop a gate. Cheap: no flag is checked.
+pub fn pipeline_problems(repo: &Repo) -> Vec<Problem> {
+    let in_scope = |p: &Problem| {
+        p.is_error() && (p.file == SETTINGS_FILE || p.file.starts_with("environments/"))
+    };
+    let mut out: Vec<Problem> = repo
+        .load_problems
+        .iter()
+        .chain(&repo.value_problems)
+        .filter(|p| in_scope(p))
+        .cloned()
+        .collect();
+    let mut checked = Vec::new();
+    check_pipeline(repo, &mut checked);
+    check_environments(repo, &mut checked);
+    out.extend(checked.into_iter().filter(in_scope));
+    problem::sort(&mut out);
+    out
+}
+
 fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> String {
     nearest_or_list(name, candidates, "known")
 }

@@ -21,7 +21,9 @@ fn assert_safe(run: &Run) {
 }
 
 /// A pipeline whose middle and last stage names carry a bidi override and a C1 control (NEL),
-/// written as YAML escapes: the names themselves hold the raw characters.
+/// written as YAML escapes: the names themselves hold the raw characters. Such names are
+/// invalid, so `promote` and `new` refuse (naming them), and `demote`, the emergency path,
+/// goes ahead with a warning: it is what carries them into diffs and commit messages.
 const SETTINGS: &str = "pipeline:\n  - stage: internal\n  - stage: \"part\\u202eners\\x85\"\n  - stage: \"every\\u202eone\"\n    rollout: 100\n";
 
 fn setup() -> TestRepo {
@@ -32,7 +34,7 @@ fn setup() -> TestRepo {
     // text is harmless, the parsed values are not).
     r.write(
         "flags/x.yaml",
-        "description: \"D \\e]0;pwned\\a \\e[2J\" # \u{202e} c\nowner: \"o\\e[31m\"\ntype: release\nenvironments:\n  development: internal # \u{85} \u{202e}\n",
+        "description: \"D \\e]0;pwned\\a \\e[2J\" # \u{202e} c\nowner: \"o\\e[31m\"\ntype: release\nenvironments:\n  development: \"every\\u202eone\" # \u{85} \u{202e}\n",
     );
     r.commit_all("init", "2026-11-01");
     r
@@ -41,22 +43,29 @@ fn setup() -> TestRepo {
 #[test]
 fn dry_run_diff_escapes_file_text() {
     let r = setup();
-    let run = r.run(&["promote", "x", "--env", "development", "--dry-run"]);
+    let run = r.run(&["demote", "x", "--env", "development", "--dry-run"]);
     run.success();
     assert_safe(&run);
     assert_eq!(
         run.stdout,
-        "--- a/flags/x.yaml\n+++ b/flags/x.yaml\n@@ -2,4 +2,6 @@\n owner: \"o\\e[31m\"\n type: release\n environments:\n-  development: internal # \\u{85} \\u{202e}\n+  development: # \\u{85} \\u{202e}\n+    stage: part\\u{202e}ners\\u{85}\n+    since: 2026-11-25\n"
+        "--- a/flags/x.yaml\n+++ b/flags/x.yaml\n@@ -2,4 +2,6 @@\n owner: \"o\\e[31m\"\n type: release\n environments:\n-  development: \"every\\u202eone\" # \\u{85} \\u{202e}\n+  development: # \\u{85} \\u{202e}\n+    stage: \"part\\u{202e}ners\\u{85}\"\n+    since: 2026-11-25\n"
+    );
+    assert!(
+        run.stderr.starts_with(
+            "warning: flags.yaml:3:12: stage name `part\\u{202e}ners\\u{85}` is invalid"
+        ),
+        "{}",
+        run.stderr
     );
 }
 
 #[test]
 fn commit_message_and_its_report_escape_stage_names() {
     let r = setup();
-    let run = r.run(&["promote", "x", "--env", "development", "--yes"]);
+    let run = r.run(&["demote", "x", "--env", "development", "--yes"]);
     run.success();
     assert_safe(&run);
-    let expected = "flags: promote x to part\\u{202e}ners\\u{85} in development";
+    let expected = "flags: demote x to part\\u{202e}ners\\u{85} in development";
     assert!(
         run.stderr.ends_with(&format!(": {expected}\n")),
         "{}",
@@ -70,22 +79,34 @@ fn commit_message_and_its_report_escape_stage_names() {
 #[test]
 fn refusals_and_warnings_escape_names_from_files() {
     let r = setup();
-    r.run(&[
-        "promote",
+    // An invalid stage name in flags.yaml: promote refuses, naming it.
+    let run = r.run(&["promote", "x", "--env", "development", "--yes"]);
+    run.code(2);
+    assert_safe(&run);
+    assert!(
+        run.stderr.starts_with(
+            "error: flags.yaml:3:12: stage name `part\\u{202e}ners\\u{85}` is invalid"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Already at that stage: the refusal names it.
+    let run = r.run(&[
+        "demote",
         "x",
         "--env",
         "development",
         "--yes",
-        "--force",
         "--to",
         "every\u{202e}one",
-    ])
-    .success();
-    // Already at the last stage: the refusal names it.
-    let run = r.run(&["promote", "x", "--env", "development", "--yes"]);
+    ]);
     run.code(2);
     assert_safe(&run);
-    assert!(run.stderr.contains("`every\\u{202e}one`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is already at `every\\u{202e}one`"),
+        "{}",
+        run.stderr
+    );
     // An unknown stage from the command line is named escaped.
     let run = r.run(&[
         "demote",
@@ -103,7 +124,8 @@ fn refusals_and_warnings_escape_names_from_files() {
 
 #[test]
 fn new_escapes_a_description_from_the_command_line() {
-    let r = setup();
+    let r = TestRepo::new();
+    r.git_init();
     let run = r.run(&[
         "new",
         "y",

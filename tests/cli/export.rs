@@ -229,6 +229,25 @@ fn unknown_environment_exits_2_with_the_nearest_name() {
     assert!(run.stderr.contains("--env"), "{}", run.stderr);
 }
 
+/// `-o` into folders that do not exist yet (a fresh checkout's `deploy/...`) makes them, as
+/// `--out-dir` does, and writes exactly what stdout would have had.
+#[test]
+fn output_into_a_missing_folder_makes_it() {
+    let r = repo();
+    let stdout = r.run(&["export", "--env", "production"]);
+    stdout.success();
+    let run = r.run(&[
+        "export",
+        "--env",
+        "production",
+        "-o",
+        "deploy/k8s/production/flags.json",
+    ]);
+    run.success();
+    assert_eq!(run.stdout, "");
+    assert_eq!(r.read("deploy/k8s/production/flags.json"), stdout.stdout);
+}
+
 #[test]
 fn an_invalid_repository_is_not_exported_and_no_file_is_written() {
     let r = repo();
@@ -250,12 +269,12 @@ fn an_unwritable_output_exits_2() {
         "--env",
         "production",
         "-o",
-        "no/such/dir/flags.json",
+        "flags.yaml/flags.json",
     ]);
     run.code(2);
     assert!(
-        run.stderr
-            .starts_with("error: creating a temporary file in "),
+        run.stderr.starts_with("error: creating the folder `")
+            && run.stderr.contains("flags.yaml`\n  caused by: "),
         "{}",
         run.stderr
     );

@@ -50,18 +50,67 @@ fn mutating_commands_refuse_while_flags_yaml_is_broken() {
     ] {
         let run = r.run(args);
         run.code(2);
-        assert!(
-            run.stderr.starts_with(
-                "error: `flags.yaml` cannot be read: `cleanup.after_days` must be a whole number, 0 or more, found the text `soon`\n"
-            ),
-            "{args:?}: {}",
-            run.stderr
+        assert_eq!(
+            run.stderr,
+            "error: flags.yaml:7:15: `cleanup.after_days` must be a whole number, 0 or more, found the text `soon`\nhint: the stages and gates of a change come from `flags.yaml` and `environments/`: fix them first (`flags validate` shows every problem); nothing was changed\n",
+            "{args:?}"
         );
     }
     assert!(!r.join("flags/b.yaml").exists());
     assert_eq!(
         r.read("flags/a.yaml"),
         "description: Flag a\nowner: team-a\ntype: release\nenvironments:\n  development: internal\n"
+    );
+}
+
+/// An environment file with a problem (here an `after` naming an unknown environment):
+/// `promote`, `new` and `flags schedule` refuse before planning anything, located as
+/// `validate` says it; `demote`, the emergency path, goes ahead and warns.
+#[test]
+fn a_broken_gate_stops_promote_but_not_a_rollback() {
+    let r = TestRepo::new();
+    r.git_init();
+    r.flag(
+        "a",
+        "  development: internal\n  staging: internal\n  production: internal\n",
+    );
+    r.write(
+        "environments/production.yaml",
+        "description: Prod\nafter: stagin\n",
+    );
+    r.commit_all("init", "2026-11-01");
+    let refusal = "error: environments/production.yaml:2:8: `after` names unknown environment `stagin`: did you mean `staging`?\nhint: the stages and gates of a change come from `flags.yaml` and `environments/`: fix them first (`flags validate` shows every problem); nothing was changed\n";
+    for args in [
+        &["promote", "a", "--env", "production", "--yes"][..],
+        &["new", "b", "--owner", "o", "--description", "d", "--yes"],
+        &[
+            "schedule",
+            "a",
+            "--env",
+            "development",
+            "--at",
+            "2099-01-01T00:00:00Z",
+            "--yes",
+        ],
+    ] {
+        let run = r.run(args);
+        run.code(2);
+        assert_eq!(run.stderr, refusal, "{args:?}");
+    }
+    assert_eq!(r.commit_count(), 1);
+    let run = r.run(&["demote", "a", "--env", "production", "--to", "off", "--yes"]);
+    run.success();
+    assert!(
+        run.stderr.starts_with("warning: environments/production.yaml:2:8: `after` names unknown environment `stagin`: did you mean `staging`? (the rollback goes ahead: `demote` is the emergency path)\ncommitted "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), 2);
+    assert!(
+        r.read("flags/a.yaml")
+            .contains("  production:\n    stage: off\n"),
+        "{}",
+        r.read("flags/a.yaml")
     );
 }
 

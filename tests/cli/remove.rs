@@ -211,3 +211,46 @@ fn outside_git_the_file_is_deleted_and_nothing_committed() {
         run.stderr
     );
 }
+
+/// A flag that another flag requires is not removed (even with `--force`, which is about
+/// code): the other flag would require an unknown flag and serve nothing defined. Removing
+/// both in one command is fine.
+#[test]
+fn refuses_a_flag_another_flag_requires() {
+    let r = app();
+    r.write("src/checkout.rs", "fn checkout() {}\n");
+    r.write(
+        "config/flags/flags/new-checkout.yaml",
+        "description: New\nowner: team-a\ntype: release\nrequires:\n  old-checkout: on\nenvironments:\n  production: everyone\n",
+    );
+    r.commit_all("requires", "2026-10-02");
+    for force in [false, true] {
+        let mut args = vec!["-C", FLAGS, "remove", "old-checkout", "--yes"];
+        if force {
+            args.push("--force");
+        }
+        let run = r.run(&args);
+        run.code(2);
+        assert_eq!(
+            run.stderr,
+            "error: other flags require it; without it they would serve nothing defined:\n  flags/new-checkout.yaml:5:3: `new-checkout` requires `old-checkout`\nhint: remove each `requires` entry first (or remove those flags in the same command); nothing was changed\n"
+        );
+    }
+    assert_eq!(r.commit_count(), 2);
+    assert!(r.status().is_empty(), "{:?}", r.status());
+    let run = r.run(&[
+        "-C",
+        FLAGS,
+        "remove",
+        "old-checkout",
+        "new-checkout",
+        "--yes",
+    ]);
+    run.success();
+    assert_eq!(r.commit_count(), 3);
+    assert_eq!(
+        head_message(&r),
+        "flags: remove old-checkout, new-checkout\n"
+    );
+    r.run(&["-C", FLAGS, "validate"]).success();
+}

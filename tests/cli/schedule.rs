@@ -759,6 +759,112 @@ fn promote_respects_a_plan_and_demote_drops_it() {
     );
 }
 
+/// A rollback of staging is never undone by production's plan: an entry that would take
+/// production past staging's new stage drops production's plan in the same commit (with or
+/// without `--cascade`, which only moves current stages), and CI passes.
+#[test]
+fn a_rollback_drops_a_later_environments_plan_that_would_pass_it() {
+    let r = setup();
+    r.run(&[
+        "promote",
+        "nd",
+        "--env",
+        "development",
+        "--env",
+        "staging",
+        "--yes",
+        "--force",
+    ])
+    .success();
+    r.run(&[
+        "schedule",
+        "nd",
+        "--env",
+        "production",
+        "--at",
+        "2026-12-08T09:00:00Z",
+        "--yes",
+    ])
+    .success();
+    assert!(r.read("flags/nd.yaml").contains("schedule:"));
+    let before = r.commit_count();
+    let run = r.run(&["demote", "nd", "--env", "staging", "--yes"]);
+    run.success();
+    assert!(
+        run.stderr.starts_with("warning: the schedule of `nd` in `production` would take it to `partners` at 2026-12-08T09:00:00Z, past `internal` in `staging`, which it comes after: it is dropped with this rollback; plan again with `flags schedule` once it is fixed\ncommitted "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.commit_count(), before + 1);
+    let text = r.read("flags/nd.yaml");
+    assert!(!text.contains("schedule:"), "{text}");
+    assert!(
+        text.ends_with("  staging:\n    stage: internal\n    since: 2026-11-25\n  production:  # careful\n    stage: internal\n"),
+        "{text}"
+    );
+    r.run(&["validate"]).success();
+    // After the planned instant, production still serves what staging allows.
+    let later = r.run(&[
+        "eval",
+        "nd",
+        "--env",
+        "production",
+        "--user",
+        "u",
+        "--at",
+        "2026-12-09T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    later.success();
+    assert!(
+        later.stdout.contains("\"stage\": \"internal\""),
+        "{}",
+        later.stdout
+    );
+}
+
+/// A later plan that stays within the rolled-back environment's new stage is kept.
+#[test]
+fn a_rollback_keeps_a_later_plan_that_stays_behind_it() {
+    let r = setup();
+    r.run(&[
+        "promote",
+        "nd",
+        "--env",
+        "development",
+        "--yes",
+        "--force",
+        "--to",
+        "everyone",
+    ])
+    .success();
+    r.run(&[
+        "promote", "nd", "--env", "staging", "--yes", "--force", "--to", "everyone",
+    ])
+    .success();
+    r.run(&[
+        "schedule",
+        "nd",
+        "--env",
+        "production",
+        "--at",
+        "2026-12-08T09:00:00Z",
+        "--yes",
+    ])
+    .success();
+    let run = r.run(&["demote", "nd", "--env", "staging", "--yes"]);
+    run.success();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(
+        r.read("flags/nd.yaml")
+            .contains("      - {stage: partners, at: 2026-12-08T09:00:00Z}\n"),
+        "{}",
+        r.read("flags/nd.yaml")
+    );
+    r.run(&["validate"]).success();
+}
+
 #[test]
 fn against_refuses_entries_added_already_due() {
     let r = planned();
@@ -940,4 +1046,58 @@ fn schedule_and_advance_take_branch_and_leave_the_work_tree_alone() {
     r.run(&["advance", "--yes", "--branch", "flags/advance"])
         .success();
     assert_eq!(git(&["rev-parse", "flags/advance"]), tip);
+}
+
+/// A time written with a space between date and time is refused wherever it is given, with
+/// the same reason: on the command line (`--at`, `FLAGS_NOW`) as in a file.
+#[test]
+fn a_space_instead_of_t_is_refused_everywhere_with_the_reason() {
+    let mut r = setup();
+    let reason = "it separates the date and the time with a space; write `T`";
+    for args in [
+        &[
+            "schedule",
+            "nd",
+            "--env",
+            "development",
+            "--at",
+            "2026-12-01 09:00:00Z",
+            "--yes",
+        ][..],
+        &[
+            "eval",
+            "nd",
+            "--env",
+            "development",
+            "--user",
+            "u",
+            "--at",
+            "2026-12-01 09:00:00Z",
+        ],
+    ] {
+        let run = r.run(args);
+        run.code(2);
+        assert!(run.stderr.contains(reason), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(r.commit_count(), 1);
+    r.write(
+        "flags/nd.yaml",
+        r.read("flags/nd.yaml").replace(
+            "  production: internal  # careful\n",
+            "  production:\n    stage: internal\n    schedule:\n      - {stage: partners, at: 2026-12-01 09:00:00Z}\n",
+        ),
+    );
+    let v = r.run(&["validate"]);
+    v.code(1);
+    assert!(
+        v.stdout.contains(&format!("flags/nd.yaml:14:31: error: `environments.production.schedule.at` `2026-12-01 09:00:00Z` is not a valid time: {reason};")),
+        "{}",
+        v.stdout
+    );
+    r.env.retain(|(k, _)| k != "FLAGS_NOW");
+    r.env
+        .push(("FLAGS_NOW".into(), "2026-12-01 09:00:00Z".into()));
+    let run = r.run(&["list"]);
+    run.code(2);
+    assert!(run.stderr.contains(reason), "{}", run.stderr);
 }
