@@ -389,6 +389,51 @@ fn explain(raw: &str) -> String {
     if msg.starts_with("cannot deserialize null into string") {
         return "a mapping key is empty (`~` or nothing before the `:`): write a name".into();
     }
+    // The scanner's and parser's words for the usual slips, with the fix.
+    if msg.starts_with("tabs disallowed") {
+        return "a tab indents this line; YAML indents with spaces only: replace the tab with spaces".into();
+    }
+    if let Some(open) = msg.strip_prefix("unclosed bracket '") {
+        let (open, close) = if open.starts_with('{') {
+            ("{", "}")
+        } else {
+            ("[", "]")
+        };
+        return format!(
+            "a `{open}` is not closed: add the `{close}` (a value in brackets may go on over lines only up to its closing bracket)"
+        );
+    }
+    if msg == "misplaced bracket" {
+        return "a closing bracket without its opening one: remove it, or quote the value".into();
+    }
+    if msg.starts_with("unclosed quote") {
+        return "a quoted value is not closed: add the closing quote".into();
+    }
+    if msg.starts_with("mapping values are not allowed") {
+        return "a `key: value` cannot stand here: check the indentation (the keys of one mapping line up), or quote a value that contains `: `".into();
+    }
+    if msg.contains("did not find expected key") {
+        return "a `key: value` line was expected here: check the indentation (the keys of one mapping line up; a list item `- ` cannot follow a key at its level)".into();
+    }
+    if msg.contains("did not find expected '-' indicator") {
+        return "a list item was expected here: every item of a list starts with `- ` at the same indentation".into();
+    }
+    if msg.starts_with("alias references unknown anchor") {
+        return "an alias (`*name`) names no anchor (`&name`) defined before it: define the anchor first, or write the value out".into();
+    }
+    if let Some(c) = msg.strip_prefix("unexpected character: `") {
+        let c = c.trim_end_matches('\'');
+        // The parser writes a control character escaped (`\u{0}`).
+        if c.starts_with("\\u{") || !c.is_empty() && c.chars().all(char::is_control) {
+            return format!("the control character `{c}` cannot be in a YAML file: remove it");
+        }
+        let c = if c == "`" {
+            "a backtick".to_string()
+        } else {
+            format!("`{c}`")
+        };
+        return format!("a plain value cannot start with {c} in YAML: quote the value");
+    }
     if msg.starts_with("multiple YAML documents") {
         return "a file holds one YAML document: remove the `---` separator and what follows it"
             .into();
@@ -433,6 +478,32 @@ mod tests {
         assert_eq!(entries[5].1.describe(src), "a list of 2 items");
         assert_eq!(entries[0].1.describe(src), "the boolean `yes`");
         assert_eq!(entries[3].1.describe(src), "the number `1.50`");
+    }
+
+    /// The parser's words for the usual slips reach the user as the fix, located.
+    #[test]
+    fn syntax_errors_say_what_to_fix() {
+        let err = |src: &str| {
+            let (loc, msg) = parse(src).unwrap_err();
+            let loc = loc.unwrap();
+            format!("{}:{} {msg}", loc.line, loc.column)
+        };
+        let cases = [
+            ("a: b\n- c\n", "2:3 a `key: value` line was expected here"),
+            ("a:\n  - b\n  c: d\n", "3:3 a list item was expected here"),
+            ("a: [b]]\n", "1:7 a closing bracket without its opening one"),
+            ("a: &x 1\nb: *y\n", "2:4 an alias (`*name`) names no anchor"),
+            (
+                "a: `x`\n",
+                "1:4 a plain value cannot start with a backtick in YAML",
+            ),
+            ("a: @x\n", "1:4 a plain value cannot start with `@` in YAML"),
+            ("a: {b: c\n", "1:4 a `{` is not closed: add the `}`"),
+        ];
+        for (src, want) in cases {
+            let got = err(src);
+            assert!(got.starts_with(want), "{src:?}: {got}");
+        }
     }
 
     #[test]

@@ -79,8 +79,9 @@ pub(crate) fn find_flag<'a>(
                 .find(|p| p.is_error() && p.file.ends_with(&format!("/{key}.yaml")))
             {
                 return Err(UserError::new(format!(
-                    "flag `{}` cannot be read: {}",
+                    "flag `{}` cannot be read: {}: {}",
                     escape(key),
+                    super::validate::place(p),
                     escape(&p.message)
                 ))
                 .hint("fix the file first (`flags validate` shows every problem)")

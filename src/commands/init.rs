@@ -77,6 +77,26 @@ pub fn run(ctx: &Ctx, args: &InitArgs) -> anyhow::Result<ExitCode> {
         .hint("nothing was changed; run `flags validate` to check it")
         .into());
     }
+    // Inside another flags root's `flags/`, `segments/` or `environments/`, the scaffold's
+    // files would be read as that root's flags, segments or environments.
+    let abs = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+    for outer in abs.ancestors().skip(1) {
+        if !outer.join(crate::repo::SETTINGS_FILE).is_file() {
+            continue;
+        }
+        if let Some(folder) = ["flags", "segments", "environments"]
+            .into_iter()
+            .find(|f| abs.starts_with(outer.join(f)))
+        {
+            return Err(UserError::new(format!(
+                "`{}` is inside the `{folder}/` folder of the flags repository in `{}`, which would read the new files as its own; nothing was changed",
+                abs.display(),
+                outer.display()
+            ))
+            .hint("create it outside that repository's `flags/`, `segments/` and `environments/` folders")
+            .into());
+        }
+    }
     for (rel, _) in SCAFFOLD {
         if dir.join(rel).exists() {
             return Err(

@@ -29,7 +29,8 @@ use crate::repo::Repo;
 pub use cli::{Cli, Ctx, DataFormat, FormatArg, use_color};
 
 /// Warns on stderr when some files could not be loaded, so partial output is not mistaken
-/// for the whole repository.
+/// for the whole repository, and when a flag key is defined by several files (their rows all
+/// show, under one key).
 pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
     let broken: std::collections::BTreeSet<&str> = repo
         .load_problems
@@ -44,6 +45,24 @@ pub(crate) fn warn_if_incomplete(ctx: &Ctx, repo: &Repo) {
                 "{} file(s) could not be read and are left out ({}); run `flags validate` for details",
                 broken.len(),
                 broken.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    // Keys must be unique (validation's error); until they are, say which rows share one.
+    let mut files: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for f in &repo.flags {
+        files
+            .entry(f.name.as_str())
+            .or_default()
+            .push(f.path.as_str());
+    }
+    for (key, paths) in files.iter().filter(|(_, p)| p.len() > 1) {
+        warn(
+            ctx,
+            &format!(
+                "flag key `{key}` is defined {} times ({}); keys must be unique: rename or remove the extra files (`flags validate` reports it)",
+                paths.len(),
+                paths.join(", ")
             ),
         );
     }

@@ -17,7 +17,7 @@ fn one_bad_file(rel: &str, contents: &[u8]) -> String {
 fn not_yaml() {
     assert_eq!(
         one_bad_file("flags/a.yaml", b"description: : :\n  - ]\n"),
-        "flags/a.yaml:1:14: error: mapping values are not allowed in this context\n"
+        "flags/a.yaml:1:14: error: a `key: value` cannot stand here: check the indentation (the keys of one mapping line up), or quote a value that contains `: `\n"
     );
 }
 
@@ -218,11 +218,11 @@ fn tabs_nul_bytes_and_bom() {
             "flags/a.yaml",
             b"description: d\nowner: o\ntype: release\nenvironments:\n\tproduction: internal\n"
         ),
-        "flags/a.yaml:5:2: error: tabs disallowed within this context (block indentation)\n"
+        "flags/a.yaml:5:2: error: a tab indents this line; YAML indents with spaces only: replace the tab with spaces\n"
     );
     assert_eq!(
         one_bad_file("flags/a.yaml", b"description: a\x00b\n"),
-        "flags/a.yaml:1:15: error: unexpected character: `\\u{0}'\n"
+        "flags/a.yaml:1:15: error: the control character `\\u{0}` cannot be in a YAML file: remove it\n"
     );
     // A UTF-8 byte order mark is allowed.
     let r = TestRepo::new();

@@ -352,6 +352,47 @@ fn init_refuses_to_overwrite_any_file() {
     assert!(!r.join("flags.yaml").exists());
 }
 
+/// `init` inside another flags root's `flags/` (or `segments/`, `environments/`) would make
+/// that root read the scaffold as its own files: refused, nothing created. Beside them (a
+/// sub-folder of the root that is none of the three) it is fine.
+#[test]
+fn init_refuses_inside_another_roots_folders() {
+    let r = TestRepo::new();
+    let run = r.run(&["init", "flags/sub"]);
+    run.code(2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: `{}/flags/sub` is inside the `flags/` folder of the flags repository in `{}`, which would read the new files as its own; nothing was changed\nhint: create it outside that repository's `flags/`, `segments/` and `environments/` folders\n",
+            r.path().display(),
+            r.path().display()
+        )
+    );
+    assert!(!r.join("flags/sub").exists());
+    r.run(&["init", "tools/other"]).success();
+    r.run(&["validate"]).success();
+}
+
+/// Two files defining one key: `list` shows both rows (it cannot tell which is meant) and
+/// says so on stderr, as it does for files it leaves out.
+#[test]
+fn list_warns_about_a_key_defined_twice() {
+    let r = TestRepo::new();
+    for team in ["web", "api"] {
+        r.write(
+            &format!("flags/{team}/dup.yaml"),
+            format!("description: {team}\nowner: {team}\ntype: release\n"),
+        );
+    }
+    let run = r.run(&["list"]);
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: flag key `dup` is defined 2 times (flags/api/dup.yaml, flags/web/dup.yaml); keys must be unique: rename or remove the extra files (`flags validate` reports it)\n2 of 2 flags\n"
+    );
+    assert_eq!(run.stdout.matches("dup").count(), 2, "{}", run.stdout);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {

@@ -51,7 +51,7 @@ fn yaml_syntax_error_is_located() {
     );
     assert_eq!(
         validate(&r),
-        (1, "flags/a.yaml:1:14: error: unclosed quote\nflags/b.yaml:3:7: error: mapping values are not allowed in this context\n".into())
+        (1, "flags/a.yaml:1:14: error: a quoted value is not closed: add the closing quote\nflags/b.yaml:3:7: error: a `key: value` cannot stand here: check the indentation (the keys of one mapping line up), or quote a value that contains `: `\n".into())
     );
 }
 
@@ -441,7 +441,7 @@ fn a_file_with_problems_still_declares_what_it_can() {
     assert_eq!(
         run.stdout,
         "environments/qa.yaml:1:8: error: `after` must be a single text value, found a list of 1 item
-segments/beta.yaml:1:8: error: unclosed bracket '['
+segments/beta.yaml:1:8: error: a `[` is not closed: add the `]` (a value in brackets may go on over lines only up to its closing bracket)
 segments/partners.yaml:3:9: error: `op` of rule 1: `ends` is not an operator; did you mean `ends_with`? (one of in, not_in, starts_with, ends_with, contains, lt, lte, gt, gte)
 "
     );
