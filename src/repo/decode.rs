@@ -205,13 +205,25 @@ impl<'a> Decoder<'a> {
     /// A stage name: text, or YAML 1.1's reading of a bare `off` (`false`).
     fn stage(&mut self, node: &Node, what: What) -> Option<Sp<String>> {
         match &node.value {
-            Value::Bool(false) => Some(Sp::new(super::OFF.to_string(), node.loc)),
-            Value::Bool(true) => {
+            // A bare `off` reads as false in YAML 1.1: it is the stage `off`. Other spellings
+            // of false (`no`, `false`, `n`) are not: what they mean is anyone's guess.
+            Value::Bool(false)
+                if node
+                    .raw(self.source)
+                    .is_some_and(|r| r.trim().eq_ignore_ascii_case(super::OFF)) =>
+            {
+                Some(Sp::new(super::OFF.to_string(), node.loc))
+            }
+            Value::Bool(b) => {
+                let found = node.describe(self.source);
+                let fix = if *b {
+                    "write a stage name"
+                } else {
+                    "write `off` to serve nobody, or a stage name"
+                };
                 self.error(
                     node.loc,
-                    format!(
-                        "{what} must be a stage name, found the boolean `true`: write a stage name"
-                    ),
+                    format!("{what} must be a stage name, found {found}: {fix}"),
                 );
                 None
             }
@@ -1105,6 +1117,11 @@ mod schema_agreement {
             (Flag, false, "owner: o\ntype: release\n"),
             (
                 Flag,
+                true,
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: OFF\n",
+            ),
+            (
+                Flag,
                 false,
                 "description: d\nowner: [a, b]\ntype: release\n",
             ),
@@ -1228,6 +1245,26 @@ mod schema_agreement {
             (Settings, false, "cleanup:\n  after_days: soon\n"),
         ]
     };
+
+    /// Where the two cannot agree: JSON sees `false` for every YAML 1.1 spelling of it, so
+    /// the schema takes `production: no` for the `off` its description names, where the
+    /// decoder refuses every spelling but `off` itself (what `no` means is anyone's guess).
+    #[test]
+    fn only_off_spells_the_off_stage() {
+        for (spelling, ok) in [
+            ("off", true),
+            ("Off", true),
+            ("no", false),
+            ("false", false),
+            ("n", false),
+        ] {
+            let src = format!(
+                "description: d\nowner: o\ntype: release\nenvironments:\n  production: {spelling}\n"
+            );
+            assert_eq!(decoder_accepts(SchemaKind::Flag, &src).0, ok, "{spelling}");
+            assert!(schema_accepts(SchemaKind::Flag, &src).0, "{spelling}");
+        }
+    }
 
     #[test]
     fn schema_and_decoder_agree_on_every_case() {

@@ -347,7 +347,7 @@ impl JsonSchema for EnvEntry {
             "description": "The flag's stage in this environment: a stage name (short form) or a mapping (long form).",
             "anyOf": [
                 { "type": "string", "description": "Stage name, or `off`." },
-                { "const": false, "description": "A bare `off`, which YAML reads as false: the `off` stage." },
+                { "const": false, "description": "A bare `off`, which YAML reads as false: the `off` stage (other spellings of false, such as `no`, are refused)." },
                 {
                     "type": "object",
                     "additionalProperties": false,
