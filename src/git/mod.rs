@@ -243,16 +243,24 @@ impl Git {
             .get_name(SETTINGS_FILE)
             .map(|e| self.blob_text(&e, SETTINGS_FILE));
         let mut files = Vec::new();
-        for (dir, recursive) in [
-            ("environments", false),
-            ("segments", false),
-            ("flags", true),
-        ] {
+        for (dir, recursive) in crate::repo::FOLDERS {
             if let Some(entry) = sub.get_name(dir)
                 && entry.kind() == Some(ObjectType::Tree)
             {
                 let t = self.repo.find_tree(entry.id())?;
                 self.walk_tree(&t, dir, recursive, 0, &mut files, &mut problems)?;
+            }
+        }
+        // As on disk: a folder named close to one that is read, holding `.yaml` files.
+        for entry in sub.iter() {
+            if entry.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let Ok(name) = entry.name() else { continue };
+            if let Some(p) = crate::repo::misnamed_folder(name)
+                && self.tree_holds_yaml(&entry)?
+            {
+                problems.push(p);
             }
         }
         Ok(crate::repo::load_from_sources(
@@ -282,6 +290,14 @@ impl Git {
         crate::repo::check_bytes(blob.content().to_vec(), rel)
     }
 
+    /// Whether the tree `entry` names directly holds a `.yaml` file.
+    fn tree_holds_yaml(&self, entry: &git2::TreeEntry<'_>) -> Result<bool> {
+        let tree = self.repo.find_tree(entry.id())?;
+        Ok(tree.iter().any(|e| {
+            e.kind() == Some(ObjectType::Blob) && e.name().is_ok_and(|n| n.ends_with(".yaml"))
+        }))
+    }
+
     fn walk_tree(
         &self,
         tree: &git2::Tree<'_>,
@@ -301,6 +317,9 @@ impl Git {
                 Some(ObjectType::Tree) if recursive && depth < 32 => {
                     let t = self.repo.find_tree(entry.id())?;
                     self.walk_tree(&t, &rel, recursive, depth + 1, files, problems)?;
+                }
+                Some(ObjectType::Tree) if !recursive && self.tree_holds_yaml(&entry)? => {
+                    problems.push(crate::repo::ignored_sub_folder(&rel));
                 }
                 Some(ObjectType::Blob) if name.ends_with(".yaml") => {
                     let text = self.blob_text(&entry, &rel);
@@ -466,6 +485,9 @@ mod tree_tests {
             ),
             ("flags/two.yaml", "description: [\n"),
             ("flags/ignored.yml", "x: 1\n"),
+            ("segments/team/beta.yaml", "users: [x]\n"),
+            ("flag/lost.yaml", "description: d\n"),
+            ("docs/notes.yaml", "a: 1\n"),
         ];
         for (rel, text) in files {
             let p = root.join(rel);
@@ -513,7 +535,7 @@ mod tree_tests {
         };
         assert_eq!(summary(&at), summary(&disk));
         assert_eq!(at.flags.len(), 1);
-        assert_eq!(at.load_problems.len(), 2, "{:?}", at.load_problems);
+        assert_eq!(at.load_problems.len(), 4, "{:?}", at.load_problems);
         // A revision without the flags root is an empty repository, not an error.
         let empty_tree = repo
             .find_tree(repo.treebuilder(None).unwrap().write().unwrap())

@@ -136,14 +136,8 @@ fn load_filtered(root: &Path, only_flags: Option<&[String]>) -> (Repo, Vec<Strin
         None,
     );
 
-    let (mut found, mut problems) = list_files(
-        &canon_root,
-        &[
-            ("environments", false),
-            ("segments", false),
-            ("flags", true),
-        ],
-    );
+    let (mut found, mut problems) = list_files(&canon_root, &FOLDERS);
+    problems.extend(misnamed_folders(&canon_root));
     let mut keys: Vec<String> = found
         .iter()
         .filter(|f| f.rel.starts_with("flags/"))
@@ -404,6 +398,80 @@ pub(super) fn stem(rel: &str) -> String {
     file.strip_suffix(".yaml").unwrap_or(file).to_string()
 }
 
+/// The folders of a flags root that are read, and whether their sub-folders are.
+pub(crate) const FOLDERS: [(&str, bool); 3] = [
+    ("environments", false),
+    ("segments", false),
+    ("flags", true),
+];
+
+/// The warning for a sub-folder `rel` of `environments/` or `segments/` that holds `.yaml`
+/// files: only flags may be grouped in sub-folders.
+pub(crate) fn ignored_sub_folder(rel: &str) -> Problem {
+    let top = rel.split('/').next().unwrap_or(rel);
+    Problem::warning(
+        format!("{rel}/"),
+        None,
+        format!(
+            "ignored: the files of `{top}/` are read from that folder itself, not from its sub-folders (only flags may be grouped); move them to `{top}/`"
+        ),
+    )
+}
+
+/// The warning for a folder at the top of the flags root whose name is close to one that
+/// is read (`flag/`, `segment/`, `env/`) and that holds `.yaml` files; `None` for any other
+/// name.
+pub(crate) fn misnamed_folder(name: &str) -> Option<Problem> {
+    let read = FOLDERS.map(|(f, _)| f);
+    if read.contains(&name) || name.starts_with('.') {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    // A typo (two edits at most), a shortening (`flag`, `env`) or `envs`: close enough to
+    // be meant; `assets` beside `segments` is not.
+    let near = match lower.as_str() {
+        "env" | "envs" => "environments",
+        _ => read.into_iter().find(|f| {
+            (lower.len() >= 3 && f.starts_with(&lower)) || strsim::levenshtein(&lower, f) <= 2
+        })?,
+    };
+    Some(Problem::warning(
+        format!("{name}/"),
+        None,
+        format!(
+            "ignored: `{}/` is not a folder flags reads (flags/, segments/, environments/); did you mean `{near}/`?",
+            crate::escape::escape(name)
+        ),
+    ))
+}
+
+/// Whether the folder `dir` directly holds a `.yaml` file.
+fn holds_yaml(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with(".yaml"))
+    })
+}
+
+/// The warnings for the folders at the top of the flags root with a name close to one that
+/// is read, that hold `.yaml` files.
+fn misnamed_folders(canon_root: &Path) -> Vec<Problem> {
+    let Ok(entries) = fs::read_dir(canon_root) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Problem> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            misnamed_folder(&name).filter(|_| holds_yaml(&e.path()))
+        })
+        .collect();
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
+}
+
 /// The walk over the folders of a flags root, collecting `.yaml` files.
 struct Walk<'a> {
     root: &'a Path,
@@ -489,6 +557,8 @@ impl Walk<'_> {
                 // Sub-folders group flags; 32 levels is far beyond any real layout.
                 if self.recursive && depth < 32 {
                     self.dir(&path, &rel, depth + 1);
+                } else if !self.recursive && holds_yaml(&path) {
+                    self.problems.push(ignored_sub_folder(&rel));
                 }
                 continue;
             }
@@ -617,4 +687,58 @@ pub fn decode_file(rel: &str, source: &str) -> Vec<Problem> {
         .into_iter()
         .chain(read.value_problems)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::misnamed_folder;
+
+    /// Near misses of the three folders are named; the usual folders of an application
+    /// repository (where the flags root may be its top) are not.
+    #[test]
+    fn only_near_misses_of_the_folders_read_are_named() {
+        for (name, near) in [
+            ("flag", "flags"),
+            ("Flags", "flags"),
+            ("segment", "segments"),
+            ("segmets", "segments"),
+            ("environment", "environments"),
+            ("envs", "environments"),
+        ] {
+            let p = misnamed_folder(name).unwrap_or_else(|| panic!("{name}"));
+            assert!(
+                p.message.ends_with(&format!("did you mean `{near}/`?")),
+                "{name}: {}",
+                p.message
+            );
+        }
+        for name in [
+            "src",
+            "docs",
+            "tests",
+            "scripts",
+            "examples",
+            "config",
+            "deploy",
+            "node_modules",
+            "target",
+            "build",
+            "lib",
+            "bin",
+            "vendor",
+            "assets",
+            "public",
+            "fixtures",
+            "features",
+            "settings",
+            "services",
+            "schemas",
+            "helm",
+            "charts",
+            "flags",
+            "segments",
+        ] {
+            assert!(misnamed_folder(name).is_none(), "{name}");
+        }
+    }
 }

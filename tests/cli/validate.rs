@@ -497,3 +497,20 @@ fn an_unreadable_flags_yaml_is_one_problem() {
     run.code(1);
     assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
 }
+
+/// YAML files where they are not read are named, not ignored in silence: a sub-folder of
+/// `segments/` or `environments/` (only flags may be grouped), and a top folder whose name is
+/// close to one that is read.
+#[test]
+fn yaml_files_where_they_are_not_read_are_warned_about() {
+    let r = TestRepo::new();
+    r.write("segments/team/beta.yaml", "users: [x]\n");
+    r.write("flag/lost.yaml", "description: d\n");
+    r.write("docs/notes.yaml", "a: 1\n");
+    let run = r.run(&["validate"]);
+    run.success();
+    assert_eq!(
+        run.stdout,
+        "flag/: warning: ignored: `flag/` is not a folder flags reads (flags/, segments/, environments/); did you mean `flags/`?\nsegments/team/: warning: ignored: the files of `segments/` are read from that folder itself, not from its sub-folders (only flags may be grouped); move them to `segments/`\n"
+    );
+}
