@@ -99,11 +99,24 @@ impl Timestamp {
         if !is_timestamp_shaped(s) {
             return Err(why_not_shaped(s));
         }
+        if s.get(17..19) == Some("60") {
+            return Err(
+                "it is a leap second (`:60`), which flagd's clock does not have; use `:59`"
+                    .to_string(),
+            );
+        }
         let t = time::OffsetDateTime::parse(s, &Rfc3339).map_err(|_| {
             "that date or time does not exist (a day past the end of its month, an hour past 23, a minute or second past 59)".to_string()
         })?;
         if t.nanosecond() != 0 {
             return Err("it has a fraction of a second; use whole seconds".to_string());
+        }
+        // Dates are written as YYYY-MM-DD: the instant must fall in years 0000 to 9999 in UTC
+        // too (`0000-01-01T00:00:00+01:00` is in year -1).
+        const FIRST: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
+        const LAST: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+        if !(FIRST..=LAST).contains(&t.unix_timestamp()) {
+            return Err("in UTC it falls outside the years 0000 to 9999".to_string());
         }
         Ok(Timestamp(t.unix_timestamp()))
     }
@@ -373,7 +386,6 @@ mod tests {
             "2026-13-01T09:00:00Z",
             "2026-12-01T25:00:00Z",
             "2026-02-29T09:00:00Z",
-            "2026-12-01T09:00:60Z",
         ] {
             assert!(
                 t(missing)
@@ -382,6 +394,19 @@ mod tests {
                 "{missing}"
             );
         }
+        assert!(
+            t("2026-12-31T23:59:60Z")
+                .unwrap_err()
+                .starts_with("it is a leap second")
+        );
+        for outside in ["0000-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"] {
+            assert_eq!(
+                t(outside).unwrap_err(),
+                "in UTC it falls outside the years 0000 to 9999",
+                "{outside}"
+            );
+        }
+        assert!(t("0000-01-01T00:00:00Z").is_ok() && t("9999-12-31T23:59:59Z").is_ok());
         // Every shape the parser takes is one a file takes (the schema's pattern).
         for ok in ["2026-12-01t09:00:00z", "2026-12-01T09:00:00.00-05:30"] {
             assert!(t(ok).is_ok() && is_timestamp_shaped(ok), "{ok}");

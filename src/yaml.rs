@@ -237,8 +237,15 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
 fn duplicate_key(node: &Node, source: &str) -> Option<(Loc, String)> {
     match &node.value {
         Value::Map(entries) => {
+            // Keys are text: a set finds the first repeat in one pass (a file of 50,000 keys
+            // took seconds with pairwise comparison).
+            let mut seen = std::collections::HashSet::with_capacity(entries.len());
             for (i, (k, _)) in entries.iter().enumerate() {
-                if entries[..i].iter().any(|(o, _)| o.value == k.value) {
+                let repeated = match &k.value {
+                    Value::Str(s) => !seen.insert(s.as_str()),
+                    other => entries[..i].iter().any(|(o, _)| o.value == *other),
+                };
+                if repeated {
                     return Some((
                         k.loc,
                         format!(

@@ -53,6 +53,9 @@ fn for_git(err: &GitError) -> Option<String> {
             escape(at)
         ),
         NoBaseCommit { .. } => "make a first commit, or leave out `--branch`".into(),
+        BranchNameTaken { name, .. } => {
+            format!("pick another name for the branch, e.g. `{}-2`", escape(name))
+        }
         CommandFailed { .. }
         | ConfigUnreadable { .. }
         | RefRefused { .. }

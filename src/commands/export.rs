@@ -107,7 +107,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("creating `{}`", dir.display()))?;
             for (env, text) in envs.iter().zip(&texts) {
                 let path = dir.join(args.format.file_name(env));
-                write_through_links(&path, text)?;
+                write_through_links(&repo.root, &path, text)?;
                 let _ = writeln!(
                     err,
                     "wrote {} flags of `{env}` to {}",
@@ -118,7 +118,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
         (None, Some(path)) => {
             let path = relative(path);
-            write_through_links(&path, &texts.concat())?;
+            write_through_links(&repo.root, &path, &texts.concat())?;
             let _ = writeln!(
                 err,
                 "wrote {} flags of `{}` to {}",
@@ -152,10 +152,50 @@ fn render(repo: &Repo, env: &str, format: ExportFormat) -> anyhow::Result<String
     })
 }
 
+/// Refuses an output that is one of the flags repository's own files, or would be read as
+/// one: `flags.yaml` and anything in `flags/`, `segments/` or `environments/` (an export over
+/// a flag file would replace its definition, uncommitted edits included).
+fn refuse_definitions(root: &Path, target: &Path) -> anyhow::Result<()> {
+    let absolute = |p: &Path| {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        // The folders that exist resolve links, as the root's own path does.
+        match (p.parent(), p.file_name()) {
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+                .map(|d| d.join(name))
+                .unwrap_or(p),
+            _ => p,
+        }
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let target = absolute(target);
+    let Ok(rel) = target.strip_prefix(&root) else {
+        return Ok(());
+    };
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let definition = rel == Path::new(crate::repo::SETTINGS_FILE)
+        || rel.components().count() > 1
+            && first
+                .as_deref()
+                .is_some_and(|f| crate::repo::FOLDERS.iter().any(|(d, _)| *d == f));
+    if definition {
+        return Err(UserError::new(format!(
+            "`{}` is one of the flags repository's own files (or would be read as one); nothing was written",
+            escape(&rel.display().to_string())
+        ))
+        .hint("write the export outside `flags.yaml`, `flags/`, `segments/` and `environments/`, e.g. `-o deploy/flags.json`")
+        .into());
+    }
+    Ok(())
+}
+
 /// Writes atomically to `path`, or, when `path` is a symbolic link, to the file it leads to
 /// (a watcher of the target sees the update, and the link stays a link).
-fn write_through_links(path: &Path, text: &str) -> anyhow::Result<()> {
+fn write_through_links(root: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
     let target = crate::fsutil::resolve_links(path)?;
+    refuse_definitions(root, &target)?;
     // `-o deploy/k8s/production/flags.yaml` in a fresh checkout: make the folders, as
     // `--out-dir` does.
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {

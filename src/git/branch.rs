@@ -83,6 +83,32 @@ impl Git {
             Err(e) if e.code() == git2::ErrorCode::NotFound => None,
             Err(e) => return Err(e).with_context(|| format!("reading branch `{name}`")),
         };
+        // Git keeps `refs/heads/a/b` as a file under a folder `a`: `a` and `a/b` cannot both
+        // be branches, and `update-ref` would fail at the very end.
+        if tip.is_none() {
+            let mut clash = None;
+            if let Ok(mut refs) = self.repo.references_glob(&format!("{full}/*")) {
+                clash = refs.names().flatten().next().map(str::to_string);
+            }
+            let mut prefix = String::from("refs/heads");
+            for part in name
+                .split('/')
+                .take(name.split('/').count().saturating_sub(1))
+            {
+                prefix.push('/');
+                prefix.push_str(part);
+                if clash.is_none() && self.repo.find_reference(&prefix).is_ok() {
+                    clash = Some(prefix.clone());
+                }
+            }
+            if let Some(other) = clash {
+                return Err(GitError::BranchNameTaken {
+                    name: name.to_string(),
+                    other: other.trim_start_matches("refs/heads/").to_string(),
+                }
+                .into());
+            }
+        }
         let base = match tip {
             Some(t) => t,
             None => {

@@ -51,6 +51,8 @@ pub enum GitError {
     BadBranchName { name: String },
     /// The branch is checked out in a worktree: this one (`at: None`) or another.
     BranchCheckedOut { name: String, at: Option<String> },
+    /// A new branch whose name clashes with an existing one (`a` beside `a/b`).
+    BranchNameTaken { name: String, other: String },
     /// A new branch, and no commit to start it from.
     NoBaseCommit { name: String },
     /// The temporary worktree of `--branch` could not be filled.
@@ -120,6 +122,12 @@ impl fmt::Display for GitError {
                     None => "this worktree".to_string(),
                     Some(at) => format!("the worktree `{}`", escape(at)),
                 }
+            ),
+            BranchNameTaken { name, other } => write!(
+                f,
+                "branch `{}` cannot be made beside branch `{}` (git keeps one as a folder of the other); nothing was changed",
+                escape(name),
+                escape(other)
             ),
             NoBaseCommit { name } => write!(
                 f,

@@ -99,8 +99,10 @@ pub(crate) fn flag_keys(root: &Path) -> Vec<String> {
 fn list_files(canon_root: &Path, dirs: &[(&str, bool)]) -> (Vec<Found>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut found = Vec::new();
-    let mut walked = HashSet::new();
     for &(dir, recursive) in dirs {
+        // Per folder: a link from one kind's folder to another's (`segments -> flags`) must
+        // not make the other's own walk skip what it already saw.
+        let mut walked = HashSet::new();
         let abs = canon_root.join(dir);
         // The folders themselves may be links too: the same rule as for the files in them.
         let Ok(target) = fs::canonicalize(&abs) else {

@@ -131,6 +131,23 @@ fn check_names(repo: &Repo, out: &mut Vec<Problem>) {
     }
 }
 
+/// Why flagd would not read an attribute name as `eval` does, if it would not: a `.` is a
+/// path into nested attributes in JsonLogic's `var`, and names starting with `$` are
+/// flagd's own (`$flagd.timestamp`).
+fn unservable_attribute(name: &str) -> Option<&'static str> {
+    if name.starts_with('$') {
+        Some(
+            "starts with `$`, which flagd keeps for its own values (`$flagd.timestamp`): use a plain name (a move at a set time is a schedule)",
+        )
+    } else if name.contains('.') {
+        Some(
+            "contains a `.`, which flagd reads as a path into nested attributes (`a.b` is `b` inside `a`): use a plain name, such as `a_b`",
+        )
+    } else {
+        None
+    }
+}
+
 fn segment_names(repo: &Repo) -> impl Iterator<Item = &str> + Clone {
     repo.segments.iter().map(|s| s.name.as_str())
 }
@@ -350,6 +367,12 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
                     file,
                     loc(&r.attribute),
                     "rule `attribute` is empty: name a user attribute (`key` is the targeting key)",
+                ));
+            } else if let Some(why) = unservable_attribute(&r.attribute.value) {
+                out.push(Problem::error(
+                    file,
+                    loc(&r.attribute),
+                    format!("rule `attribute` `{}` {why}", escape(&r.attribute.value)),
                 ));
             }
             if r.values.value.is_empty() {

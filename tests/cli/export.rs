@@ -248,6 +248,48 @@ fn output_into_a_missing_folder_makes_it() {
     assert_eq!(r.read("deploy/k8s/production/flags.json"), stdout.stdout);
 }
 
+/// An export never replaces the repository's own files (a flag file with uncommitted edits,
+/// `flags.yaml`) nor lands where it would be read as one.
+#[test]
+fn an_export_over_the_repositorys_own_files_is_refused() {
+    let r = repo();
+    let flag = std::fs::read_dir(r.join("flags"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .unwrap();
+    let rel = flag
+        .strip_prefix(r.path())
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let before = r.read(&rel);
+    for args in [
+        vec!["export", "--env", "production", "-o", rel.as_str()],
+        vec!["export", "--env", "production", "-o", "flags.yaml"],
+        vec![
+            "export",
+            "--format",
+            "openfeature-operator",
+            "--all",
+            "--out-dir",
+            "segments",
+        ],
+    ] {
+        let run = r.run(&args);
+        run.code(2);
+        assert!(
+            run.stderr.contains("is one of the flags repository's own files (or would be read as one); nothing was written\nhint: write the export outside"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(r.read(&rel), before);
+    assert!(r.read("flags.yaml").starts_with("pipeline:"));
+    assert!(!r.join("segments/production.yaml").exists());
+    r.run(&["validate"]).success();
+}
+
 #[test]
 fn an_invalid_repository_is_not_exported_and_no_file_is_written() {
     let r = repo();

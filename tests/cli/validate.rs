@@ -514,3 +514,21 @@ fn yaml_files_where_they_are_not_read_are_warned_about() {
         "flag/: warning: ignored: `flag/` is not a folder flags reads (flags/, segments/, environments/); did you mean `flags/`?\nsegments/team/: warning: ignored: the files of `segments/` are read from that folder itself, not from its sub-folders (only flags may be grouped); move them to `segments/`\n"
     );
 }
+
+/// An attribute that flagd would read otherwise than `eval` (a `.` is a nested path in
+/// JsonLogic, `$...` is flagd's own) is an error on the rule, and what uses the segment is
+/// not exported.
+#[test]
+fn attributes_flagd_reads_otherwise_are_errors() {
+    let r = TestRepo::new();
+    r.write(
+        "segments/internal.yaml",
+        "rules:\n  - attribute: user.email\n    op: ends_with\n    values: [\"@example.com\"]\n  - attribute: $flagd.timestamp\n    op: gt\n    values: [0]\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "segments/internal.yaml:2:16: error: rule `attribute` `user.email` contains a `.`, which flagd reads as a path into nested attributes (`a.b` is `b` inside `a`): use a plain name, such as `a_b`\nsegments/internal.yaml:5:16: error: rule `attribute` `$flagd.timestamp` starts with `$`, which flagd keeps for its own values (`$flagd.timestamp`): use a plain name (a move at a set time is a schedule)\n"
+    );
+}

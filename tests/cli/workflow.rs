@@ -654,6 +654,38 @@ fn branch_commits_elsewhere_and_leaves_work_tree_index_and_branch_alone() {
     assert_eq!(git(&r, &["rev-parse", "review/nd"]).stdout, tip);
 }
 
+/// Git cannot have a branch `feat` beside `feat/ok` (nor `feat/ok/x` beside `feat/ok`):
+/// refused before anything is made, not reported as a branch that moved.
+#[test]
+fn branch_refuses_a_name_that_clashes_with_another_branch() {
+    let r = setup();
+    git(&r, &["branch", "feat/ok"]);
+    let before = git(&r, &["for-each-ref", "--format=%(refname) %(objectname)"]).stdout;
+    for (name, other) in [("feat", "feat/ok"), ("feat/ok/x", "feat/ok")] {
+        let run = r.run(&[
+            "promote",
+            "nd",
+            "--env",
+            "development",
+            "--yes",
+            "--branch",
+            name,
+        ]);
+        run.code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: branch `{name}` cannot be made beside branch `{other}` (git keeps one as a folder of the other); nothing was changed\nhint: pick another name for the branch, e.g. `{name}-2`\n"
+            )
+        );
+    }
+    assert_eq!(
+        git(&r, &["for-each-ref", "--format=%(refname) %(objectname)"]).stdout,
+        before
+    );
+    assert_eq!(r.status(), vec![]);
+}
+
 #[test]
 fn branch_refuses_bad_names_checked_out_branches_and_unreadable_files() {
     let r = setup();
