@@ -64,14 +64,26 @@ pub fn add(source: &str, env: &str, stage: &str, at: &str) -> Result<String> {
                 }
                 _ => {
                     let end = entry_end(source, key);
-                    apply(
-                        source,
-                        vec![Splice {
-                            start: end,
-                            end,
-                            text: format!("{nl}{child}schedule:{nl}{child}  - {item}"),
-                        }],
-                    )?
+                    match empty_schedule_key(source, key, end, &child) {
+                        // `schedule:` or `schedule: []` with nothing planned: the entry goes
+                        // under that key (a second `schedule` key would be a duplicate).
+                        Some((key_start, key_end)) => apply(
+                            source,
+                            vec![Splice {
+                                start: key_start,
+                                end: key_end,
+                                text: format!("schedule:{nl}{child}  - {item}"),
+                            }],
+                        )?,
+                        None => apply(
+                            source,
+                            vec![Splice {
+                                start: end,
+                                end,
+                                text: format!("{nl}{child}schedule:{nl}{child}  - {item}"),
+                            }],
+                        )?,
+                    }
                 }
             }
         };
@@ -162,6 +174,34 @@ pub fn drop_first(source: &str, env: &str, n: usize) -> Result<String> {
         })?;
         Ok(new)
     })
+}
+
+/// The span of an empty `schedule:` or `schedule: []` (comment excluded) among the fields
+/// of the long-form entry at `key`, which end at `end`, indented by `child`.
+fn empty_schedule_key(
+    source: &str,
+    key: &Sp<String>,
+    end: usize,
+    child: &str,
+) -> Option<(usize, usize)> {
+    let mut pos = next_line_start(source, line_content_end(source, key.loc.start))?;
+    while pos < end {
+        let line_end = line_content_end(source, pos);
+        let line = &source[pos..line_end];
+        if let Some(rest) = line
+            .strip_prefix(child)
+            .and_then(|l| l.strip_prefix("schedule:"))
+        {
+            let content = rest.find(" #").map_or(rest, |i| &rest[..i]);
+            let value_end = pos + child.len() + "schedule:".len() + content.trim_end().len();
+            return matches!(content.trim(), "" | "[]").then_some((pos + child.len(), value_end));
+        }
+        pos = match next_line_start(source, line_end) {
+            Some(p) => p,
+            None => break,
+        };
+    }
+    None
 }
 
 fn find<'a>(def: &'a FlagDef, env: &str) -> Option<(&'a Sp<String>, &'a EnvEntry)> {
@@ -395,6 +435,28 @@ mod tests {
                 "{HEAD}  prod:\n    stage: internal\n    since: 2026-11-20\n    segments:\n      - beta  # pilot\n    schedule:\n      - {{stage: partners, at: 2026-12-01T09:00:00Z}}\n  dev: everyone\n"
             )
         );
+    }
+
+    /// An empty `schedule:` or `schedule: []` takes the first entry under itself instead of
+    /// a second `schedule` key (a duplicate), keeping what follows it.
+    #[test]
+    fn add_under_an_empty_schedule_key() {
+        for (empty, tail) in [
+            ("schedule:", ""),
+            ("schedule: []", ""),
+            ("schedule: []  # none yet", "  # none yet"),
+        ] {
+            let src =
+                format!("{HEAD}  prod:\n    stage: internal\n    {empty}\n    since: 2026-11-20\n");
+            let out = add(&src, "prod", "partners", "2026-12-01T09:00:00Z").unwrap();
+            assert_eq!(
+                out,
+                format!(
+                    "{HEAD}  prod:\n    stage: internal\n    schedule:\n      - {{stage: partners, at: 2026-12-01T09:00:00Z}}{tail}\n    since: 2026-11-20\n"
+                ),
+                "{empty}"
+            );
+        }
     }
 
     #[test]

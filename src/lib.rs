@@ -64,10 +64,6 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         cli.color,
         std::io::IsTerminal::is_terminal(&std::io::stderr()),
     );
-    if let Err(message) = date::check_env_now() {
-        report(&anyhow::Error::from(error::UserError::new(message)), color);
-        return ExitCode::from(2);
-    }
     match cli.run() {
         Ok(code) => code,
         Err(e) if error::is_broken_pipe(&e) => ExitCode::SUCCESS,

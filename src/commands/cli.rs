@@ -113,6 +113,11 @@ impl Cli {
             dir: self.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
             style: style(self.color),
         };
+        // A clock override that does not parse stops every command that reads the clock
+        // (inside `validate`, so that `--format json` still answers with one object).
+        if !matches!(self.command, Command::Validate(_)) {
+            check_clock()?;
+        }
         match self.command {
             Command::Init(args) => commands::init::run(&ctx, &args),
             Command::Validate(args) => commands::validate::run(&ctx, &args),
@@ -193,4 +198,9 @@ pub fn parse_instant(s: &str) -> Result<InstantArg, String> {
             at,
         })
         .map_err(|why| format!("{why}; e.g. {}", crate::date::TIMESTAMP_EXAMPLE))
+}
+
+/// Refuses a `FLAGS_NOW` that is not a timestamp: ignoring it would run on the real clock.
+pub(crate) fn check_clock() -> anyhow::Result<()> {
+    crate::date::check_env_now().map_err(|m| crate::error::UserError::new(m).into())
 }

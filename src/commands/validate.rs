@@ -67,6 +67,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn validate(ctx: &Ctx, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    super::cli::check_clock()?;
     let repo = ctx.repo()?;
     let today = Date::today();
     // History is read only when a gate is broken, to tell a rollback from a promotion.

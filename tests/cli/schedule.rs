@@ -568,6 +568,13 @@ fn flags_now_moves_the_clock_and_a_bad_one_stops_the_command() {
         &run,
         "error: `FLAGS_NOW` is `2026-12-01`, which is not a valid timestamp: it is a date without a time; e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00\n",
     );
+    // `validate --format json` still answers with one object.
+    let run = r.run(&["validate", "--format", "json"]);
+    run.code(2);
+    assert_eq!(
+        run.json(),
+        serde_json::json!({"valid": false, "error": "`FLAGS_NOW` is `2026-12-01`, which is not a valid timestamp: it is a date without a time; e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00"})
+    );
 }
 
 #[test]
@@ -963,7 +970,7 @@ fn an_environment_the_flag_does_not_list_has_nothing_to_schedule_or_clear() {
 }
 
 #[test]
-fn advance_changes_nothing_when_one_file_cannot_be_edited() {
+fn advance_leaves_a_file_it_cannot_edit_to_a_person_and_advances_the_others() {
     let r = planned();
     // A flow-style entry: its due move cannot be written by a span edit.
     r.flag(
@@ -971,29 +978,38 @@ fn advance_changes_nothing_when_one_file_cannot_be_edited() {
         "  development: {stage: internal, schedule: [{stage: partners, at: 2026-11-24T09:00:00Z}]}\n",
     );
     r.commit_all("flowy", "2026-11-21");
-    let before = (r.read("flags/nd.yaml"), r.read("flags/flowy.yaml"));
-    let run = r.run(&["advance", "--dry-run"]);
-    run.code(2);
+    let flowy = r.read("flags/flowy.yaml");
+    let run = r.run(&["advance", "--yes"]);
+    // Ran, committed the others, and found a problem: exit 1 for a scheduled job to notice.
+    run.code(1);
     assert!(
         run.stderr
-            .starts_with("error: advancing `flags/flowy.yaml` in `development`\n  caused by: "),
+            .starts_with("warning: advancing `flags/flowy.yaml` in `development`: "),
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr
+            .contains("; advance it by hand (the other flags advance)\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(r.read("flags/flowy.yaml"), flowy);
+    assert_eq!(r.commit_count(), 3);
+    assert!(
+        r.read("flags/nd.yaml")
+            .contains("  development:\n    stage: partners\n    since: 2026-11-24\n"),
+        "{}",
+        r.read("flags/nd.yaml")
+    );
+    // Only that file left: an error, nothing changed.
     let run = r.run(&["advance", "--yes"]);
     run.code(2);
-    assert_eq!(
-        (r.read("flags/nd.yaml"), r.read("flags/flowy.yaml")),
-        before
+    assert!(
+        run.stderr.starts_with("error: a scheduled move is due, but the file cannot be edited by the tool; nothing changed\n  caused by: advancing `flags/flowy.yaml` in `development`\n"),
+        "{}",
+        run.stderr
     );
-    assert_eq!(r.commit_count(), 2);
-    // Without it, --dry-run shows every due move and writes nothing.
-    std::fs::remove_file(r.join("flags/flowy.yaml")).unwrap();
-    r.commit_all("no flowy", "2026-11-22");
-    let run = r.run(&["advance", "--dry-run"]);
-    run.success();
-    assert!(run.stdout.contains("-    stage: internal\n-    since: 2026-11-20\n-    schedule:\n-      - {stage: partners, at: 2026-11-24T09:00:00Z}\n+    stage: partners\n+    since: 2026-11-24\n"), "{}", run.stdout);
-    assert_eq!(r.read("flags/nd.yaml"), before.0);
     assert_eq!(r.commit_count(), 3);
 }
 
