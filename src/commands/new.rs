@@ -60,6 +60,15 @@ fn parse_variant(s: &str) -> Result<(String, serde_json::Value), String> {
     let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
         format!("the value of `{name}` is not JSON ({e}); quote strings, e.g. {name}='\"text\"'")
     })?;
+    if let Some(lossy) = crate::repo::typed::json_number_literals(json)
+        .into_iter()
+        .find(|n| !crate::repo::typed::number_is_exact(n))
+    {
+        return Err(format!(
+            "the number `{}` in the value of `{name}` has more digits than flagd can serve exactly (it reads every number as a double): quote it as text, or round it",
+            escape(lossy)
+        ));
+    }
     if crate::repo::ValueType::of(&value).is_none() {
         return Err(format!(
             "the value of `{name}` must be a boolean, string, number or object"

@@ -565,6 +565,19 @@ fn typed_variants(
 
 /// A variant's value as JSON; a number that JSON cannot hold (`.nan`, `.inf`) is a problem.
 fn json_value(d: &mut Decoder, node: &Node, what: What) -> Option<serde_json::Value> {
+    if let (Value::Int(_) | Value::Float(_), Some(raw)) = (&node.value, node.raw(d.source))
+        && !super::typed::number_is_exact(raw)
+    {
+        let raw = raw.trim();
+        d.error(
+            node.loc,
+            format!(
+                "{what}: the number `{}` has more digits than flagd can serve exactly (it reads every number as a double): quote it as text, or round it",
+                escape(raw)
+            ),
+        );
+        return None;
+    }
     Some(match &node.value {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),

@@ -282,3 +282,90 @@ mod tests {
         );
     }
 }
+
+/// Whether the number written as `raw` (YAML or JSON) is held exactly by a double, which is
+/// what flagd and JavaScript read every number as: its significant digits are those of the
+/// nearest double. `123456789012345678901234567890` and `9007199254740993` are not (they
+/// would be served as `1.2345678901234568e29` and `9007199254740992`); `1e18`, `0.1` and
+/// `100` are. Text that is no number is not judged (`true`).
+pub fn number_is_exact(raw: &str) -> bool {
+    fn digits(mantissa: &str) -> String {
+        let d: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        d.trim_start_matches('0').trim_end_matches('0').to_string()
+    }
+    let raw = raw.trim().trim_start_matches(['+', '-']);
+    let Ok(value) = raw.replace('_', "").parse::<f64>() else {
+        return true;
+    };
+    if !value.is_finite() {
+        return true;
+    }
+    let mantissa = raw.split(['e', 'E']).next().unwrap_or(raw);
+    let nearest = format!("{value:e}");
+    let nearest = nearest.split('e').next().unwrap_or_default();
+    digits(mantissa) == digits(nearest)
+}
+
+/// The number literals of a JSON text (outside its strings), for [`number_is_exact`].
+pub fn json_number_literals(json: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut in_string, mut escaped, mut start) = (false, false, None);
+    for (i, c) in json.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let in_number = c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E');
+        match (start, in_number) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push(&json[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+        if c == '"' {
+            in_string = true;
+        }
+    }
+    if let Some(s) = start {
+        out.push(&json[s..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod exact_tests {
+    use super::{json_number_literals, number_is_exact};
+
+    #[test]
+    fn numbers_a_double_holds_and_numbers_it_does_not() {
+        for ok in [
+            "100",
+            "0.1",
+            "1e18",
+            "1000000000000000000",
+            "-12.5",
+            "9007199254740992",
+            "1.5E3",
+        ] {
+            assert!(number_is_exact(ok), "{ok}");
+        }
+        for lossy in [
+            "123456789012345678901234567890",
+            "9007199254740993",
+            "0.12345678901234567891",
+        ] {
+            assert!(!number_is_exact(lossy), "{lossy}");
+        }
+        assert_eq!(
+            json_number_literals(r#"{"a": 12, "b": "9007199254740993", "c": [-1.5e3, 7]}"#),
+            vec!["12", "-1.5e3", "7"]
+        );
+    }
+}

@@ -657,3 +657,48 @@ fn webs_and_deep_chains_of_prerequisites_are_refused_not_expanded() {
         "the prerequisites of flag `l0a` expand to more than 1000 flags to export"
     );
 }
+
+/// A number a double cannot hold exactly would be served changed (flagd reads every number
+/// as a double): refused in a file, located, and on the command line of `new`, which used to
+/// write `1.2345678901234568e+29` for it.
+#[test]
+fn numbers_flagd_cannot_serve_exactly_are_refused() {
+    let r = TestRepo::new();
+    r.write(
+        "flags/n.yaml",
+        "description: d\nowner: o\ntype: release\nvariants:\n  small: {id: 9007199254740993}\n  big: 2\ndefault: small\nserve: big\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert!(
+        run.stdout.starts_with("flags/n.yaml:5:15: error: `variants.small`: the number `9007199254740993` has more digits than flagd can serve exactly (it reads every number as a double): quote it as text, or round it\n"),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_file(r.join("flags/n.yaml")).unwrap();
+    let run = r.run(&[
+        "new",
+        "t",
+        "--owner",
+        "o",
+        "--description",
+        "d",
+        "--variant",
+        "a=123456789012345678901234567890",
+        "--variant",
+        "b=2",
+        "--default",
+        "a",
+        "--serve",
+        "b",
+        "--yes",
+        "--no-commit",
+    ]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("the number `123456789012345678901234567890` in the value of `a` has more digits than flagd can serve exactly"),
+        "{}",
+        run.stderr
+    );
+    assert!(!r.join("flags/t.yaml").exists());
+}
