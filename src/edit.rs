@@ -438,13 +438,13 @@ fn by_env(mut def: FlagDef) -> FlagDef {
 fn verify(old_source: &str, old: &FlagDef, new_source: &str, edit: &StageEdit) -> Result<()> {
     let new = parse_flag(new_source).map_err(|(_, msg)| {
         anyhow::anyhow!(
-            "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
+            "the file cannot be edited safely: the edited text would not read back ({msg}); nothing was written, edit it by hand (YAML tags, anchors, aliases and merge keys are beyond what flags edits)"
         )
     })?;
     let expected = by_env(expected_after(old, &new, edit));
     if by_env(new) != expected {
         bail!(
-            "internal: the edit would change more than `{}` in `{}`; nothing was written, edit it by hand",
+            "the file cannot be edited safely: the edit would change more than `{}` in `{}`; nothing was written, edit it by hand (YAML tags, anchors, aliases and merge keys are beyond what flags edits)",
             "stage",
             edit.env
         );

@@ -371,7 +371,7 @@ fn verify(
 ) -> Result<()> {
     let new = parse_flag(new_source).map_err(|(_, msg)| {
         anyhow::anyhow!(
-            "internal: the edited file does not parse ({msg}); nothing was written, edit it by hand"
+            "the file cannot be edited safely: the edited text would not read back ({msg}); nothing was written, edit it by hand (YAML tags, anchors, aliases and merge keys are beyond what flags edits)"
         )
     })?;
     // The whole decoded flag, spans erased, must be the old one with only this change: every

@@ -22,6 +22,16 @@ pub fn check_against(base: &Repo, head: &Repo, today: Date, now: Timestamp) -> V
     for flag in &head.flags {
         let key = escape(&flag.name);
         let old = base.flag(&flag.name);
+        // A flag whose file could not be read at the base is not new, and its stages there
+        // are unknown: nothing to compare (as `flags diff` leaves it out).
+        if old.is_none()
+            && base
+                .load_problems
+                .iter()
+                .any(|p| p.is_error() && p.file == flag.path)
+        {
+            continue;
+        }
         for (env_key, entry) in &flag.def.environments.value.0 {
             let env = escape(&env_key.value);
             let entry = &entry.value;

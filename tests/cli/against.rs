@@ -129,3 +129,19 @@ fn against_json_output_and_unknown_revision() {
             .starts_with("error: unknown revision `no-such-branch`")
     );
 }
+
+/// A flag whose file could not be read at the base is not "new" there (nor compared): fixing
+/// a broken file is no promotion.
+#[test]
+fn a_file_fixed_since_the_base_is_not_a_new_flag() {
+    let r = TestRepo::new();
+    r.write("flags.yaml", SOAK_SETTINGS);
+    r.git_init();
+    r.write(
+        "flags/nd.yaml",
+        "description: [broken\nowner: team-a\ntype: release\nenvironments:\n  development: everyone\n",
+    );
+    r.commit_all("base", "2026-11-01");
+    r.flag("nd", "  development: everyone\n");
+    assert_against(&r, "");
+}
