@@ -244,11 +244,14 @@ impl Git {
             .map(|e| self.blob_text(&e, SETTINGS_FILE));
         let mut files = Vec::new();
         for (dir, recursive) in crate::repo::FOLDERS {
-            if let Some(entry) = sub.get_name(dir)
-                && entry.kind() == Some(ObjectType::Tree)
-            {
+            let Some(entry) = sub.get_name(dir) else {
+                continue;
+            };
+            if entry.kind() == Some(ObjectType::Tree) {
                 let t = self.repo.find_tree(entry.id())?;
                 self.walk_tree(&t, dir, recursive, 0, &mut files, &mut problems)?;
+            } else {
+                problems.push(crate::repo::not_a_folder(dir));
             }
         }
         // As on disk: a folder named close to one that is read, holding `.yaml` files.

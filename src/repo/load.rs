@@ -114,7 +114,9 @@ fn list_files(canon_root: &Path, dirs: &[(&str, bool)]) -> (Vec<Found>, Vec<Prob
                 None,
                 "symbolic link leads out of the flags root and is not followed; replace it with the folder itself",
             ));
-        } else if target.is_dir() {
+        } else if !target.is_dir() {
+            problems.push(not_a_folder(dir));
+        } else {
             walked.insert(target);
             let mut w = Walk {
                 root: canon_root,
@@ -406,6 +408,15 @@ pub(crate) const FOLDERS: [(&str, bool); 3] = [
     ("segments", false),
     ("flags", true),
 ];
+
+/// The error for `flags`, `segments` or `environments` being something else than a folder.
+pub(crate) fn not_a_folder(dir: &str) -> Problem {
+    Problem::error(
+        dir,
+        None,
+        format!("`{dir}` is a file; it must be a folder of `.yaml` files (`{dir}/NAME.yaml`)"),
+    )
+}
 
 /// The warning for a sub-folder `rel` of `environments/` or `segments/` that holds `.yaml`
 /// files: only flags may be grouped in sub-folders.

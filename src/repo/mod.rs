@@ -13,7 +13,7 @@ pub use crate::span::{Loc, Sp};
 pub use crate::yaml::MAX_NESTING;
 pub(crate) use load::{
     FOLDERS, check_bytes, flag_keys, ignored_sub_folder, load_from_sources, misnamed_folder,
-    parse_stages, too_large,
+    not_a_folder, parse_stages, too_large,
 };
 pub use load::{MAX_FILE_BYTES, decode_file, find_root_upward, parse_flag};
 pub use model::*;

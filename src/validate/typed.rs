@@ -149,15 +149,7 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
         .as_ref()
         .filter(|s| s.loc.is_known() && !variants_unknown)
     {
-        check_serve(
-            file,
-            &key,
-            "`serve`",
-            &s.value,
-            &variant_names,
-            undefined(),
-            out,
-        );
+        check_serve(file, &key, "`serve`", s, &variant_names, undefined(), out);
     }
     for (env, entry) in &def.environments.value.0 {
         let entry = &entry.value;
@@ -171,7 +163,7 @@ pub fn check_flag(repo: &Repo, flag: &Doc<FlagDef>, out: &mut Vec<Problem>) {
             .filter(|s| s.loc.is_known() && !variants_unknown)
         {
             let what = format!("`serve` in `{}`", escape(&env.value));
-            check_serve(file, &key, &what, &s.value, &variant_names, here, out);
+            check_serve(file, &key, &what, s, &variant_names, here, out);
         }
         let off = repo.pipeline.position(&entry.stage.value) == Some(0);
         if off && let Some(u) = entry.users.first() {
@@ -214,11 +206,12 @@ fn check_serve(
     file: &str,
     key: &str,
     what: &str,
-    serve: &Serve,
+    serve: &Sp<Serve>,
     variants: &[&str],
     effect: Effect,
     out: &mut Vec<Problem>,
 ) {
+    let (serve, serve_loc) = (&serve.value, serve.loc);
     let unknown = |v: &Sp<String>| {
         Problem::error(
             file,
@@ -238,7 +231,10 @@ fn check_serve(
             }
         }
         Serve::Split(weights) => {
-            let at = weights.first().map(|(v, _)| v.loc);
+            // An empty split (`serve: {}`) is located on itself.
+            let at = weights
+                .first()
+                .map_or(Some(serve_loc), |(v, _)| Some(v.loc));
             if weights.len() < 2 {
                 let only = weights
                     .first()
@@ -580,7 +576,7 @@ mod tests {
                 "f",
                 "k",
                 "`serve`",
-                &serve,
+                &Sp::new(serve, Loc::default()),
                 &["a", "b", "c"],
                 Effect::Record,
                 &mut out,

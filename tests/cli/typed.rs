@@ -702,3 +702,19 @@ fn numbers_flagd_cannot_serve_exactly_are_refused() {
     );
     assert!(!r.join("flags/t.yaml").exists());
 }
+
+/// An empty split is located on itself.
+#[test]
+fn an_empty_split_is_located() {
+    let r = TestRepo::new();
+    r.write(
+        "flags/e.yaml",
+        "description: d\nowner: o\ntype: release\nvariants:\n  a: 1\n  b: 2\ndefault: a\nserve: {}\n",
+    );
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "flags/e.yaml:8:8: error: `serve` of flag `e` splits no variant: a split needs two or more; write `serve: VARIANT` to serve one\n"
+    );
+}

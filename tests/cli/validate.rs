@@ -532,3 +532,20 @@ fn attributes_flagd_reads_otherwise_are_errors() {
         "segments/internal.yaml:2:16: error: rule `attribute` `user.email` contains a `.`, which flagd reads as a path into nested attributes (`a.b` is `b` inside `a`): use a plain name, such as `a_b`\nsegments/internal.yaml:5:16: error: rule `attribute` `$flagd.timestamp` starts with `$`, which flagd keeps for its own values (`$flagd.timestamp`): use a plain name (a move at a set time is a schedule)\n"
     );
 }
+
+/// `environments` (or `segments`, `flags`) as a file is an error, not a repository without
+/// environments.
+#[test]
+fn a_folder_that_is_a_file_is_an_error() {
+    let r = TestRepo::empty();
+    r.write("flags.yaml", crate::harness::SETTINGS);
+    r.write("environments", "production: {}\n");
+    r.write("segments/internal.yaml", "users: [a]\n");
+    r.write("segments/partners.yaml", "users: [b]\n");
+    let run = r.run(&["validate"]);
+    run.code(1);
+    assert_eq!(
+        run.stdout,
+        "environments: error: `environments` is a file; it must be a folder of `.yaml` files (`environments/NAME.yaml`)\n"
+    );
+}
