@@ -247,6 +247,10 @@ impl<'a> Decoder<'a> {
     fn whole(&mut self, node: &Node, what: What) -> Option<Sp<u32>> {
         match &node.value {
             Value::Int(i) if u32::try_from(*i).is_ok() => Some(Sp::new(*i as u32, node.loc)),
+            Value::Int(i) if *i > 0 => {
+                self.mistyped(node, what, "a whole number from 0 to 4294967295");
+                None
+            }
             _ => {
                 self.mistyped(node, what, "a whole number, 0 or more");
                 None
@@ -258,6 +262,10 @@ impl<'a> Decoder<'a> {
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i as f64, node.loc)),
             Value::Float(f) if !f.is_nan() => Some(Sp::new(*f, node.loc)),
+            Value::Float(_) => {
+                self.mistyped(node, what, "a number (`.nan` is none)");
+                None
+            }
             _ => {
                 self.mistyped(node, what, "a number");
                 None
@@ -512,10 +520,28 @@ fn env_entry(d: &mut Decoder, node: &Node, env: &str) -> Sp<EnvEntry> {
 /// A variant name: text, or YAML 1.1's reading of a bare `on`/`off` (`true`/`false`), or a
 /// bare number (`1`) as written.
 fn variant_name(d: &mut Decoder, node: &Node, what: What) -> Option<Sp<VariantName>> {
+    // A bare `on`/`off` reads as a boolean in YAML 1.1: they are the variants `on`/`off`.
+    // Other spellings (`yes`, `true`, `no`) would silently mean one of them.
+    let spelled = |word: &str| {
+        node.raw(d.source)
+            .is_some_and(|r| r.trim().eq_ignore_ascii_case(word))
+    };
     let name = match &node.value {
         Value::Str(s) => s.clone(),
-        Value::Bool(true) => super::typed::ON.to_string(),
-        Value::Bool(false) => super::typed::OFF_VARIANT.to_string(),
+        Value::Bool(true) if spelled(super::typed::ON) => super::typed::ON.to_string(),
+        Value::Bool(false) if spelled(super::typed::OFF_VARIANT) => {
+            super::typed::OFF_VARIANT.to_string()
+        }
+        Value::Bool(_) => {
+            let found = node.describe(d.source);
+            d.error(
+                node.loc,
+                format!(
+                    "{what} must be a variant name, found {found}: write `on` or `off`, or quote the name"
+                ),
+            );
+            return None;
+        }
         Value::Int(_) => node.raw(d.source).unwrap_or_default().trim().to_string(),
         _ => {
             d.mistyped(node, what, "a variant name");
@@ -1258,6 +1284,40 @@ mod schema_agreement {
             (Settings, false, "cleanup:\n  after_days: soon\n"),
         ]
     };
+
+    /// A variant named by a YAML 1.1 boolean: only `on`/`off` themselves; numbers beyond what
+    /// a field holds and `.nan` are named as such.
+    #[test]
+    fn booleans_name_variants_only_as_on_and_off_and_odd_numbers_say_why() {
+        let flag = |default: &str| {
+            format!(
+                "description: d\nowner: o\ntype: release\nvariants:\n  \"yes\": 1\n  on: 2\ndefault: {default}\nserve: on\n"
+            )
+        };
+        assert!(decoder_accepts(SchemaKind::Flag, &flag("on")).0);
+        assert!(decoder_accepts(SchemaKind::Flag, &flag("\"yes\"")).0);
+        let (ok, why) = decoder_accepts(SchemaKind::Flag, &flag("yes"));
+        assert!(!ok);
+        assert_eq!(
+            why,
+            vec![
+                "`default` must be a variant name, found the boolean `yes`: write `on` or `off`, or quote the name"
+            ]
+        );
+        let (_, why) = decoder_accepts(
+            SchemaKind::Settings,
+            "pipeline:\n  - stage: a\n    soak_days: 4294967296\n  - stage: b\n    rollout: .nan\n",
+        );
+        assert!(
+            why.iter()
+                .any(|w| w.contains("a whole number from 0 to 4294967295")),
+            "{why:?}"
+        );
+        assert!(
+            why.iter().any(|w| w.contains("a number (`.nan` is none)")),
+            "{why:?}"
+        );
+    }
 
     /// Where the two cannot agree: JSON sees `false` for every YAML 1.1 spelling of it, so
     /// the schema takes `production: no` for the `off` its description names, where the
