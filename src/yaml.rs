@@ -237,12 +237,14 @@ fn merge(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
 fn duplicate_key(node: &Node, source: &str) -> Option<(Loc, String)> {
     match &node.value {
         Value::Map(entries) => {
-            // Keys are text: a set finds the first repeat in one pass (a file of 50,000 keys
-            // took seconds with pairwise comparison).
-            let mut seen = std::collections::HashSet::with_capacity(entries.len());
+            // Keys are text: past a few keys a set finds the first repeat in one pass (a file
+            // of 50,000 keys took seconds with pairwise comparison); the usual small mappings
+            // compare pairwise, without allocating.
+            let mut seen = std::collections::HashSet::new();
+            let hashed = entries.len() > 16;
             for (i, (k, _)) in entries.iter().enumerate() {
                 let repeated = match &k.value {
-                    Value::Str(s) => !seen.insert(s.as_str()),
+                    Value::Str(s) if hashed => !seen.insert(s.as_str()),
                     other => entries[..i].iter().any(|(o, _)| o.value == *other),
                 };
                 if repeated {
@@ -553,6 +555,13 @@ mod tests {
         assert_eq!(loc.map(|l| (l.line, l.column)), Some((4, 5)));
         // A key a merge brings in is not a duplicate of the one the mapping sets.
         assert!(parse("x: &x {a: 1}\ny:\n  <<: *x\n  a: 2\n").is_ok());
+        // A large mapping (compared through a set) finds the first repeat too.
+        let mut big: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(parse(&big).is_ok());
+        big.push_str("k7: again\n");
+        let (loc, msg) = parse(&big).unwrap_err();
+        assert_eq!(msg, "duplicate key `k7`; keep only one of them");
+        assert_eq!(loc.map(|l| (l.line, l.column)), Some((41, 1)));
     }
 
     #[test]
