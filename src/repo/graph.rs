@@ -88,6 +88,87 @@ pub fn cycle_from<'a>(
         .find_map(|n| path_back(start, n, max_len, &edges))
 }
 
+/// The nodes that lie on a cycle along `edges` (self-loops aside), in one linear pass:
+/// Tarjan's strongly connected components, without recursion, so that a chain of thousands
+/// of nodes costs neither quadratic time nor a deep stack. A caller then asks for the cycle
+/// itself ([`cycle_from`]) only where there is one.
+pub fn on_cycles<'a>(nodes: &[&'a str], edges: impl Fn(&str) -> Vec<&'a str>) -> HashSet<&'a str> {
+    use std::collections::HashMap;
+    /// A node being visited: its edges (self-loops left out) and how many were followed.
+    struct Frame<'a> {
+        node: &'a str,
+        edges: Vec<&'a str>,
+        followed: usize,
+    }
+    #[derive(Default)]
+    struct State<'a> {
+        index: HashMap<&'a str, usize>,
+        low: HashMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        on_stack: HashSet<&'a str>,
+        calls: Vec<Frame<'a>>,
+    }
+    impl<'a> State<'a> {
+        fn enter(&mut self, v: &'a str, edges: Vec<&'a str>) {
+            let n = self.index.len();
+            self.index.insert(v, n);
+            self.low.insert(v, n);
+            self.stack.push(v);
+            self.on_stack.insert(v);
+            let edges = edges.into_iter().filter(|w| *w != v).collect();
+            self.calls.push(Frame {
+                node: v,
+                edges,
+                followed: 0,
+            });
+        }
+        fn lower(&mut self, v: &'a str, to: usize) {
+            if let Some(l) = self.low.get_mut(v) {
+                *l = (*l).min(to);
+            }
+        }
+    }
+    let mut st = State::default();
+    let mut out = HashSet::new();
+    for &root in nodes {
+        if st.index.contains_key(root) {
+            continue;
+        }
+        st.enter(root, edges(root));
+        while let Some(frame) = st.calls.last_mut() {
+            let v = frame.node;
+            if let Some(&w) = frame.edges.get(frame.followed) {
+                frame.followed += 1;
+                match st.index.get(w).copied() {
+                    None => st.enter(w, edges(w)),
+                    Some(iw) if st.on_stack.contains(w) => st.lower(v, iw),
+                    Some(_) => {}
+                }
+                continue;
+            }
+            st.calls.pop();
+            let (lv, iv) = (st.low[v], st.index[v]);
+            if let Some(parent) = st.calls.last().map(|f| f.node) {
+                st.lower(parent, lv);
+            }
+            if lv == iv {
+                let mut component = Vec::new();
+                while let Some(w) = st.stack.pop() {
+                    st.on_stack.remove(w);
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    out.extend(component);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Every node reachable from `starts` along `edges`, the starts included.
 pub fn reachable(
     starts: impl IntoIterator<Item = String>,
@@ -151,5 +232,43 @@ mod tests {
         let mut all: Vec<String> = reachable(["a".to_string()], g).into_iter().collect();
         all.sort();
         assert_eq!(all, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn on_cycles_finds_every_node_of_every_cycle_and_nothing_else() {
+        let graph: &[(&str, &[&str])] = &[
+            ("a", &["b"]),
+            ("b", &["c", "x"]),
+            ("c", &["a"]),
+            ("x", &["x", "y"]),
+            ("y", &[]),
+            ("p", &["q"]),
+            ("q", &["p", "missing"]),
+        ];
+        let edges = |n: &str| -> Vec<&'static str> {
+            graph
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, e)| e.to_vec())
+                .unwrap_or_default()
+        };
+        let nodes: Vec<&str> = graph.iter().map(|(k, _)| *k).collect();
+        let mut got: Vec<&str> = on_cycles(&nodes, edges).into_iter().collect();
+        got.sort();
+        assert_eq!(got, vec!["a", "b", "c", "p", "q"]);
+        // A chain of 100,000 nodes: no cycle, no deep stack.
+        let names: Vec<String> = (0..100_000).map(|i| format!("s{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let chain = |n: &str| -> Vec<&str> {
+            let i: usize = n[1..].parse().unwrap();
+            refs.get(i + 1).copied().into_iter().collect()
+        };
+        assert!(on_cycles(&refs, chain).is_empty());
+        // Closing the chain makes every node cyclic.
+        let ring = |n: &str| -> Vec<&str> {
+            let i: usize = n[1..].parse().unwrap();
+            vec![refs[(i + 1) % refs.len()]]
+        };
+        assert_eq!(on_cycles(&refs, ring).len(), 100_000);
     }
 }

@@ -318,6 +318,9 @@ fn check_environments(repo: &Repo, out: &mut Vec<Problem>) {
 }
 
 fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
+    // Which segments lie on an include cycle, in one pass; only those look for theirs.
+    let names: Vec<&str> = repo.segments.iter().map(|s| s.name.as_str()).collect();
+    let cyclic = graph::on_cycles(&names, |s| graph::includes(repo, s));
     for seg in &repo.segments {
         let file = seg.path.as_str();
         for inc in &seg.def.segments {
@@ -349,7 +352,9 @@ fn check_segments(repo: &Repo, out: &mut Vec<Problem>) {
                 ),
             ));
         }
-        if let Some(cycle) = include_cycle(repo, &seg.name) {
+        if cyclic.contains(seg.name.as_str())
+            && let Some(cycle) = include_cycle(repo, &seg.name)
+        {
             let at = seg.def.segments.iter().find(|s| s.value == cycle[1]);
             out.push(Problem::error(
                 file,
