@@ -194,7 +194,9 @@ fn empty_schedule_key(
         {
             let content = rest.find(" #").map_or(rest, |i| &rest[..i]);
             let value_end = pos + child.len() + "schedule:".len() + content.trim_end().len();
-            return matches!(content.trim(), "" | "[]").then_some((pos + child.len(), value_end));
+            let value: String = content.chars().filter(|c| !c.is_whitespace()).collect();
+            let empty = matches!(value.as_str(), "" | "[]" | "~" | "null" | "Null" | "NULL");
+            return empty.then_some((pos + child.len(), value_end));
         }
         pos = match next_line_start(source, line_end) {
             Some(p) => p,
@@ -445,6 +447,9 @@ mod tests {
             ("schedule:", ""),
             ("schedule: []", ""),
             ("schedule: []  # none yet", "  # none yet"),
+            ("schedule: ~", ""),
+            ("schedule: null", ""),
+            ("schedule: [ ]", ""),
         ] {
             let src =
                 format!("{HEAD}  prod:\n    stage: internal\n    {empty}\n    since: 2026-11-20\n");

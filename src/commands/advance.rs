@@ -92,10 +92,14 @@ fn plan(
         });
     }
     if changes.is_empty() && !skipped.is_empty() {
-        let e = skipped.swap_remove(0);
-        return Err(e.context(
-            "a scheduled move is due, but the file cannot be edited by the tool; nothing changed",
-        ));
+        let each: Vec<String> = skipped.iter().map(|e| format!("  {e:#}")).collect();
+        return Err(crate::error::UserError::new(format!(
+            "scheduled moves are due, but the tool cannot edit {} they are in; nothing changed:\n{}",
+            if skipped.len() == 1 { "the file" } else { "the files" },
+            each.join("\n")
+        ))
+        .hint("advance them by hand (write the due stage into `stage` and `since`, and remove the entry)")
+        .into());
     }
     for e in &skipped {
         super::warn(

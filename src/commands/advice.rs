@@ -53,9 +53,11 @@ fn for_git(err: &GitError) -> Option<String> {
             escape(at)
         ),
         NoBaseCommit { .. } => "make a first commit, or leave out `--branch`".into(),
-        BranchNameTaken { name, .. } => {
-            format!("pick another name for the branch, e.g. `{}-2`", escape(name))
-        }
+        // A name without `/` clashes with no other branch's folders.
+        BranchNameTaken { name, .. } => format!(
+            "pick another name for the branch, e.g. `{}-2`",
+            escape(&name.replace('/', "-"))
+        ),
         CommandFailed { .. }
         | ConfigUnreadable { .. }
         | RefRefused { .. }

@@ -216,6 +216,18 @@ fn plan(repo: &Repo, flag: &Doc<FlagDef>, d: &Demotion) -> Result<DemotePlan> {
                 .is_some_and(|position| position > cap)
         });
         if let Some((at, e)) = past {
+            // Entries already due are in force (what `positions` and the next cap read):
+            // write the one in force into `stage` first, as `advance` would, so that dropping
+            // the plan drops only what is to come.
+            if let Some((i, due, due_at)) = entry.in_force_with_index(d.now) {
+                let edit = StageEdit {
+                    env: env.to_string(),
+                    stage: due.stage.value.clone(),
+                    since: due_at.date().to_string(),
+                };
+                new = crate::edit::set_stage(&new, &edit)?;
+                new = crate::edit_schedule::drop_first(&new, env, i + 1)?;
+            }
             new = crate::edit_schedule::clear(&new, env)?;
             warnings.push(format!(
                 "the schedule of `{}` in `{env}` would take it to `{}` at {at}, past `{}` in `{gate}`, which it comes after: it is dropped with this rollback; plan again with `flags schedule` once it is fixed",

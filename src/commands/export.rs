@@ -103,6 +103,11 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                         .into(),
                 );
             }
+            // Every target is checked before the first is written.
+            for env in &envs {
+                let path = dir.join(args.format.file_name(env));
+                refuse_definitions(&repo.root, &crate::fsutil::resolve_links(&path)?)?;
+            }
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("creating `{}`", dir.display()))?;
             for (env, text) in envs.iter().zip(&texts) {
@@ -176,10 +181,9 @@ fn refuse_definitions(root: &Path, target: &Path) -> anyhow::Result<()> {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     let definition = rel == Path::new(crate::repo::SETTINGS_FILE)
-        || rel.components().count() > 1
-            && first
-                .as_deref()
-                .is_some_and(|f| crate::repo::FOLDERS.iter().any(|(d, _)| *d == f));
+        || first
+            .as_deref()
+            .is_some_and(|f| crate::repo::FOLDERS.iter().any(|(d, _)| *d == f));
     if definition {
         return Err(UserError::new(format!(
             "`{}` is one of the flags repository's own files (or would be read as one); nothing was written",

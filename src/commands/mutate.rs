@@ -440,7 +440,8 @@ fn apply_change(
 
 /// Refuses to plan a change from a broken `flags.yaml` or environment file (see [`Guard`]),
 /// naming the first problem where it is, as `flags validate` does. Called by each mutating
-/// command right after it loads the repository, before anything is planned or asked.
+/// command right after it loads the repository, before anything is planned (a prompt for a
+/// missing key can come first: the key says which files to load).
 pub(crate) fn check_pipeline(ctx: &Ctx, repo: &Repo, guard: Guard) -> Result<()> {
     let problems = crate::validate::pipeline_problems(repo);
     let refused = |p: &crate::problem::Problem| match guard {

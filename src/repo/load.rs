@@ -440,12 +440,12 @@ pub(crate) fn misnamed_folder(name: &str) -> Option<Problem> {
         return None;
     }
     let lower = name.to_ascii_lowercase();
-    // A typo (two edits at most), a shortening (`flag`, `env`) or `envs`: close enough to
-    // be meant; `assets` beside `segments` is not.
+    // A one-letter typo, a shortening (`flag`, `env`) or `envs`: close enough to be meant;
+    // `assets`, `tags` or `logs` beside `segments` and `flags` are not.
     let near = match lower.as_str() {
         "env" | "envs" => "environments",
         _ => read.into_iter().find(|f| {
-            (lower.len() >= 3 && f.starts_with(&lower)) || strsim::levenshtein(&lower, f) <= 2
+            (lower.len() >= 3 && f.starts_with(&lower)) || strsim::levenshtein(&lower, f) <= 1
         })?,
     };
     Some(Problem::warning(
@@ -715,6 +715,7 @@ mod tests {
             ("Flags", "flags"),
             ("segment", "segments"),
             ("segmets", "segments"),
+            ("enviroments", "environments"),
             ("environment", "environments"),
             ("envs", "environments"),
         ] {
@@ -750,6 +751,15 @@ mod tests {
             "charts",
             "flags",
             "segments",
+            "tags",
+            "logs",
+            "flows",
+            "dags",
+            "plans",
+            "labs",
+            "blogs",
+            "slugs",
+            "langs",
         ] {
             assert!(misnamed_folder(name).is_none(), "{name}");
         }

@@ -283,9 +283,10 @@ mod tests {
     }
 }
 
-/// Whether the number written as `raw` (YAML or JSON) is held exactly by a double, which is
-/// what flagd and JavaScript read every number as: its significant digits are those of the
-/// nearest double. `123456789012345678901234567890` and `9007199254740993` are not (they
+/// Whether the number written as `raw` (YAML or JSON) reads back as written from a double,
+/// which is what flagd and JavaScript read every number as: its significant digits are those
+/// of the nearest double's shortest form (so a long literal is refused even where, like
+/// 2^60, the double happens to hold it: it would be served in another spelling). `123456789012345678901234567890` and `9007199254740993` are not (they
 /// would be served as `1.2345678901234568e29` and `9007199254740992`); `1e18`, `0.1` and
 /// `100` are. Text that is no number is not judged (`true`).
 pub fn number_is_exact(raw: &str) -> bool {

@@ -267,6 +267,7 @@ fn an_export_over_the_repositorys_own_files_is_refused() {
     for args in [
         vec!["export", "--env", "production", "-o", rel.as_str()],
         vec!["export", "--env", "production", "-o", "flags.yaml"],
+        vec!["export", "--env", "production", "-o", "environments"],
         vec![
             "export",
             "--format",

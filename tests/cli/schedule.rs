@@ -831,6 +831,44 @@ fn a_rollback_drops_a_later_environments_plan_that_would_pass_it() {
     );
 }
 
+/// When the later environment's plan is dropped, an entry already due there (in force, not
+/// yet advanced) is written into its `stage` first: the rollback never moves an environment
+/// nobody demoted.
+#[test]
+fn a_dropped_later_plan_keeps_the_stage_already_in_force() {
+    let mut r = TestRepo::new();
+    r.env
+        .push(("FLAGS_NOW".into(), "2026-06-01T00:00:00Z".into()));
+    r.git_init();
+    r.flag(
+        "f",
+        "  development: everyone\n  staging:\n    stage: internal\n    since: 2026-01-01\n    schedule:\n      - {stage: partners, at: 2026-03-01T00:00:00Z}\n      - {stage: everyone, at: 2026-12-01T00:00:00Z}\n",
+    );
+    r.commit_all("init", "2026-01-01");
+    let run = r.run(&[
+        "demote",
+        "f",
+        "--env",
+        "development",
+        "--to",
+        "partners",
+        "--yes",
+    ]);
+    run.success();
+    assert!(
+        run.stderr.contains("warning: the schedule of `f` in `staging` would take it to `everyone` at 2026-12-01T00:00:00Z, past `partners` in `development`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        r.read("flags/f.yaml")
+            .ends_with("  staging:\n    stage: partners\n    since: 2026-03-01\n"),
+        "{}",
+        r.read("flags/f.yaml")
+    );
+    r.run(&["validate"]).success();
+}
+
 /// A later plan that stays within the rolled-back environment's new stage is kept.
 #[test]
 fn a_rollback_keeps_a_later_plan_that_stays_behind_it() {
@@ -1006,7 +1044,7 @@ fn advance_leaves_a_file_it_cannot_edit_to_a_person_and_advances_the_others() {
     let run = r.run(&["advance", "--yes"]);
     run.code(2);
     assert!(
-        run.stderr.starts_with("error: a scheduled move is due, but the file cannot be edited by the tool; nothing changed\n  caused by: advancing `flags/flowy.yaml` in `development`\n"),
+        run.stderr.starts_with("error: scheduled moves are due, but the tool cannot edit the file they are in; nothing changed:\n  advancing `flags/flowy.yaml` in `development`: "),
         "{}",
         run.stderr
     );

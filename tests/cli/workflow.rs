@@ -675,7 +675,8 @@ fn branch_refuses_a_name_that_clashes_with_another_branch() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: branch `{name}` cannot be made beside branch `{other}` (git keeps one as a folder of the other); nothing was changed\nhint: pick another name for the branch, e.g. `{name}-2`\n"
+                "error: branch `{name}` cannot be made beside branch `{other}` (git keeps one as a folder of the other); nothing was changed\nhint: pick another name for the branch, e.g. `{}-2`\n",
+                name.replace('/', "-")
             )
         );
     }
