@@ -391,44 +391,56 @@ fn explain(raw: &str) -> String {
             "a value with an explicit tag (such as `!!int`) is not {kind}: remove the tag or fix the value"
         );
     }
-    // Only mapping keys are read as plain strings (`Key`).
-    if msg.starts_with("expected string scalar") {
-        return "a mapping key must be a single text value, such as `owner`".into();
-    }
-    if msg.starts_with("cannot deserialize null into string") {
-        return "a mapping key is empty (`~` or nothing before the `:`): write a name".into();
-    }
-    // The scanner's and parser's words for the usual slips, with the fix.
-    if msg.starts_with("tabs disallowed") {
-        return "a tab indents this line; YAML indents with spaces only: replace the tab with spaces".into();
-    }
-    if let Some(open) = msg.strip_prefix("unclosed bracket '") {
-        let (open, close) = if open.starts_with('{') {
-            ("{", "}")
-        } else {
-            ("[", "]")
-        };
-        return format!(
-            "a `{open}` is not closed: add the `{close}` (a value in brackets may go on over lines only up to its closing bracket)"
-        );
-    }
-    if msg == "misplaced bracket" {
-        return "a closing bracket without its opening one: remove it, or quote the value".into();
-    }
-    if msg.starts_with("unclosed quote") {
-        return "a quoted value is not closed: add the closing quote".into();
-    }
-    if msg.starts_with("mapping values are not allowed") {
-        return "a `key: value` cannot stand here: check the indentation (the keys of one mapping line up), or quote a value that contains `: `".into();
-    }
-    if msg.contains("did not find expected key") {
-        return "a `key: value` line was expected here: check the indentation (the keys of one mapping line up; a list item `- ` cannot follow a key at its level)".into();
-    }
-    if msg.contains("did not find expected '-' indicator") {
-        return "a list item was expected here: every item of a list starts with `- ` at the same indentation".into();
-    }
-    if msg.starts_with("alias references unknown anchor") {
-        return "an alias (`*name`) names no anchor (`&name`) defined before it: define the anchor first, or write the value out".into();
+    // Only mapping keys are read as plain strings (`Key`); then the scanner's and parser's
+    // words for the usual slips, with the fix.
+    const FIXES: &[(&str, &str)] = &[
+        (
+            "expected string scalar",
+            "a mapping key must be a single text value, such as `owner`",
+        ),
+        (
+            "cannot deserialize null into string",
+            "a mapping key is empty (`~` or nothing before the `:`): write a name",
+        ),
+        (
+            "tabs disallowed",
+            "a tab indents this line; YAML indents with spaces only: replace the tab with spaces",
+        ),
+        (
+            "unclosed bracket '{'",
+            "a `{` is not closed: add the `}` (a value in brackets may go on over lines only up to its closing bracket)",
+        ),
+        (
+            "unclosed bracket '['",
+            "a `[` is not closed: add the `]` (a value in brackets may go on over lines only up to its closing bracket)",
+        ),
+        (
+            "misplaced bracket",
+            "a closing bracket without its opening one: remove it, or quote the value",
+        ),
+        (
+            "unclosed quote",
+            "a quoted value is not closed: add the closing quote",
+        ),
+        (
+            "mapping values are not allowed",
+            "a `key: value` cannot stand here: check the indentation (the keys of one mapping line up), or quote a value that contains `: `",
+        ),
+        (
+            "did not find expected key",
+            "a `key: value` line was expected here: check the indentation (the keys of one mapping line up; a list item `- ` cannot follow a key at its level)",
+        ),
+        (
+            "did not find expected '-' indicator",
+            "a list item was expected here: every item of a list starts with `- ` at the same indentation",
+        ),
+        (
+            "alias references unknown anchor",
+            "an alias (`*name`) names no anchor (`&name`) defined before it: define the anchor first, or write the value out",
+        ),
+    ];
+    if let Some((_, fix)) = FIXES.iter().find(|(words, _)| msg.contains(words)) {
+        return (*fix).to_string();
     }
     if let Some(c) = msg.strip_prefix("unexpected character: `") {
         let c = c.trim_end_matches('\'');
