@@ -112,7 +112,7 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("creating `{}`", dir.display()))?;
             for (env, text) in envs.iter().zip(&texts) {
                 let path = dir.join(args.format.file_name(env));
-                write_through_links(&repo.root, &path, text)?;
+                write_through_links(&path, text)?;
                 let _ = writeln!(
                     err,
                     "wrote {} flags of `{env}` to {}",
@@ -123,7 +123,8 @@ pub fn run(ctx: &Ctx, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
         (None, Some(path)) => {
             let path = relative(path);
-            write_through_links(&repo.root, &path, &texts.concat())?;
+            refuse_definitions(&repo.root, &crate::fsutil::resolve_links(&path)?)?;
+            write_through_links(&path, &texts.concat())?;
             let _ = writeln!(
                 err,
                 "wrote {} flags of `{}` to {}",
@@ -197,9 +198,8 @@ fn refuse_definitions(root: &Path, target: &Path) -> anyhow::Result<()> {
 
 /// Writes atomically to `path`, or, when `path` is a symbolic link, to the file it leads to
 /// (a watcher of the target sees the update, and the link stays a link).
-fn write_through_links(root: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
+fn write_through_links(path: &Path, text: &str) -> anyhow::Result<()> {
     let target = crate::fsutil::resolve_links(path)?;
-    refuse_definitions(root, &target)?;
     // `-o deploy/k8s/production/flags.yaml` in a fresh checkout: make the folders, as
     // `--out-dir` does.
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {

@@ -38,7 +38,9 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
     let found = crate::discover::find_root(&ctx.dir)?;
     mutate::on_target(ctx, &found, &args.mutate, |root| {
         let keys = mutate::keys_or_ask(root, &args.keys, "flags remove KEY --yes")?;
-        let (repo, all_keys) = crate::repo::Repo::load_flags(root, &keys);
+        // Every flag is read (not only `keys`): one that requires a removed flag must be found.
+        let repo = crate::repo::Repo::load(root);
+        let all_keys: Vec<String> = repo.flags.iter().map(|f| f.name.clone()).collect();
         mutate::check_pipeline(ctx, &repo, mutate::Guard::Pipeline)?;
         let mut changes = Vec::new();
         for key in &keys {
@@ -49,7 +51,7 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
                 new: None,
             });
         }
-        check_required(&repo.root, &keys)?;
+        check_required(&repo, &keys)?;
         // Without a terminal and without `--yes`, refuse at once: before searching the tree.
         mutate::check_can_confirm(&args.mutate)?;
         // With `--branch`, the code searched is the branch's (its temporary worktree).
@@ -64,10 +66,9 @@ pub fn run(ctx: &Ctx, args: &RemoveArgs) -> Result<ExitCode> {
 /// Refuses to remove a flag that another flag (not removed with it) requires: the other
 /// flag's prerequisite would be unknown, and what it serves undefined (`export` would refuse).
 /// `--force` does not override this: it is about code, and the repository would not validate.
-fn check_required(root: &std::path::Path, keys: &[String]) -> Result<()> {
-    let all = crate::repo::Repo::load(root);
+fn check_required(repo: &crate::repo::Repo, keys: &[String]) -> Result<()> {
     let mut needs: Vec<String> = Vec::new();
-    for flag in all.flags.iter().filter(|f| !keys.contains(&f.name)) {
+    for flag in repo.flags.iter().filter(|f| !keys.contains(&f.name)) {
         let Some(requires) = &flag.def.requires else {
             continue;
         };
